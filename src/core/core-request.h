@@ -1,0 +1,162 @@
+/*
+ * core-request: the typed requests a face posts to an account's worker.
+ *
+ * A request lives in its own arena: the struct itself and every string or
+ * array of its payload are allocated there (arena_strdup(req->arena, ...)),
+ * so one core_request_free() releases all of it and nothing in it points
+ * into the memory of the thread that built it.  Posting a request
+ * (core_worker_post) hands it over; the worker frees it when the job ends.
+ *
+ * Messages are named by the backend's key (`struct mime_summary.id`: an
+ * IMAP UID, a POP3 message number, an index in a local folder); windows
+ * of a folder by index, 0 to count-1 in the folder's natural order (oldest
+ * first, as backend.h numbers them), so a face can ask for the newest
+ * window first.
+ */
+#ifndef CORE_REQUEST_H
+#define CORE_REQUEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "base/base-arena.h"
+
+enum core_req_type {
+	CORE_REQ_CONNECT = 1,   /* log in (the account's settings are the backend's) */
+	CORE_REQ_LIST_FOLDERS,  /* answered with CORE_EV_FOLDERS */
+	CORE_REQ_OPEN_FOLDER,   /* select; answered with CORE_EV_FOLDER_OPENED */
+	CORE_REQ_FETCH_HEADERS, /* a window of summaries, as CORE_EV_HEADERS batches */
+	CORE_REQ_FETCH_MESSAGE, /* a whole raw message, as CORE_EV_PART_DATA chunks */
+	CORE_REQ_FETCH_PART,    /* one MIME part, or a byte range of it */
+	CORE_REQ_SET_FLAGS,
+	CORE_REQ_COPY,
+	CORE_REQ_MOVE,
+	CORE_REQ_APPEND,
+	CORE_REQ_EXPUNGE,
+	CORE_REQ_SEARCH, /* answered with CORE_EV_SEARCH_RESULT */
+	CORE_REQ_SEND,
+	CORE_REQ_CLOSE_FOLDER,
+	/* The two below act when they are posted, not when the worker reaches
+	 * them in the queue: see core_worker_post(). */
+	CORE_REQ_CANCEL,
+	CORE_REQ_SHUTDOWN,
+	CORE_REQ_COUNT
+};
+
+struct core_req_list_folders {
+	const char *pattern; /* IMAP LIST wildcards ('*', '%'); NULL lists all */
+};
+
+struct core_req_open_folder {
+	const char *folder; /* the backend's folder name ("INBOX", a notmuch query...) */
+	int read_only;      /* IMAP EXAMINE rather than SELECT */
+};
+
+struct core_req_fetch_headers {
+	uint32_t first; /* index of the first message of the window */
+	uint32_t count; /* messages in the window; the window is clipped at the end */
+};
+
+struct core_req_fetch_message {
+	uint64_t id;
+};
+
+struct core_req_fetch_part {
+	uint64_t id;
+	const char *part; /* MIME part number ("1.2"; "" is the whole message) */
+	uint64_t offset;  /* first byte of the part wanted */
+	uint64_t length;  /* bytes wanted; 0 up to the end of the part */
+};
+
+/* The messages a request acts on. */
+struct core_req_ids {
+	const uint64_t *ids; /* in the request's arena */
+	size_t count;
+};
+
+struct core_req_set_flags {
+	struct core_req_ids msgs;
+	unsigned add;    /* enum mime_flag bits to set */
+	unsigned remove; /* enum mime_flag bits to clear */
+	/* Keywords and notmuch tags: added with the tag-capable backends. */
+	const char *const *add_tags;
+	size_t add_tag_count;
+	const char *const *remove_tags;
+	size_t remove_tag_count;
+};
+
+struct core_req_copy { /* CORE_REQ_COPY and CORE_REQ_MOVE */
+	struct core_req_ids msgs;
+	const char *dest_folder;
+};
+
+struct core_req_append {
+	const char *folder;
+	const char *data; /* the raw message, CRLF or LF line ends */
+	size_t len;
+	unsigned flags; /* enum mime_flag bits the message gets */
+	time_t date;    /* internal date; 0 lets the server choose */
+};
+
+struct core_req_expunge {
+	struct core_req_ids msgs; /* count 0: every message marked deleted */
+};
+
+struct core_req_search {
+	/* Search criteria in the backend's own language (IMAP SEARCH keys, a
+	 * notmuch query); the face-side pattern language that compiles to it
+	 * belongs to the folder views. */
+	const char *query;
+};
+
+struct core_req_send {
+	const char *from;        /* envelope sender (MAIL FROM), "" for <> */
+	const char *const *rcpt; /* envelope recipients (RCPT TO) */
+	size_t rcpt_count;
+	const char *data; /* the message as it goes on the wire, headers included */
+	size_t len;
+};
+
+struct core_req_close_folder {
+	int expunge; /* IMAP CLOSE (expunges) rather than UNSELECT */
+};
+
+struct core_req_cancel {
+	uint64_t job_id; /* the job to cancel */
+};
+
+struct core_request {
+	enum core_req_type type;
+	uint64_t job_id;     /* given by core_worker_post() */
+	struct arena *arena; /* holds this struct and its payload */
+	union {
+		struct core_req_list_folders list_folders;
+		struct core_req_open_folder open_folder;
+		struct core_req_fetch_headers fetch_headers;
+		struct core_req_fetch_message fetch_message;
+		struct core_req_fetch_part fetch_part;
+		struct core_req_set_flags set_flags;
+		struct core_req_copy copy;
+		struct core_req_append append;
+		struct core_req_expunge expunge;
+		struct core_req_search search;
+		struct core_req_send send;
+		struct core_req_close_folder close_folder;
+		struct core_req_cancel cancel;
+	} u;
+};
+
+/*
+ * A new request of the given type with a zeroed payload, in a fresh arena;
+ * the caller owns it until it posts it.  Any thread; does not block.
+ */
+struct core_request *core_request_new(enum core_req_type type);
+
+/* Frees the request and its whole payload; sets *req to NULL. */
+void core_request_free(struct core_request **req);
+
+/* "open folder", "fetch part"...; "unknown" for a type out of range. */
+const char *core_request_type_name(enum core_req_type type);
+
+#endif

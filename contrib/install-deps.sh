@@ -10,7 +10,7 @@ packages="
   dovecot-core dovecot-imapd dovecot-pop3d dovecot-lmtpd
   postfix
   clang libclang-rt-14-dev llvm
-  tmux python3 ca-certificates locales file
+  tmux python3 ca-certificates locales file procps
 "
 
 SUDO=

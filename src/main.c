@@ -3,17 +3,70 @@
  */
 #include "config.h"
 
+#include <locale.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
+
+#include "base/base-err.h"
+#include "cmd/cmd.h"
+#include "core/core.h"
+
+static void
+print_version(void)
+{
+	static const char *const wanted[] = {"mbox", "maildir", "imap", "pop3", "smtp", "notmuch"};
+	const char *names[32];
+	size_t n, i, k;
+
+	printf("petrel %s\n", PACKAGE_VERSION);
+	n = core_account_backends(names, sizeof(names) / sizeof(names[0]));
+	printf("features:");
+	for (k = 0; k < sizeof(wanted) / sizeof(wanted[0]); k++) {
+		int have = 0;
+
+		for (i = 0; i < n; i++)
+			have |= strcmp(names[i], wanted[k]) == 0;
+		printf(" %c%s", have ? '+' : '-', wanted[k]);
+	}
+	/* Sending goes to the sendmail program; the curses face is not built. */
+	printf(" +sendmail -tui\n");
+	printf("libraries: %s\n", PETREL_BUILD_LIBS);
+}
 
 int
 main(int argc, char **argv)
 {
-	if (argc > 1 && strcmp(argv[1], "--version") == 0) {
-		printf("petrel %s\n", PACKAGE_VERSION);
-		printf("libraries: %s\n", PETREL_BUILD_LIBS);
-		return 0;
+	struct cmd_opts opts;
+	struct err err;
+	enum cmd_face face;
+	int rc;
+
+	setlocale(LC_ALL, "");
+	if (cmd_opts_parse(argc, argv, &opts, &err) < 0) {
+		fprintf(stderr, "petrel: %s\n", err.msg);
+		cmd_opts_clear(&opts);
+		return 1;
 	}
-	fprintf(stderr, "petrel: nothing to do yet\n");
-	return 1;
+	face = cmd_opts_face(&opts, isatty(0), isatty(1));
+	switch (face) {
+	case CMD_FACE_HELP:
+		fputs(cmd_opts_usage(), stdout);
+		rc = 0;
+		break;
+	case CMD_FACE_VERSION:
+		print_version();
+		rc = 0;
+		break;
+	case CMD_FACE_TUI:
+		/* The curses face is not part of this build: read the default
+		 * folder in command mode instead. */
+		rc = cmd_main(&opts, CMD_FACE_MAILX);
+		break;
+	default:
+		rc = cmd_main(&opts, face);
+		break;
+	}
+	cmd_opts_clear(&opts);
+	return rc;
 }

@@ -43,6 +43,8 @@ str_reserve(struct str *str, size_t more)
 		cap *= 2;
 	str->s = xrealloc(str->s, cap);
 	str->cap = cap;
+	/* Keep the contract "always NUL-terminated" even before any append. */
+	str->s[str->len] = '\0';
 }
 
 void

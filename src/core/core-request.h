@@ -79,7 +79,13 @@ struct core_req_set_flags {
 	struct core_req_ids msgs;
 	unsigned add;    /* enum mime_flag bits to set */
 	unsigned remove; /* enum mime_flag bits to clear */
-	/* Keywords and notmuch tags: added with the tag-capable backends. */
+	/*
+	 * Tags (BE_CAP_TAGS folders: the notmuch store): added and removed on
+	 * each message at once, written before the job ends, unlike the flags
+	 * above (removals first, as notmuch tag does).  Strings in the
+	 * request's arena.  A folder without tags fails the request with
+	 * ERR_UNSUPPORTED before changing anything.
+	 */
 	const char *const *add_tags;
 	size_t add_tag_count;
 	const char *const *remove_tags;

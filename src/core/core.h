@@ -10,11 +10,20 @@
 #ifndef CORE_H
 #define CORE_H
 
+/* Configuration: read-only after loading, readable from any thread. */
+#include "core/core-config.h"
 /* Workers, queues and jobs: the faces never wait on the network. */
 #include "core/core-event.h"
 #include "core/core-job.h"
 #include "core/core-queue.h"
 #include "core/core-request.h"
 #include "core/core-worker.h"
+/* Folders, accounts and sending, for faces that wait (the mailx face). */
+#include "core/core-account.h"
+#include "core/core-folder-msg.h"
+#include "core/core-folder.h"
+#include "core/core-send.h"
+/* The local notmuch store: named queries, --init-store, tags, delivery. */
+#include "core/core-store.h"
 
 #endif

@@ -1,0 +1,457 @@
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/base-arena.h"
+#include "base/base-file.h"
+#include "base/base-xalloc.h"
+#include "core/core-account.h"
+#include "core/core-event.h"
+#include "core/core-folder.h"
+#include "core/core-request.h"
+#include "core/core-worker.h"
+#include "mime/mime-text.h"
+
+struct core_folder_handle {
+	struct core_queue *events;
+	struct core_worker *worker;
+	char *url;
+	int read_only;
+	int open;
+	struct arena *arena; /* summaries' strings */
+	struct mime_summary *sums;
+	size_t count;
+};
+
+static int interrupt_fd = -1;
+
+void
+core_folder_set_interrupt_fd(int fd)
+{
+	interrupt_fd = fd;
+}
+
+int
+core_folder_interrupt_fd(void)
+{
+	return interrupt_fd;
+}
+
+/* A worker and its queue, for one handle or one stand-alone request. */
+static int
+start(const char *root, struct core_queue **events_r, struct core_worker **worker_r,
+      struct err *err)
+{
+	struct core_account_params p = {"local", root, 0};
+
+	*events_r = core_event_queue_new(err);
+	if (*events_r == NULL)
+		return -1;
+	if (core_account_start(&p, *events_r, worker_r, err) < 0) {
+		core_event_queue_free(events_r);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+stop(struct core_queue **events, struct core_worker **worker)
+{
+	if (*worker != NULL)
+		core_worker_free(worker);
+	if (*events != NULL)
+		core_event_queue_free(events);
+}
+
+struct collect {
+	struct core_folder_handle *h;
+	struct str *data;
+	int opened;
+	uint32_t exists;
+	int read_only;
+	char ***names;
+	size_t *nnames;
+};
+
+static void
+collect_event(const struct core_event *ev, void *ctx)
+{
+	struct collect *c = ctx;
+	size_t i;
+
+	switch (ev->type) {
+	case CORE_EV_FOLDER_OPENED:
+		c->opened = 1;
+		c->exists = ev->u.folder_opened.exists;
+		c->read_only = ev->u.folder_opened.read_only;
+		break;
+	case CORE_EV_HEADERS:
+		for (i = 0; i < ev->u.headers.count; i++) {
+			size_t at = ev->u.headers.first + i;
+			const struct mime_summary *s = &ev->u.headers.items[i];
+			struct mime_summary *d;
+			struct arena *a;
+
+			if (c->h == NULL || at >= c->h->count)
+				continue;
+			a = c->h->arena;
+			d = &c->h->sums[at];
+			*d = *s;
+			d->from_name = arena_strdup(a, s->from_name ? s->from_name : "");
+			d->from_addr = arena_strdup(a, s->from_addr ? s->from_addr : "");
+			d->to = arena_strdup(a, s->to ? s->to : "");
+			d->cc = arena_strdup(a, s->cc ? s->cc : "");
+			d->subject = arena_strdup(a, s->subject ? s->subject : "");
+			d->message_id = arena_strdup(a, s->message_id ? s->message_id : "");
+			d->in_reply_to = arena_strdup(a, s->in_reply_to ? s->in_reply_to : "");
+			d->references = arena_strdup(a, s->references ? s->references : "");
+			d->list_post = arena_strdup(a, s->list_post ? s->list_post : "");
+		}
+		break;
+	case CORE_EV_PART_DATA:
+		if (c->data != NULL)
+			str_append_len(c->data, ev->u.part_data.data, ev->u.part_data.len);
+		break;
+	case CORE_EV_FOLDERS:
+		if (c->names == NULL)
+			break;
+		*c->names = xreallocarray(*c->names, *c->nnames + ev->u.folders.count + 1,
+					  sizeof(char *));
+		for (i = 0; i < ev->u.folders.count; i++)
+			(*c->names)[(*c->nnames)++] = xstrdup(ev->u.folders.items[i].name);
+		break;
+	default:
+		break;
+	}
+}
+
+static int
+call(struct core_worker *w, struct core_request *req, struct collect *c, struct err *err)
+{
+	return core_call_sync(w, req, collect_event, c, interrupt_fd, err);
+}
+
+int
+core_folder_open(const char *url, int read_only, struct core_folder_handle **h_r,
+		 struct err *err)
+{
+	struct core_folder_handle *h = xcalloc(1, sizeof(*h));
+	struct core_request *req;
+	struct collect c;
+
+	*h_r = NULL;
+	memset(&c, 0, sizeof(c));
+	h->url = xstrdup(url);
+	h->arena = arena_new();
+	if (start(NULL, &h->events, &h->worker, err) < 0)
+		goto fail;
+	req = core_request_new(CORE_REQ_OPEN_FOLDER);
+	req->u.open_folder.folder = arena_strdup(req->arena, url);
+	req->u.open_folder.read_only = read_only;
+	if (call(h->worker, req, &c, err) < 0)
+		goto fail;
+	h->open = 1;
+	h->read_only = c.read_only;
+	h->count = c.exists;
+	h->sums = xcalloc(h->count ? h->count : 1, sizeof(*h->sums));
+	if (h->count > 0) {
+		c.h = h;
+		req = core_request_new(CORE_REQ_FETCH_HEADERS);
+		req->u.fetch_headers.first = 0;
+		req->u.fetch_headers.count = (uint32_t)h->count;
+		if (call(h->worker, req, &c, err) < 0)
+			goto fail;
+	}
+	*h_r = h;
+	return 0;
+fail:
+	core_folder_close(&h, 0, NULL);
+	return -1;
+}
+
+const char *
+core_folder_url(const struct core_folder_handle *h)
+{
+	return h->url;
+}
+
+int
+core_folder_read_only(const struct core_folder_handle *h)
+{
+	return h->read_only;
+}
+
+size_t
+core_folder_count(const struct core_folder_handle *h)
+{
+	return h->count;
+}
+
+const struct mime_summary *
+core_folder_summary(const struct core_folder_handle *h, size_t i)
+{
+	return i < h->count ? &h->sums[i] : NULL;
+}
+
+static int
+fetch(struct core_folder_handle *h, size_t i, const char *part, struct str *out,
+      struct err *err)
+{
+	struct core_request *req;
+	struct collect c;
+	size_t was = out->len;
+
+	if (i >= h->count)
+		return err_set(err, ERR_INTERNAL, "message %zu is out of range", i + 1);
+	memset(&c, 0, sizeof(c));
+	c.data = out;
+	req = core_request_new(CORE_REQ_FETCH_PART);
+	req->u.fetch_part.id = h->sums[i].id;
+	req->u.fetch_part.part = arena_strdup(req->arena, part);
+	if (call(h->worker, req, &c, err) < 0) {
+		str_truncate(out, was);
+		return -1;
+	}
+	str_append(out, "");
+	return 0;
+}
+
+int
+core_folder_fetch(struct core_folder_handle *h, size_t i, struct str *out, struct err *err)
+{
+	return fetch(h, i, "", out, err);
+}
+
+int
+core_folder_fetch_header(struct core_folder_handle *h, size_t i, struct str *out,
+			 struct err *err)
+{
+	return fetch(h, i, "HEADER", out, err);
+}
+
+static uint64_t *
+ids_of(struct core_folder_handle *h, struct core_request *req, const size_t *idx, size_t n)
+{
+	uint64_t *ids = arena_alloc(req->arena, (n ? n : 1) * sizeof(*ids));
+	size_t k;
+
+	for (k = 0; k < n; k++)
+		ids[k] = h->sums[idx[k]].id;
+	return ids;
+}
+
+int
+core_folder_set_flags(struct core_folder_handle *h, const size_t *idx, size_t n, unsigned set,
+		      unsigned clear, struct err *err)
+{
+	struct core_request *req;
+	struct collect c;
+	size_t k;
+
+	if (n == 0)
+		return 0;
+	memset(&c, 0, sizeof(c));
+	req = core_request_new(CORE_REQ_SET_FLAGS);
+	req->u.set_flags.msgs.ids = ids_of(h, req, idx, n);
+	req->u.set_flags.msgs.count = n;
+	req->u.set_flags.add = set;
+	req->u.set_flags.remove = clear;
+	if (call(h->worker, req, &c, err) < 0)
+		return -1;
+	for (k = 0; k < n; k++)
+		h->sums[idx[k]].flags = (h->sums[idx[k]].flags | set) & ~clear;
+	return 0;
+}
+
+int
+core_folder_copy(struct core_folder_handle *h, const size_t *idx, size_t n, const char *dest,
+		 struct err *err)
+{
+	struct core_request *req;
+	struct collect c;
+
+	if (n == 0)
+		return 0;
+	memset(&c, 0, sizeof(c));
+	req = core_request_new(CORE_REQ_COPY);
+	req->u.copy.msgs.ids = ids_of(h, req, idx, n);
+	req->u.copy.msgs.count = n;
+	req->u.copy.dest_folder = arena_strdup(req->arena, dest);
+	return call(h->worker, req, &c, err);
+}
+
+int
+core_folder_request(struct core_folder_handle *h, struct core_request *req, struct err *err)
+{
+	struct collect c;
+
+	memset(&c, 0, sizeof(c));
+	c.h = h;
+	return call(h->worker, req, &c, err);
+}
+
+int
+core_folder_close(struct core_folder_handle **hp, int write, struct err *err)
+{
+	struct core_folder_handle *h = *hp;
+	int rc = 0;
+
+	if (h == NULL)
+		return 0;
+	*hp = NULL;
+	if (h->open) {
+		struct core_request *req = core_request_new(CORE_REQ_CLOSE_FOLDER);
+		struct collect c;
+		struct err e2;
+
+		memset(&c, 0, sizeof(c));
+		req->u.close_folder.expunge = write && !h->read_only;
+		/* An interrupted quit must still finish writing or leave the
+		 * folder whole: the wait here does not watch the interrupt fd. */
+		rc = core_call_sync(h->worker, req, collect_event, &c, -1, err ? err : &e2);
+	}
+	stop(&h->events, &h->worker);
+	arena_free(&h->arena);
+	free(h->sums);
+	free(h->url);
+	free(h);
+	return rc;
+}
+
+int
+core_folder_append(const char *url, const char *data, size_t len, unsigned flags, time_t date,
+		   struct err *err)
+{
+	struct core_queue *events = NULL;
+	struct core_worker *worker = NULL;
+	struct core_request *req;
+	struct collect c;
+	int rc;
+
+	if (start(NULL, &events, &worker, err) < 0)
+		return -1;
+	memset(&c, 0, sizeof(c));
+	req = core_request_new(CORE_REQ_APPEND);
+	req->u.append.folder = arena_strdup(req->arena, url);
+	req->u.append.data = arena_memdup(req->arena, data, len);
+	req->u.append.len = len;
+	req->u.append.flags = flags;
+	req->u.append.date = date;
+	rc = call(worker, req, &c, err);
+	stop(&events, &worker);
+	return rc;
+}
+
+/* Appends the bytes of file `from` to the open fd. */
+static int
+append_file(int fd, const char *from, struct err *err)
+{
+	char buf[65536];
+	int in = open(from, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+	int rc = 0;
+
+	if (in < 0)
+		return err_sys(err, ERR_IO, errno, "cannot read %s", from);
+	while ((n = read(in, buf, sizeof(buf))) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			rc = err_sys(err, ERR_IO, errno, "cannot read %s", from);
+			break;
+		}
+		if (file_write_full(fd, buf, (size_t)n) < 0) {
+			rc = err_sys(err, ERR_IO, errno, "cannot write a copy of %s", from);
+			break;
+		}
+	}
+	close(in);
+	return rc;
+}
+
+int
+core_folder_prepend(struct core_folder_handle *h, const size_t *idx, size_t n, const char *path,
+		    struct err *err)
+{
+	struct stat st;
+	char *tmp = NULL;
+	int fd = -1, rc = -1;
+
+	if (n == 0)
+		return 0;
+	if (strstr(path, "://") != NULL || stat(path, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    st.st_size == 0)
+		return core_folder_copy(h, idx, n, path, err);
+	tmp = xasprintf("%s.petrel-new.%ld", path, (long)getpid());
+	unlink(tmp);
+	if (core_folder_copy(h, idx, n, tmp, err) < 0)
+		goto out;
+	fd = open(tmp, O_WRONLY | O_APPEND | O_CLOEXEC);
+	if (fd < 0) {
+		err_sys(err, ERR_IO, errno, "cannot write %s", tmp);
+		goto out;
+	}
+	if (append_file(fd, path, err) < 0)
+		goto out;
+	if (fsync(fd) < 0) {
+		err_sys(err, ERR_IO, errno, "cannot write %s", tmp);
+		goto out;
+	}
+	fchmod(fd, st.st_mode & 07777);
+	if (rename(tmp, path) < 0) {
+		err_sys(err, ERR_IO, errno, "cannot replace %s", path);
+		goto out;
+	}
+	file_fsync_dir_of(path, NULL);
+	rc = 0;
+out:
+	if (fd >= 0)
+		close(fd);
+	if (rc < 0 && tmp != NULL)
+		unlink(tmp);
+	free(tmp);
+	return rc;
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int
+core_folder_list(const char *root, char ***names_r, size_t *count_r, struct err *err)
+{
+	struct core_queue *events = NULL;
+	struct core_worker *worker = NULL;
+	struct core_request *req;
+	struct collect c;
+	int rc;
+
+	*names_r = NULL;
+	*count_r = 0;
+	if (start(root, &events, &worker, err) < 0)
+		return -1;
+	memset(&c, 0, sizeof(c));
+	c.names = names_r;
+	c.nnames = count_r;
+	req = core_request_new(CORE_REQ_LIST_FOLDERS);
+	rc = call(worker, req, &c, err);
+	stop(&events, &worker);
+	if (*names_r != NULL)
+		qsort(*names_r, *count_r, sizeof(char *), cmp_str);
+	return rc;
+}
+
+void
+core_folder_sanitize(struct str *out, const char *text, size_t len, int keep_lines)
+{
+	mime_sanitize(out, text, len,
+		      keep_lines ? MIME_SANITIZE_NEWLINE | MIME_SANITIZE_TAB : 0);
+}

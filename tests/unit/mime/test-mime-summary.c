@@ -1,0 +1,227 @@
+/* Summaries from header blocks, and the header scanner under them. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/base-str.h"
+#include "mime-test-util.h"
+#include "mime/mime-header.h"
+#include "mime/mime-message.h"
+#include "mime/mime-summary.h"
+#include "test-common.h"
+
+static struct mime_summary
+summarise(struct arena *arena, const char *hdr)
+{
+	struct mime_summary s;
+
+	memset(&s, 0, sizeof(s));
+	mime_summary_from_header(arena, hdr, strlen(hdr), &s);
+	return s;
+}
+
+int
+main(void)
+{
+	struct arena *arena = arena_new();
+	struct mime_summary s;
+
+	mime_init();
+
+	test_begin("a typical header");
+	s = summarise(arena, "Received: from x\n\tby y\n"
+	                     "From: =?utf-8?q?J=C3=BCrgen?= <j@example.org>\n"
+	                     "To: Ann <a@example.org>,\n bob@example.org\n"
+	                     "Cc: =?iso-8859-1?q?Ren=E9?= <r@example.org>\n"
+	                     "Subject: =?utf-8?b?R3LDvMOfZQ==?= again\n"
+	                     "Date: Tue, 01 Jul 2003 10:52:37 +0200\n"
+	                     "Message-ID: <abc@example.org>\n"
+	                     "In-Reply-To: <p1@x> <p2@x>\n"
+	                     "References: <r1@x>\n <p1@x>\n"
+	                     "List-Post: <mailto:list@example.org>\n"
+	                     "\n"
+	                     "Subject: in the body, not a header\n");
+	test_assert_str(s.from_name, "Jürgen");
+	test_assert_str(s.from_addr, "j@example.org");
+	test_assert_str(s.to, "Ann <a@example.org>, bob@example.org");
+	test_assert_str(s.cc, "René <r@example.org>");
+	test_assert_str(s.subject, "Grüße again");
+	test_assert_int(s.date, 1057049557);
+	test_assert_str(s.message_id, "abc@example.org");
+	test_assert_str(s.in_reply_to, "p1@x");
+	test_assert_str(s.references, "<r1@x> <p1@x>");
+	test_assert_str(s.list_post, "list@example.org");
+	test_end();
+
+	test_begin("nothing known");
+	s = summarise(arena, "X-Other: 1\n\nbody");
+	test_assert_str(s.from_name, "");
+	test_assert_str(s.from_addr, "");
+	test_assert_str(s.subject, "");
+	test_assert_str(s.to, "");
+	test_assert_str(s.message_id, "");
+	test_assert_int(s.date, 0);
+	s = summarise(arena, "");
+	test_assert_str(s.subject, "");
+	test_end();
+
+	test_begin("the caller's fields are kept; no date means the arrival time");
+	memset(&s, 0, sizeof(s));
+	s.id = 42;
+	s.flags = MIME_FLAG_SEEN;
+	s.size = 1234;
+	s.received = 1000000000;
+	mime_summary_from_header(arena, "Subject: x\n", 11, &s);
+	test_assert_int(s.id, 42);
+	test_assert_int(s.flags, MIME_FLAG_SEEN);
+	test_assert_int(s.size, 1234);
+	test_assert_int(s.date, 1000000000);
+	test_end();
+
+	test_begin("a sender with no name shows the address");
+	s = summarise(arena, "From: plain@example.org\n");
+	test_assert_str(s.from_name, "plain@example.org");
+	test_assert_str(s.from_addr, "plain@example.org");
+	s = summarise(arena, "From: \"Quoted, Name\" <q@example.org>, second@example.org\n");
+	test_assert_str(s.from_name, "Quoted, Name");
+	test_assert_str(s.from_addr, "q@example.org");
+	s = summarise(arena, "From: <<<\n");
+	test_assert_str(s.from_addr, "");
+	test_assert_str(s.from_name, "<<<");
+	test_end();
+
+	test_begin("first occurrence wins; names in any case");
+	s = summarise(arena, "SUBJECT: first\nsubject: second\nmessage-id: <M@x>\n");
+	test_assert_str(s.subject, "first");
+	test_assert_str(s.message_id, "M@x");
+	test_end();
+
+	test_begin("message ids");
+	s = summarise(arena, "Message-ID: no-brackets@x trailing\nIn-Reply-To: junk <a@b> (c)\n");
+	test_assert_str(s.message_id, "no-brackets@x");
+	test_assert_str(s.in_reply_to, "a@b");
+	s = summarise(arena, "Message-ID: <fol\n ded@x>\n");
+	test_assert_str(s.message_id, "folded@x");
+	s = summarise(arena, "Message-ID: <\x1b[2J@x>\n");
+	test_assert_str(s.message_id, "^[[2J@x");
+	s = summarise(arena, "Message-ID: <>\nReferences: <> <a@x> <unclosed\n");
+	test_assert_str(s.message_id, "");
+	test_assert_str(s.references, "<a@x>");
+	test_end();
+
+	test_begin("long References keep the first and the last 199");
+	{
+		struct str h = STR_INIT;
+		const char *p;
+		int count = 0;
+
+		str_append(&h, "References:");
+		for (int i = 0; i < 500; i++)
+			str_appendf(&h, " <id%d@x>", i);
+		str_append(&h, "\n");
+		s = summarise(arena, h.s);
+		for (p = s.references; (p = strchr(p, '<')) != NULL; p++)
+			count++;
+		test_assert_int(count, 200);
+		test_assert(strncmp(s.references, "<id0@x> <id301@x> <id302@x>", 27) == 0);
+		test_assert_str(s.references + strlen(s.references) - 9, "<id499@x>");
+		str_free(&h);
+	}
+	test_end();
+
+	test_begin("List-Post");
+	s = summarise(arena, "List-Post: NO (posting not allowed)\n");
+	test_assert_str(s.list_post, "");
+	s = summarise(arena, "List-Post: <https://x>, <MAILTO:l@x?subject=a>\n");
+	test_assert_str(s.list_post, "l@x");
+	test_end();
+
+	test_begin("hostile text is sanitised and bounded");
+	{
+		struct str h = STR_INIT;
+
+		str_append(&h, "Subject: ");
+		for (int i = 0; i < 100000; i++)
+			str_append(&h, "\xc3\xa9");
+		str_append(&h, "\nTo: ");
+		for (int i = 0; i < 5000; i++)
+			str_appendf(&h, "=?utf-8?q?N=C3=A9=1B%d?= <u%d@x>, ", i, i);
+		str_append(&h, "\n");
+		s = summarise(arena, h.s);
+		test_assert(strlen(s.subject) <= 1024 + 3);
+		test_assert(strcmp(s.subject + strlen(s.subject) - 3, MIME_HEADER_CUT) == 0);
+		test_assert(mime_test_terminal_safe(s.subject, strlen(s.subject), 1));
+		test_assert(strlen(s.to) <= 1024 + 3);
+		test_assert(mime_test_terminal_safe(s.to, strlen(s.to), 1));
+		test_assert(strstr(s.to, "Né^[0") != NULL);
+		str_free(&h);
+	}
+	s = summarise(arena, "Subject: a\x1b]0;t\x07\xc2\x9b\xe2\x80\xae"
+	                     "b\tc\r\n");
+	test_assert_str(s.subject, "a^[]0;t^G<U+009B><U+202E>b c");
+	s = summarise(arena, "From: =?utf-8?q?Eve=1B=5B2J?= <e@x>\n");
+	test_assert_str(s.from_name, "Eve^[[2J");
+	test_end();
+
+	test_begin("dates");
+	s = summarise(arena, "Date: Thu, 1 Jan 1970 00:00:01 +0000\n");
+	test_assert_int(s.date, 1);
+	s = summarise(arena, "Date: 31 Dec 2037 23:59:59 -0800\n");
+	test_assert_int(s.date, 2145945599);
+	s = summarise(arena, "Date: +9999999999\n");
+	test_assert_int(s.date, 0);
+	s = summarise(arena, "Date: \n");
+	test_assert_int(s.date, 0);
+	test_end();
+
+	test_begin("the header scanner");
+	{
+		const char *h = "From nobody Tue Jul  1 10:52:37 2003\n"
+		                "A: 1\n"
+		                "  continued\n"
+		                "B :2\r\n"
+		                "C:\n"
+		                "\r\n"
+		                "body";
+		struct mime_header_field f;
+		size_t pos = 0;
+
+		test_assert_int(mime_header_next(h, strlen(h), &pos, &f), 1);
+		test_assert(f.name_len == 1 && f.name[0] == 'A');
+		test_assert(f.value_len == 14 && strncmp(f.value, " 1\n  continued", 14) == 0);
+		test_assert_int(mime_header_next(h, strlen(h), &pos, &f), 1);
+		test_assert(mime_header_name_is(&f, "b") && f.value_len == 1 && f.value[0] == '2');
+		test_assert_int(mime_header_next(h, strlen(h), &pos, &f), 1);
+		test_assert(mime_header_name_is(&f, "C") && f.value_len == 0);
+		test_assert_int(mime_header_next(h, strlen(h), &pos, &f), 0);
+		test_assert_str(h + pos, "body");
+		test_assert_int(mime_header_end(h, strlen(h)), pos);
+		test_assert_int(mime_header_end("no colon here\nX: y\n", 19), 0);
+		test_assert_int(mime_header_end("X: y\nno colon\n", 14), 5);
+		test_assert_int(mime_header_end("X: y", 4), 4);
+	}
+	test_end();
+
+	test_begin("address lists");
+	{
+		size_t n;
+		const char *list = "a@x, Group: b@x, \"C\" <c@x>;, =?utf-8?q?D?= <d@x>";
+		const char **v = mime_header_mailboxes(arena, list, strlen(list), &n);
+
+		test_assert_int(n, 4);
+		test_assert_str(v[0], "a@x");
+		test_assert_str(v[1], "b@x");
+		test_assert_str(v[2], "c@x");
+		test_assert_str(v[3], "d@x");
+		test_assert(v[4] == NULL);
+		v = mime_header_mailboxes(arena, "", 0, &n);
+		test_assert_int(n, 0);
+		test_assert(v[0] == NULL);
+	}
+	test_end();
+	arena_free(&arena);
+	mime_shutdown();
+	return test_done();
+}

@@ -32,7 +32,7 @@ static const struct {
 	char letter;
 	unsigned flag;
 } letters[] = {
-    {'D', MIME_FLAG_DRAFT},   {'F', MIME_FLAG_FLAGGED}, {'P', MIME_FLAG_PASSED},
+    {'D', MIME_FLAG_DRAFT},    {'F', MIME_FLAG_FLAGGED}, {'P', MIME_FLAG_PASSED},
     {'R', MIME_FLAG_ANSWERED}, {'S', MIME_FLAG_SEEN},    {'T', MIME_FLAG_DELETED},
 };
 
@@ -273,7 +273,8 @@ backend_local_maildir_find(const char *path, char **path_r, struct err *err)
 			return err_sys(err, ERR_IO, e, "cannot read %.*s", (int)dlen, path);
 		}
 		while ((de = readdir(d)) != NULL) {
-			if (unique_len(de->d_name) == ulen && strncmp(de->d_name, name, ulen) == 0) {
+			if (unique_len(de->d_name) == ulen &&
+			    strncmp(de->d_name, name, ulen) == 0) {
 				*path_r = xasprintf("%s/%s", dir, de->d_name);
 				found = 1;
 				break;
@@ -286,8 +287,8 @@ backend_local_maildir_find(const char *path, char **path_r, struct err *err)
 }
 
 int
-backend_local_read_message(int fd, uint64_t max, int header_only, struct str *out,
-                           const char *what, struct err *err)
+backend_local_read_message(int fd, uint64_t max, int header_only, struct str *out, const char *what,
+                           struct err *err)
 {
 	struct str raw = STR_INIT;
 	char *buf = xmalloc(READ_CHUNK);
@@ -328,9 +329,17 @@ backend_local_read_message(int fd, uint64_t max, int header_only, struct str *ou
 	/* Stored with CRLF by some tools: messages come out with LF. */
 	if (raw.len > 0)
 		str_reserve(out, raw.len);
-	for (size_t i = 0; i < raw.len; i++)
-		if (!(raw.s[i] == '\r' && i + 1 < raw.len && raw.s[i + 1] == '\n'))
-			str_append_char(out, raw.s[i]);
+	for (size_t i = 0; i < raw.len;) {
+		const char *cr = memchr(raw.s + i, '\r', raw.len - i);
+		size_t upto = cr != NULL ? (size_t)(cr - raw.s) : raw.len;
+
+		str_append_len(out, raw.s + i, upto - i);
+		if (cr == NULL)
+			break;
+		if (upto + 1 >= raw.len || raw.s[upto + 1] != '\n')
+			str_append_char(out, '\r');
+		i = upto + 1;
+	}
 	ret = 0;
 out:
 	str_free(&raw);

@@ -60,7 +60,6 @@ int backend_local_read_message(int fd, uint64_t max, int header_only, struct str
                                const char *what, struct err *err);
 
 /* Body lines and LF-normalised size of a whole message in memory. */
-void backend_local_count_message(const char *data, size_t len, uint32_t *lines_r,
-                                 uint64_t *size_r);
+void backend_local_count_message(const char *data, size_t len, uint32_t *lines_r, uint64_t *size_r);
 
 #endif

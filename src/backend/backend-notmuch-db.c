@@ -111,9 +111,10 @@ backend_notmuch_db_err(struct err *err, notmuch_status_t st, notmuch_database_t 
 		break;
 	}
 	snprintf(msg, sizeof(msg), "%s: %s", ctx, what);
-	append_detail(msg, sizeof(msg), detail != NULL ? detail
-	                                               : db != NULL ? notmuch_database_status_string(db)
-	                                                            : NULL);
+	append_detail(msg, sizeof(msg),
+	              detail != NULL ? detail
+	              : db != NULL   ? notmuch_database_status_string(db)
+	                             : NULL);
 	return err_set(err, kind, "%s", msg);
 }
 
@@ -152,19 +153,19 @@ xapian_dir(const char *db_path)
 }
 
 int
-backend_notmuch_db_locate(const char *path, struct backend_notmuch_where *where_r,
-                          struct err *err)
+backend_notmuch_db_locate(const char *path, struct backend_notmuch_where *where_r, struct err *err)
 {
 	notmuch_database_t *db = NULL;
 	notmuch_status_t st;
-	const char *cfg = NULL, *v;
+	const char *cfg = NULL, *v, *cfg_db;
 	char *msg = NULL, *xdir;
 	int ret = -1;
 
 	memset(where_r, 0, sizeof(*where_r));
 	st = notmuch_database_load_config(path, cfg, NULL, &db, &msg);
 	if (st == NOTMUCH_STATUS_NO_CONFIG && !may_skip_config()) {
-		backend_notmuch_db_err(err, st, NULL, msg, "cannot read the notmuch configuration %s",
+		backend_notmuch_db_err(err, st, NULL, msg,
+		                       "cannot read the notmuch configuration %s",
 		                       getenv("NOTMUCH_CONFIG"));
 		goto out;
 	}
@@ -177,9 +178,8 @@ backend_notmuch_db_locate(const char *path, struct backend_notmuch_where *where_
 		err_set(err, ERR_INTERNAL, "libnotmuch gave no configuration");
 		goto out;
 	}
-	v = notmuch_config_get(db, NOTMUCH_CONFIG_DATABASE_PATH);
-	if (path != NULL || v == NULL || *v == '\0')
-		v = path;
+	cfg_db = notmuch_config_get(db, NOTMUCH_CONFIG_DATABASE_PATH);
+	v = path != NULL ? path : cfg_db;
 	if (v == NULL || *v == '\0') {
 		err_set(err, ERR_USAGE,
 		        "the notmuch configuration names no database: set database.path, or "
@@ -187,10 +187,19 @@ backend_notmuch_db_locate(const char *path, struct backend_notmuch_where *where_
 		goto out;
 	}
 	where_r->db_path = xstrdup(v);
+	/*
+	 * The mail root follows the database unless the configuration names
+	 * one of its own; libnotmuch says the same once the database exists,
+	 * but for one still to be created it answers with the configured path.
+	 */
 	v = notmuch_config_get(db, NOTMUCH_CONFIG_MAIL_ROOT);
-	where_r->mail_root = xstrdup(v != NULL && *v != '\0' ? v : where_r->db_path);
+	if (v == NULL || *v == '\0' || (path != NULL && cfg_db != NULL && strcmp(v, cfg_db) == 0))
+		v = where_r->db_path;
+	where_r->mail_root = xstrdup(v);
+	/* The file libnotmuch looked for, whether or not it was there. */
 	v = notmuch_config_path(db);
-	where_r->config = v != NULL && *v != '\0' ? xstrdup(v) : NULL;
+	where_r->config =
+	    st != NOTMUCH_STATUS_NO_CONFIG && v != NULL && *v != '\0' ? xstrdup(v) : NULL;
 	xdir = xapian_dir(where_r->db_path);
 	where_r->exists = xdir != NULL;
 	free(xdir);
@@ -217,9 +226,8 @@ backend_notmuch_db_create(const struct backend_notmuch_where *where, struct err 
 	if (file_mkdir_p(where->db_path, 0700, err) < 0 ||
 	    backend_local_maildir_create(where->mail_root, err) < 0)
 		return -1;
-	st = notmuch_database_create_with_config(where->db_path,
-	                                         where->config != NULL ? where->config : "", NULL,
-	                                         &db, &msg);
+	st = notmuch_database_create_with_config(
+	    where->db_path, where->config != NULL ? where->config : "", NULL, &db, &msg);
 	if (st != NOTMUCH_STATUS_SUCCESS) {
 		backend_notmuch_db_err(err, st, NULL, msg, "cannot create a notmuch database in %s",
 		                       where->db_path);
@@ -231,8 +239,7 @@ backend_notmuch_db_create(const struct backend_notmuch_where *where, struct err 
 }
 
 int
-backend_notmuch_db_open(const char *path, int create, notmuch_database_t **db_r,
-                        struct err *err)
+backend_notmuch_db_open(const char *path, int create, notmuch_database_t **db_r, struct err *err)
 {
 	struct backend_notmuch_where where;
 	notmuch_status_t st;
@@ -254,17 +261,36 @@ backend_notmuch_db_open(const char *path, int create, notmuch_database_t **db_r,
 		ret = 0;
 		goto out;
 	}
+	if (!create) {
+		/* Not locate(): libnotmuch leaks when it looks for a missing database. */
+		char *xdir = path != NULL ? xapian_dir(path) : NULL;
+
+		if (st == NOTMUCH_STATUS_NO_CONFIG)
+			backend_notmuch_db_err(err, st, NULL, msg,
+			                       "cannot read the notmuch configuration %s",
+			                       getenv("NOTMUCH_CONFIG"));
+		else if (path != NULL && xdir == NULL &&
+		         (st == NOTMUCH_STATUS_FILE_ERROR || st == NOTMUCH_STATUS_NO_DATABASE))
+			err_set(
+			    err, ERR_USAGE,
+			    "there is no notmuch database in %s (petrel --init-store creates one)",
+			    path);
+		else if (path == NULL && st == NOTMUCH_STATUS_FILE_ERROR)
+			backend_notmuch_db_err(err, NOTMUCH_STATUS_NO_DATABASE, NULL, msg,
+			                       "notmuch");
+		else
+			backend_notmuch_db_err(
+			    err, st, NULL, msg, "cannot open the notmuch database%s%s",
+			    path != NULL ? " in " : "", path != NULL ? path : "");
+		free(xdir);
+		goto out;
+	}
 	/* Missing, or something else?  Only a store that is not there is created. */
 	if (backend_notmuch_db_locate(path, &where, err) < 0)
 		goto out;
-	if (where.exists || !create) {
-		if (!where.exists)
-			err_set(err, ERR_USAGE,
-			        "there is no notmuch database in %s (petrel --init-store creates one)",
-			        where.db_path);
-		else
-			backend_notmuch_db_err(err, st, NULL, msg,
-			                       "cannot open the notmuch database in %s", where.db_path);
+	if (where.exists) {
+		backend_notmuch_db_err(err, st, NULL, msg, "cannot open the notmuch database in %s",
+		                       where.db_path);
 		goto out;
 	}
 	if (backend_notmuch_db_create(&where, err) < 0)
@@ -348,21 +374,25 @@ backend_notmuch_db_writable(notmuch_database_t *db, const struct backend_params 
 
 		if (waited >= params->lock_timeout_ms) {
 			err_set(err, ERR_IO,
-			        "the notmuch database in %s is locked by another program (notmuch new?): "
+			        "the notmuch database in %s is locked by another program (notmuch "
+			        "new?): "
 			        "gave up after %lld s; try again when it is done",
 			        path, (waited + 500) / 1000);
 			goto out;
 		}
 		if (!said) {
-			log_info("the notmuch database in %s is locked by another program: waiting up "
-			         "to %d s",
-			         path, (params->lock_timeout_ms + 999) / 1000);
+			log_info(
+			    "the notmuch database in %s is locked by another program: waiting up "
+			    "to %d s",
+			    path, (params->lock_timeout_ms + 999) / 1000);
 			said = 1;
 		}
-		backend_report(&params->progress, (uint64_t)waited, (uint64_t)params->lock_timeout_ms,
+		backend_report(&params->progress, (uint64_t)waited,
+		               (uint64_t)params->lock_timeout_ms,
 		               "Waiting for the notmuch database");
 		if (backend_cancelled(&params->progress, params->cancel_fd)) {
-			err_set(err, ERR_CANCELLED, "cancelled while waiting for the notmuch database");
+			err_set(err, ERR_CANCELLED,
+			        "cancelled while waiting for the notmuch database");
 			goto out;
 		}
 		if (delay > params->lock_timeout_ms - waited)

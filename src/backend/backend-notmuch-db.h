@@ -79,7 +79,7 @@ int backend_notmuch_db_close(notmuch_database_t **db, struct err *err);
  */
 int backend_notmuch_db_err(struct err *err, notmuch_status_t st, notmuch_database_t *db,
                            const char *detail, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
+    __attribute__((format(printf, 5, 6)));
 
 /* A configuration list (new.tags, search.exclude_tags) as a NULL-terminated
  * array; the caller frees each and the array. */

@@ -84,7 +84,7 @@ struct backend_folder {
 	unsigned long revision;
 	char *uuid;
 	int read_only;
-	int sync_flags;      /* maildir.synchronize_flags */
+	int sync_flags; /* maildir.synchronize_flags */
 	int lock_timeout_ms;
 	uint64_t max_message;
 };
@@ -205,8 +205,9 @@ static int
 check_index(const struct backend_folder *f, size_t index, struct err *err)
 {
 	if (index >= f->count)
-		return err_set(err, ERR_USAGE, "the notmuch query %s has no message %zu (it has %zu)",
-		               f->query, index + 1, f->count);
+		return err_set(err, ERR_USAGE,
+		               "the notmuch query %s has no message %zu (it has %zu)", f->query,
+		               index + 1, f->count);
 	return 0;
 }
 
@@ -239,10 +240,11 @@ parse_url(const struct url *url, char **db_path_r, char **query_r, struct err *e
 	*db_path_r = NULL;
 	*query_r = NULL;
 	if (url->host != NULL && *url->host != '\0')
-		return err_set(err, ERR_USAGE,
-		               "notmuch://%s: no named query %s is defined (query NAME QUERY in the "
-		               "config defines one)",
-		               url->host, url->host);
+		return err_set(
+		    err, ERR_USAGE,
+		    "notmuch://%s: no named query %s is defined (query NAME QUERY in the "
+		    "config defines one)",
+		    url->host, url->host);
 	if (url->path != NULL && *url->path != '\0' && strcmp(url->path, "/") != 0)
 		*db_path_r = xstrdup(url->path);
 	q = url_query_get(url, "query");
@@ -317,7 +319,8 @@ begin(notmuch_database_t *db, struct err *err)
 	notmuch_status_t st = notmuch_database_begin_atomic(db);
 
 	if (st != NOTMUCH_STATUS_SUCCESS)
-		return backend_notmuch_db_err(err, st, db, NULL, "cannot write the notmuch database");
+		return backend_notmuch_db_err(err, st, db, NULL,
+		                              "cannot write the notmuch database");
 	return 0;
 }
 
@@ -327,7 +330,8 @@ end(notmuch_database_t *db, struct err *err)
 	notmuch_status_t st = notmuch_database_end_atomic(db);
 
 	if (st != NOTMUCH_STATUS_SUCCESS)
-		return backend_notmuch_db_err(err, st, db, NULL, "cannot write the notmuch database");
+		return backend_notmuch_db_err(err, st, db, NULL,
+		                              "cannot write the notmuch database");
 	return 0;
 }
 
@@ -420,9 +424,8 @@ out:
 /* ---- reading the query ---- */
 
 static int
-run_query(struct backend_folder *f, notmuch_database_t *db,
-          const struct backend_progress *progress, int cancel_fd, struct nm_entry **msgs_r,
-          size_t *count_r, struct err *err)
+run_query(struct backend_folder *f, notmuch_database_t *db, const struct backend_progress *progress,
+          int cancel_fd, struct nm_entry **msgs_r, size_t *count_r, struct err *err)
 {
 	notmuch_query_t *q = notmuch_query_create(db, f->query);
 	notmuch_messages_t *ms = NULL;
@@ -480,8 +483,8 @@ run_query(struct backend_folder *f, notmuch_database_t *db,
 		if ((n & 1023) == 0) {
 			backend_report(progress, n, total, "Reading the notmuch query");
 			if (backend_cancelled(progress, cancel_fd)) {
-				err_set(err, ERR_CANCELLED, "cancelled while reading the notmuch query %s",
-				        f->query);
+				err_set(err, ERR_CANCELLED,
+				        "cancelled while reading the notmuch query %s", f->query);
 				goto out;
 			}
 		}
@@ -610,8 +613,8 @@ record_rename(notmuch_database_t *db, const struct nm_entry *e, const char *move
 	if (m != NULL)
 		notmuch_message_destroy(m);
 	if (st != NOTMUCH_STATUS_SUCCESS)
-		return backend_notmuch_db_err(err, st, db, NULL, "cannot record that %s moved to %s",
-		                              e->path, moved);
+		return backend_notmuch_db_err(err, st, db, NULL,
+		                              "cannot record that %s moved to %s", e->path, moved);
 	return end(db, err);
 }
 
@@ -681,7 +684,7 @@ relocate(struct backend_folder *f, size_t index, const struct backend_progress *
 		e->flags = merge_flags(e, disk);
 		e->disk = disk;
 	}
-	e->recent = in_new(e->path);
+	e->recent = e->recent && in_new(e->path);
 	ret = e->path != NULL;
 out:
 	if (m != NULL)
@@ -731,7 +734,8 @@ nm_load_summaries(struct backend_folder *f, size_t first, size_t n, struct arena
 	int ret = -1;
 
 	if (first > f->count || n > f->count - first)
-		return err_set(err, ERR_USAGE, "the notmuch query %s has no messages %zu-%zu (it has %zu)",
+		return err_set(err, ERR_USAGE,
+		               "the notmuch query %s has no messages %zu-%zu (it has %zu)",
 		               f->query, first + 1, first + n, f->count);
 	for (size_t i = 0; i < n; i++) {
 		struct mime_summary *s = &summaries[i];
@@ -755,8 +759,8 @@ nm_load_summaries(struct backend_folder *f, size_t first, size_t n, struct arena
 			}
 			whole = st.st_size <= NM_COUNT_LINES_MAX;
 			str_reset(&data);
-			rc = backend_local_read_message(fd, NM_COUNT_LINES_MAX, !whole, &data, e->path,
-			                                err);
+			rc = backend_local_read_message(fd, NM_COUNT_LINES_MAX, !whole, &data,
+			                                e->path, err);
 			close(fd);
 			if (rc < 0)
 				goto out;
@@ -774,8 +778,8 @@ nm_load_summaries(struct backend_folder *f, size_t first, size_t n, struct arena
 		if ((i & 255) == 255) {
 			backend_report(progress, i + 1, n, "Reading messages of the notmuch query");
 			if (backend_cancelled(progress, -1)) {
-				err_set(err, ERR_CANCELLED, "cancelled while reading the notmuch query %s",
-				        f->query);
+				err_set(err, ERR_CANCELLED,
+				        "cancelled while reading the notmuch query %s", f->query);
 				goto out;
 			}
 		}
@@ -788,8 +792,7 @@ out:
 }
 
 static int
-fetch(struct backend_folder *f, size_t index, int header_only, struct str *out,
-      struct err *err)
+fetch(struct backend_folder *f, size_t index, int header_only, struct str *out, struct err *err)
 {
 	size_t before = out->len;
 	int fd, rc;
@@ -800,10 +803,11 @@ fetch(struct backend_folder *f, size_t index, int header_only, struct str *out,
 	if (rc < 0)
 		return -1;
 	if (rc == 0)
-		return err_set(err, ERR_IO,
-		               "message %zu of the notmuch query %s has no file any more; check for "
-		               "new mail",
-		               index + 1, f->query);
+		return err_set(
+		    err, ERR_IO,
+		    "message %zu of the notmuch query %s has no file any more; check for "
+		    "new mail",
+		    index + 1, f->query);
 	rc = backend_local_read_message(fd, header_only ? NM_HEADER_MAX : f->max_message,
 	                                header_only, out, f->msgs[index].path, err);
 	close(fd);
@@ -827,8 +831,7 @@ nm_fetch_header(struct backend_folder *f, size_t index, struct str *out, struct 
 /* ---- flags and tags ---- */
 
 static int
-nm_set_flags(struct backend_folder *f, size_t index, unsigned set, unsigned clear,
-             struct err *err)
+nm_set_flags(struct backend_folder *f, size_t index, unsigned set, unsigned clear, struct err *err)
 {
 	struct nm_entry *e;
 
@@ -927,8 +930,9 @@ check_tag(const char *tag, struct err *err)
 	if (tag == NULL || *tag == '\0')
 		return err_set(err, ERR_USAGE, "a tag cannot be empty");
 	if (strlen(tag) > NOTMUCH_TAG_MAX)
-		return err_set(err, ERR_USAGE, "the tag %.40s... is longer than notmuch allows (%d)",
-		               tag, NOTMUCH_TAG_MAX);
+		return err_set(err, ERR_USAGE,
+		               "the tag %.40s... is longer than notmuch allows (%d)", tag,
+		               NOTMUCH_TAG_MAX);
 	return 0;
 }
 
@@ -965,7 +969,8 @@ nm_set_tags(struct backend_folder *f, size_t index, const char *const *add, size
 		goto out;
 	}
 	if (m == NULL) {
-		err_set(err, ERR_USAGE, "message %zu is no longer in the notmuch database", index + 1);
+		err_set(err, ERR_USAGE, "message %zu is no longer in the notmuch database",
+		        index + 1);
 		goto out;
 	}
 	if (begin(db, err) < 0)
@@ -1126,10 +1131,11 @@ nm_sync(struct backend_folder *f, int expunge, const struct backend_progress *pr
 	if (f->read_only) {
 		for (size_t i = 0; i < f->count; i++)
 			if (f->msgs[i].flags != f->msgs[i].disk)
-				return err_set(err, ERR_USAGE,
-				               "the notmuch query %s is open read-only: changes cannot be "
-				               "saved",
-				               f->query);
+				return err_set(
+				    err, ERR_USAGE,
+				    "the notmuch query %s is open read-only: changes cannot be "
+				    "saved",
+				    f->query);
 		return 0;
 	}
 	for (size_t i = 0; i < f->count; i++)
@@ -1164,7 +1170,8 @@ nm_sync(struct backend_folder *f, int expunge, const struct backend_progress *pr
 			if (st != NOTMUCH_STATUS_SUCCESS) {
 				failed = i;
 				backend_notmuch_db_err(err, st, db, NULL,
-				                       "cannot write the flags of message %zu", i + 1);
+				                       "cannot write the flags of message %zu",
+				                       i + 1);
 				break;
 			}
 			e->disk = e->flags;
@@ -1206,8 +1213,8 @@ out:
 /* ---- delivery ---- */
 
 static int
-nm_append(const struct url *url, const struct backend_params *params, const char *data,
-          size_t len, unsigned flags, time_t date, struct err *err)
+nm_append(const struct url *url, const struct backend_params *params, const char *data, size_t len,
+          unsigned flags, time_t date, struct err *err)
 {
 	notmuch_database_t *db = NULL;
 	notmuch_message_t *m = NULL;
@@ -1284,8 +1291,7 @@ out:
 /* ---- the store ---- */
 
 int
-backend_notmuch_init(const char *db_path, struct backend_notmuch_store *store_r,
-                     struct err *err)
+backend_notmuch_init(const char *db_path, struct backend_notmuch_store *store_r, struct err *err)
 {
 	struct backend_notmuch_where where;
 

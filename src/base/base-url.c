@@ -190,14 +190,18 @@ url_query_get(const struct url *url, const char *key)
 		const char *end = p + strcspn(p, "&");
 
 		if ((size_t)(end - p) > klen && strncmp(p, key, klen) == 0 && p[klen] == '=') {
+			size_t vlen = (size_t)(end - p) - klen - 1;
+			char *raw = xstrndup(p + klen + 1, vlen);
 			char *v = NULL;
-			char *plus;
 
-			if (url_decode(p + klen + 1, (size_t)(end - p - (ptrdiff_t)klen - 1), &v) < 0)
-				return NULL;
-			/* Form encoding: '+' is a space in query values. */
-			while ((plus = strchr(v, '+')) != NULL)
-				*plus = ' ';
+			/* Form encoding: '+' is a space, but "%2B" is a plus, so the
+			 * pluses go before the escapes are decoded. */
+			for (char *c = raw; *c != '\0'; c++)
+				if (*c == '+')
+					*c = ' ';
+			if (url_decode(raw, vlen, &v) < 0)
+				v = NULL;
+			free(raw);
 			return v;
 		}
 		p = *end ? end + 1 : end;

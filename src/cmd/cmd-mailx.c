@@ -1001,6 +1001,11 @@ cmd_main(const struct cmd_opts *opts, enum cmd_face face)
 	s.out_tty = isatty(1);
 	s.sending = face == CMD_FACE_SEND;
 	core_folder_msg_init();
+	/* What the layers below have to say (warnings, "created a new store
+	 * in ...") reaches the user as "petrel: ..." lines on stderr; a trace
+	 * file, when asked for, takes over. */
+	log_set_sink(log_sink_stdio, stderr);
+	log_set_level(LOG_INFO);
 	if (opts->debug_file != NULL)
 		cmd_debug_file(opts->debug_file);
 	load_config(&s);
@@ -1020,8 +1025,8 @@ cmd_main(const struct cmd_opts *opts, enum cmd_face face)
 	session_free(&s);
 	core_store_reset();
 	core_folder_msg_shutdown();
+	log_set_sink(NULL, NULL);
 	if (trace_file != NULL) {
-		log_set_sink(NULL, NULL);
 		fclose(trace_file);
 		trace_file = NULL;
 	}

@@ -37,9 +37,9 @@ follow_flags(struct cmd_session *s, size_t i)
 		m->state &= ~(unsigned)(CMD_MSG_READ | CMD_MSG_OLD_READ | CMD_MSG_TOUCHED);
 	}
 	m->state = (sum->flags & MIME_FLAG_ANSWERED) ? m->state | CMD_MSG_ANSWERED
-						     : m->state & ~(unsigned)CMD_MSG_ANSWERED;
+	                                             : m->state & ~(unsigned)CMD_MSG_ANSWERED;
 	m->state = (sum->flags & MIME_FLAG_FLAGGED) ? m->state | CMD_MSG_FLAGGED
-						    : m->state & ~(unsigned)CMD_MSG_FLAGGED;
+	                                            : m->state & ~(unsigned)CMD_MSG_FLAGGED;
 }
 
 int
@@ -110,7 +110,7 @@ cmd_init_store(struct cmd_session *s)
 		cmd_out(s, "Settings come from the notmuch configuration %s\n", info.config);
 	else
 		cmd_out(s, "There is no notmuch configuration file: notmuch's defaults apply "
-			   "(notmuch setup writes one)\n");
+		           "(notmuch setup writes one)\n");
 	cmd_flush(s, 0);
 	core_store_info_clear(&info);
 	return s->exit_status;

@@ -212,8 +212,8 @@ core_store_init(struct core_store_info *info_r, struct err *err)
 }
 
 int
-core_store_deliver(const char *data, size_t len, unsigned flags, time_t date,
-                   int lock_timeout_ms, int cancel_fd, struct err *err)
+core_store_deliver(const char *data, size_t len, unsigned flags, time_t date, int lock_timeout_ms,
+                   int cancel_fd, struct err *err)
 {
 	struct backend_params p;
 	struct url url;
@@ -244,9 +244,8 @@ copy_tags(struct arena *arena, const char *const *tags, size_t n)
 }
 
 int
-core_store_tag(struct core_folder_handle *h, const size_t *idx, size_t n,
-               const char *const *add, size_t nadd, const char *const *remove, size_t nremove,
-               struct err *err)
+core_store_tag(struct core_folder_handle *h, const size_t *idx, size_t n, const char *const *add,
+               size_t nadd, const char *const *remove, size_t nremove, struct err *err)
 {
 	struct core_request *req;
 	uint64_t *ids;
@@ -260,7 +259,8 @@ core_store_tag(struct core_folder_handle *h, const size_t *idx, size_t n,
 
 		if (s == NULL) {
 			core_request_free(&req);
-			return err_set(err, ERR_INTERNAL, "message %zu is out of range", idx[k] + 1);
+			return err_set(err, ERR_INTERNAL, "message %zu is out of range",
+			               idx[k] + 1);
 		}
 		ids[k] = s->id;
 	}

@@ -572,46 +572,74 @@ imap_decode_fetch(struct arena *arena, const struct imap_arg *list, unsigned dep
 		const struct imap_arg *v = &a[i + 1];
 		const char *why = NULL;
 
+		/* Each value is decoded aside and stored only when it parsed, so
+		 * a repeated item that is broken never spoils a good one. */
 		if (strcasecmp(name, "UID") == 0) {
-			if (imap_arg_nz_number(v, &f->uid) < 0)
+			uint32_t uid;
+
+			if (imap_arg_nz_number(v, &uid) < 0) {
 				item_invalid(f, IMAP_FETCH_UID, "UID is not a valid UID");
-			else
+			} else {
+				f->uid = uid;
 				f->present |= IMAP_FETCH_UID;
+			}
 		} else if (strcasecmp(name, "FLAGS") == 0) {
-			if (imap_decode_flags(arena, v, &f->flags, &why) < 0)
+			struct imap_flags flags;
+
+			if (imap_decode_flags(arena, v, &flags, &why) < 0) {
 				item_invalid(f, IMAP_FETCH_FLAGS, "bad FLAGS");
-			else
+			} else {
+				f->flags = flags;
 				f->present |= IMAP_FETCH_FLAGS;
+			}
 		} else if (strcasecmp(name, "INTERNALDATE") == 0) {
-			if (v->type != IMAP_ARG_STRING ||
-			    imap_parse_internaldate(v->u.str, &f->internaldate_time) < 0)
+			time_t t;
+
+			if (v->type != IMAP_ARG_STRING || imap_parse_internaldate(v->u.str, &t) < 0) {
 				item_invalid(f, IMAP_FETCH_INTERNALDATE, "bad INTERNALDATE");
-			else {
+			} else {
 				f->internaldate = v->u.str;
+				f->internaldate_time = t;
 				f->present |= IMAP_FETCH_INTERNALDATE;
 			}
 		} else if (strcasecmp(name, "RFC822.SIZE") == 0) {
-			if (imap_arg_number64(v, &f->rfc822_size) < 0)
+			uint64_t size;
+
+			if (imap_arg_number64(v, &size) < 0) {
 				item_invalid(f, IMAP_FETCH_RFC822_SIZE, "bad RFC822.SIZE");
-			else
+			} else {
+				f->rfc822_size = size;
 				f->present |= IMAP_FETCH_RFC822_SIZE;
+			}
 		} else if (strcasecmp(name, "MODSEQ") == 0) {
+			uint64_t modseq;
+
 			if (v->type != IMAP_ARG_LIST || v->len != 1 ||
-			    imap_arg_number64(&v->u.list[0], &f->modseq) < 0)
+			    imap_arg_number64(&v->u.list[0], &modseq) < 0) {
 				item_invalid(f, IMAP_FETCH_MODSEQ, "bad MODSEQ");
-			else
+			} else {
+				f->modseq = modseq;
 				f->present |= IMAP_FETCH_MODSEQ;
+			}
 		} else if (strcasecmp(name, "ENVELOPE") == 0) {
-			if (imap_envelope_parse(arena, v, &f->envelope, &why) < 0)
+			const struct imap_envelope *env;
+
+			if (imap_envelope_parse(arena, v, &env, &why) < 0) {
 				item_invalid(f, IMAP_FETCH_ENVELOPE, why);
-			else
+			} else {
+				f->envelope = env;
 				f->present |= IMAP_FETCH_ENVELOPE;
+			}
 		} else if (strcasecmp(name, "BODYSTRUCTURE") == 0 ||
 			   (strcasecmp(name, "BODY") == 0 && v->type == IMAP_ARG_LIST)) {
-			if (imap_body_parse(arena, v, depth_max, &f->body, &why) < 0)
+			const struct imap_body *body;
+
+			if (imap_body_parse(arena, v, depth_max, &body, &why) < 0) {
 				item_invalid(f, IMAP_FETCH_BODYSTRUCTURE, why);
-			else
+			} else {
+				f->body = body;
 				f->present |= IMAP_FETCH_BODYSTRUCTURE;
+			}
 		} else {
 			struct imap_fetch_body *s = &secs[f->n_sections];
 

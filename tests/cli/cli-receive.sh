@@ -48,13 +48,19 @@ check_eq "-f with a missing file fails with one line" \
 	"1; 1"
 
 # Backends this build lacks say so, in one line, with status 1.
-for url in imap://user@127.0.0.1/INBOX pop3://user@127.0.0.1/ notmuch:///tmp/db?query=tag:inbox; do
+for url in imap://user@127.0.0.1/INBOX pop3://user@127.0.0.1/; do
 	out=$(pt -H -f "$url" 2>&1)
 	rc=$?
 	check "$url: exit status 1" test "$rc" -eq 1
 	check "$url: one line" test "$(printf '%s\n' "$out" | wc -l)" -eq 1
 	check_contains "$url: says it is not supported" "$out" "petrel: "
 done
+
+# A notmuch folder without a database says so in one line.
+out=$(pt -H -f "notmuch://$T/nodb?query=tag:inbox" 2>&1)
+rc=$?
+check "notmuch folder without a database: exit status 1" test "$rc" -eq 1
+check "notmuch folder without a database: one line" test "$(printf '%s\n' "$out" | wc -l)" -eq 1
 
 # A maildir reads the same way.
 make_maildir md

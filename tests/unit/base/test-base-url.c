@@ -75,6 +75,11 @@ main(void)
 	free(s);
 	test_assert(url_query_get(&u, "nope") == NULL);
 	url_clear(&u);
+	test_assert_int(url_parse("notmuch://?query=from:me%2Blist@x", &u, &err), 0);
+	s = url_query_get(&u, "query");
+	test_assert_str(s, "from:me+list@x");
+	free(s);
+	url_clear(&u);
 	test_end();
 
 	test_begin("display hides the password");

@@ -332,6 +332,13 @@ test_fetch(void)
 	check("* 7 FETCH (ENVELOPE (NIL NIL NIL NIL NIL NIL NIL NIL NIL) BODYSTRUCTURE (\"TEXT\" "
 	      "\"PLAIN\" NIL NIL NIL \"7BIT\" -5 1))\r\n",
 	      "FETCH 7 invalid=0x60(ENVELOPE is not a list of 10 fields)\n");
+	/* A repeated item that is broken leaves the good one standing. */
+	check("* 7 FETCH (UID 5 ENVELOPE (NIL \"s\" NIL NIL NIL NIL NIL NIL NIL NIL) UID 0 "
+	      "ENVELOPE NIL BODY (\"TEXT\" \"PLAIN\" NIL NIL NIL \"7BIT\" 1 1) BODY (x) "
+	      "FLAGS (\\Seen) FLAGS x RFC822.SIZE 3 RFC822.SIZE -3)\r\n",
+	      "FETCH 7 uid=5 flags=(\\\\Seen)=0x1 size=3 env(date=NIL subject=\"s\" "
+	      "in-reply-to=NIL message-id=NIL) body={1 TEXT/PLAIN size=1 lines=1 enc=7BIT} "
+	      "invalid=0x6b(UID is not a valid UID)\n");
 	check("* 7 FETCH (BODYSTRUCTURE (1 2 3 4 5 6 7))\r\n",
 	      "FETCH 7 invalid=0x40(bad body parameter list)\n");
 	check("* 7 FETCH (BODYSTRUCTURE ((\"TEXT\" \"PLAIN\" NIL NIL NIL \"7BIT\" 1 1)))\r\n",

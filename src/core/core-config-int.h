@@ -95,6 +95,8 @@ int config_apply_set(struct config *cfg, struct config_account *acct, const char
 /* Makes text short and printable for an error message: control bytes as
  * \xHH, cut after some 60 bytes. */
 const char *config_quote(struct config *cfg, const char *text);
+/* The same, cut after max bytes; file names are shown whole (SIZE_MAX). */
+const char *config_quote_max(struct config *cfg, const char *text, size_t max);
 /* The "(did you mean "x"?)" hint for an unknown variable, or "". */
 const char *config_var_hint(struct config *cfg, const char *name);
 

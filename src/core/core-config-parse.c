@@ -17,6 +17,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -493,23 +494,23 @@ cmd_source(struct file_ctx *f, const struct cmd_def *cmd)
 	display = config_display_name(cfg, full);
 	if (load->depth >= CONFIG_MAX_DEPTH) {
 		file_error(f, lineno, "source nesting is deeper than %d files at \"%s\"",
-		           CONFIG_MAX_DEPTH, config_quote(cfg, display));
+		           CONFIG_MAX_DEPTH, config_quote_max(cfg, display, SIZE_MAX));
 		goto out;
 	}
 	if ((real = realpath(full, NULL)) == NULL) {
-		file_error(f, lineno, "cannot read \"%s\": %s", config_quote(cfg, display),
+		file_error(f, lineno, "cannot read \"%s\": %s", config_quote_max(cfg, display, SIZE_MAX),
 		           strerror(errno));
 		goto out;
 	}
 	for (int i = 0; i < load->depth; i++) {
 		if (load->open_files[i] != NULL && strcmp(load->open_files[i], real) == 0) {
 			file_error(f, lineno, "source loop: \"%s\" is already being read",
-			           config_quote(cfg, display));
+			           config_quote_max(cfg, display, SIZE_MAX));
 			goto out;
 		}
 	}
 	if ((r = read_file(real, &data, &len)) != 0) {
-		file_error(f, lineno, "cannot read \"%s\": %s", config_quote(cfg, display),
+		file_error(f, lineno, "cannot read \"%s\": %s", config_quote_max(cfg, display, SIZE_MAX),
 		           read_error_text(r));
 		goto out;
 	}

@@ -79,6 +79,12 @@ config_display_name(struct config *cfg, const char *path)
 const char *
 config_quote(struct config *cfg, const char *text)
 {
+	return config_quote_max(cfg, text, 60);
+}
+
+const char *
+config_quote_max(struct config *cfg, const char *text, size_t max)
+{
 	struct str s = STR_INIT;
 	const char *r;
 	size_t i;
@@ -87,7 +93,7 @@ config_quote(struct config *cfg, const char *text)
 		unsigned char c = (unsigned char)text[i];
 
 		/* Cut long text, but not inside a UTF-8 sequence. */
-		if (s.len >= 60 && (c & 0xc0) != 0x80) {
+		if (s.len >= max && (c & 0xc0) != 0x80) {
 			str_append(&s, "...");
 			break;
 		}

@@ -19,7 +19,7 @@ newer() {
 	shift
 	[ -e "$t" ] || return 0
 	for s; do
-		[ "$s" -nt "$t" ] && return 0
+		[ -n "$(find "$s" -newer "$t")" ] && return 0
 	done
 	return 1
 }

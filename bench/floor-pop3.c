@@ -117,7 +117,7 @@ pop_read_multiline(struct floor_conn *c, struct msgbuf *m)
 		if (nl == NULL) {
 			/* Part of a long line; hold back a CR that may end it. */
 			n = c->end - c->start;
-			if (n > 1 && p[n - 1] == '\r')
+			if (n > 0 && p[n - 1] == '\r')
 				n--;
 			msgbuf_add(m, p, n);
 			c->start += n;

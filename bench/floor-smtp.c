@@ -93,7 +93,7 @@ main(int argc, char **argv)
 	struct floor_conn *c;
 	long count = 1000, size = 1000, i;
 	const char *to = "bench@example.org";
-	char *from = NULL, *body, *group = NULL, *msg = NULL;
+	char *from = NULL, *from_made = NULL, *body, *group = NULL, *msg = NULL;
 	int opt, pipelining = 1, auth = 1;
 	size_t glen = 0, mlen = 0;
 	double t0, t_ready, t_end;
@@ -134,8 +134,11 @@ main(int argc, char **argv)
 	floor_common_check(&o, auth);
 	if (count < 1 || size < 0)
 		floor_die("bad --count or --size");
-	if (from == NULL && asprintf(&from, "%s@petrel.test", o.user ? o.user : "bench") < 0)
-		floor_die("out of memory");
+	if (from == NULL) {
+		if (asprintf(&from_made, "%s@petrel.test", o.user ? o.user : "bench") < 0)
+			floor_die("out of memory");
+		from = from_made;
+	}
 	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S +0000", gmtime(&now));
 
 	/* The body: lines of 72 letters, CRLF, none starting with a dot. */
@@ -238,6 +241,7 @@ main(int argc, char **argv)
 	free(msg);
 	free(group);
 	free(body);
+	free(from_made);
 	free(c);
 	return 0;
 }

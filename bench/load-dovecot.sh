@@ -131,6 +131,7 @@ if [ "$(basename "$0")" = load-dovecot.sh ]; then
 	. "$top_srcdir/tests/harness/harness.sh"
 	bench_setup
 	harness_start --no-postfix
+	# shellcheck disable=SC2154
 	trap '_rc=$?; bench_cleanup; harness_stop; exit $_rc' EXIT
 	[ $# -gt 0 ] || set -- 10000 100000
 	[ $# -le 3 ] || {

@@ -69,7 +69,7 @@ best() {
 	shift
 	"$@" >/dev/null 2>&1 # warm the cache
 	b=
-	for run in 1 2 3; do
+	for _ in 1 2 3; do
 		s=$(date +%s.%N)
 		"$@" >/dev/null 2>&1
 		e=$(date +%s.%N)

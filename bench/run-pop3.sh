@@ -10,14 +10,15 @@
 #
 #   floors (bench/floor-pop3, STLS on the POP3 port, through the
 #   harness's relay as petrel goes): download of every message with
-#   PIPELINING; the same one RETR per round trip, and straight to
-#   Dovecot without the relay (for information); download with durable
+#   PIPELINING; the same one RETR per round trip (for information), and
+#   straight to Dovecot without the relay; download with durable
 #   delivery into a maildir (each message fsync()ed); `notmuch new` over
 #   those delivered messages;
 #
-#   petrel: `petrel --fetch URL` in keep mode into a maildir, and into
-#   the notmuch store (download + durable delivery + indexing), compared
-#   with the download floor and with delivery floor + `notmuch new`.
+#   petrel: `petrel --fetch URL` in keep mode into a maildir (through
+#   the relay and straight to Dovecot), and into the notmuch store
+#   (download + durable delivery + indexing), compared with the download
+#   floors and with delivery floor + `notmuch new`.
 #
 # Prints a markdown table (also kept in BENCH_CACHE/results/).
 set -eu
@@ -34,7 +35,9 @@ trap 'bench_cleanup' EXIT
 src=$(bench_mailbox "$count")
 
 harness_start --no-postfix
+# shellcheck disable=SC2154
 trap '_rc=$?; bench_cleanup; harness_stop; exit $_rc' EXIT
+bench_direct
 
 user=$HARNESS_USER1
 pass=$HARNESS_PASS1
@@ -103,10 +106,11 @@ download_floor=$BM_MEDIAN
 bench_measure download-nopipe $floor --no-pipelining
 bench_row "download, one RETR per round trip" floor-pop3 \
 	"$(bench_floor_field download-nopipe total bytes_in)" "" "(information)"
-bench_measure download-direct "$BENCH_BIN/floor-pop3" -h 127.0.0.2 -V 127.0.0.1 \
-	-p "$HARNESS_POP3_PORT" -S -C "$HARNESS_CA" -u "$user" -w "$pass"
-bench_row "download, straight to Dovecot (no relay)" floor-pop3 \
-	"$(bench_floor_field download-direct total bytes_in)" "" "(information)"
+bench_measure download-direct "$BENCH_BIN/floor-pop3" -h "$BENCH_DIRECT_HOST" \
+	-V "$BENCH_DIRECT_VERIFY_NAME" -p "$HARNESS_POP3_PORT" -S -C "$HARNESS_CA" -u "$user" -w "$pass"
+bench_row "no relay: download (straight to Dovecot)" floor-pop3 \
+	"$(bench_floor_field download-direct total bytes_in)" "" ""
+direct_floor=$BM_MEDIAN
 BM_PREPARE=prep_spool BM_CHECK=check_spool
 # shellcheck disable=SC2086
 bench_measure deliver $floor --maildir "$spool"
@@ -123,13 +127,13 @@ unset BM_PREPARE
 index_floor=
 if [ -n "$deliver_floor" ] && [ -n "$notmuch_floor" ]; then
 	index_floor=$(awk -v a="$deliver_floor" -v b="$notmuch_floor" 'BEGIN { printf "%.6f", a + b }')
-	printf '| download + delivery + `notmuch new` (sum of the two medians above) | floors | %.3f | | | | | | |\n' \
+	printf '| download + delivery + `notmuch new` (sum of the two medians above) | floors | %.3f | | | | | | | |\n' \
 		"$index_floor" >>"$BENCH_TABLE"
 fi
 
 if ! bench_petrel_unsupported pop3; then
 	BM_PREPARE=prep_spool BM_CHECK=check_spool
-	bench_measure p-fetch env $BENCH_PETREL_ENV "$PETREL" -n -S "tls_ca_file=$HARNESS_CA" \
+	bench_measure p-fetch "$BENCH_PETREL" -n -S "tls_ca_file=$HARNESS_CA" \
 		-S "spoolfile=$spool" --fetch "$url"
 	[ "$BM_OK" = yes ] || bench_petrel_why
 	unset BM_PREPARE BM_CHECK
@@ -137,13 +141,26 @@ fi
 bench_row "download, keep mode, into a maildir (petrel --fetch)" petrel "" "$download_floor" \
 	"≤ 1.3x the download floor"
 
+if ! bench_petrel_unsupported pop3; then
+	BM_PREPARE=prep_spool BM_CHECK=check_spool
+	# shellcheck disable=SC2086
+	bench_measure p-fetch-direct "$BENCH_PETREL" -n -S "tls_ca_file=$HARNESS_CA" \
+		$BENCH_DIRECT_PETREL_OPTS -S "spoolfile=$spool" \
+		--fetch "pop3://$user:$pass@$BENCH_DIRECT_HOST:$HARNESS_POP3_PORT"
+	[ "$BM_OK" = yes ] || bench_petrel_why
+	unset BM_PREPARE BM_CHECK
+fi
+bench_row "no relay: download, keep mode, into a maildir (petrel --fetch)" petrel "" \
+	"$direct_floor" "≤ 1.3x the download floor"
+
 if ! bench_petrel_unsupported pop3 && ! bench_petrel_unsupported notmuch; then
 	BM_PREPARE=prep_nm BM_CHECK=check_nm
 	# The notmuch store is where fetched mail goes when spoolfile is unset.
-	bench_measure p-fetch-nm env $BENCH_PETREL_ENV NOTMUCH_CONFIG="$nmdir/config" MAIL= \
-		"$PETREL" -n -S "tls_ca_file=$HARNESS_CA" --fetch "$url"
+	BENCH_NOTMUCH_CONFIG=$nmdir/config BENCH_UNSET_MAIL=1
+	export BENCH_NOTMUCH_CONFIG BENCH_UNSET_MAIL
+	bench_measure p-fetch-nm "$BENCH_PETREL" -n -S "tls_ca_file=$HARNESS_CA" --fetch "$url"
 	[ "$BM_OK" = yes ] || bench_petrel_why
-	unset BM_PREPARE BM_CHECK
+	unset BM_PREPARE BM_CHECK BENCH_NOTMUCH_CONFIG BENCH_UNSET_MAIL
 fi
 bench_row "download + durable delivery + indexing into notmuch (petrel --fetch)" petrel "" \
 	"$index_floor" "≤ 1.2x (delivery floor + notmuch new)"

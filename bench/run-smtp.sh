@@ -31,6 +31,7 @@ bench_setup
 trap 'bench_cleanup' EXIT
 
 harness_start
+# shellcheck disable=SC2154
 trap '_rc=$?; bench_cleanup; harness_stop; exit $_rc' EXIT
 
 user=$HARNESS_USER1

@@ -11,6 +11,7 @@ packages="
   postfix
   clang libclang-rt-14-dev llvm
   tmux python3 ca-certificates locales file procps
+  strace
 "
 
 SUDO=

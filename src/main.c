@@ -11,6 +11,7 @@
 #include "base/base-err.h"
 #include "cmd/cmd.h"
 #include "core/core.h"
+#include "ui/ui.h"
 
 static void
 print_version(void)
@@ -27,11 +28,30 @@ print_version(void)
 
 		for (i = 0; i < n; i++)
 			have |= strcmp(names[i], wanted[k]) == 0;
+		/* SMTP submission is no folder backend: core-submit.h, always built. */
+		have |= strcmp(wanted[k], "smtp") == 0;
 		printf(" %c%s", have ? '+' : '-', wanted[k]);
 	}
-	/* Sending goes to the sendmail program; the curses face is not built. */
-	printf(" +sendmail -tui\n");
+	/* Sending goes to smtp_url when set, else to the sendmail program. */
+	printf(" +sendmail +tui\n");
 	printf("libraries: %s\n", PETREL_BUILD_LIBS);
+}
+
+/* The full-screen face: what it takes of the command line. */
+static int
+run_tui(const struct cmd_opts *opts, const char *argv0)
+{
+	struct ui_opts u;
+
+	memset(&u, 0, sizeof(u));
+	u.folder = opts->folder_flag && opts->noperands > 0 ? opts->operands[0] : NULL;
+	u.config_file = opts->config_file;
+	u.vars = opts->vars;
+	u.nvars = opts->nvars;
+	u.no_sysrc = opts->no_sysrc;
+	u.debug_file = opts->debug_file;
+	u.argv0 = argv0;
+	return ui_main(&u);
 }
 
 int
@@ -59,9 +79,7 @@ main(int argc, char **argv)
 		rc = 0;
 		break;
 	case CMD_FACE_TUI:
-		/* The curses face is not part of this build: read the default
-		 * folder in command mode instead. */
-		rc = cmd_main(&opts, CMD_FACE_MAILX);
+		rc = run_tui(&opts, argv[0]);
 		break;
 	default:
 		rc = cmd_main(&opts, face);

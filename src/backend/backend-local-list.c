@@ -33,13 +33,13 @@ backend_local_is_maildir(const char *path)
 	return 1;
 }
 
-int
-backend_local_pread(int fd, void *buf, size_t len, uint64_t off)
+/* pread into rbuf, or pwrite from wbuf, retried on EINTR and short counts. */
+static int
+pio(int fd, char *rbuf, const char *wbuf, size_t len, uint64_t off)
 {
-	char *p = buf;
-
 	while (len > 0) {
-		ssize_t n = pread(fd, p, len, (off_t)off);
+		ssize_t n = wbuf != NULL ? pwrite(fd, wbuf, len, (off_t)off)
+		                         : pread(fd, rbuf, len, (off_t)off);
 
 		if (n < 0) {
 			if (errno == EINTR)
@@ -50,11 +50,26 @@ backend_local_pread(int fd, void *buf, size_t len, uint64_t off)
 			errno = EIO;
 			return -1;
 		}
-		p += n;
+		if (wbuf != NULL)
+			wbuf += n;
+		else
+			rbuf += n;
 		len -= (size_t)n;
 		off += (uint64_t)n;
 	}
 	return 0;
+}
+
+int
+backend_local_pread(int fd, void *buf, size_t len, uint64_t off)
+{
+	return pio(fd, buf, NULL, len, off);
+}
+
+int
+backend_local_pwrite(int fd, const void *buf, size_t len, uint64_t off)
+{
+	return pio(fd, NULL, buf, len, off);
 }
 
 void

@@ -58,6 +58,15 @@ backend_local_maildir_create(const char *dir, struct err *err)
 }
 
 unsigned
+backend_local_maildir_letter_flag(char c)
+{
+	for (size_t i = 0; i < sizeof(letters) / sizeof(letters[0]); i++)
+		if (letters[i].letter == c)
+			return letters[i].flag;
+	return 0;
+}
+
+unsigned
 backend_local_maildir_name_flags(const char *name)
 {
 	const char *info = strrchr(name, '/');
@@ -67,10 +76,38 @@ backend_local_maildir_name_flags(const char *name)
 	if (info == NULL || strncmp(info, ":2,", 3) != 0)
 		return 0;
 	for (const char *c = info + 3; *c; c++)
-		for (size_t i = 0; i < sizeof(letters) / sizeof(letters[0]); i++)
-			if (letters[i].letter == *c)
-				flags |= letters[i].flag;
+		flags |= backend_local_maildir_letter_flag(*c);
 	return flags;
+}
+
+static int
+char_cmp(const void *a, const void *b)
+{
+	return *(const unsigned char *)a - *(const unsigned char *)b;
+}
+
+char *
+backend_local_maildir_name(const char *base, unsigned flags, const char *extra)
+{
+	char info[64 + 256];
+	size_t n = 0;
+
+	for (size_t i = 0; i < sizeof(letters) / sizeof(letters[0]); i++)
+		if (flags & letters[i].flag)
+			info[n++] = letters[i].letter;
+	for (const char *c = extra; *c && n < sizeof(info) - 1; c++)
+		info[n++] = *c;
+	qsort(info, n, 1, char_cmp);
+	info[n] = '\0';
+	return xasprintf("%s:2,%s", base, info);
+}
+
+int
+backend_local_maildir_in_new(const char *path)
+{
+	const char *slash = path != NULL ? strrchr(path, '/') : NULL;
+
+	return slash != NULL && slash - path >= 4 && strncmp(slash - 4, "/new", 4) == 0;
 }
 
 static void
@@ -127,6 +164,22 @@ fsync_dir(const char *dir, struct err *err)
 	return ret;
 }
 
+int
+backend_local_maildir_sync(const char *dir, struct err *err)
+{
+	static const char *const subs[] = {"cur", "new"};
+	int ret = 0;
+
+	for (size_t i = 0; i < 2; i++) {
+		char *sub = xasprintf("%s/%s", dir, subs[i]);
+
+		if (fsync_dir(sub, ret == 0 ? err : NULL) < 0)
+			ret = -1;
+		free(sub);
+	}
+	return ret;
+}
+
 /* Writes tmp and makes it durable. */
 static int
 write_tmp(const char *tmp, const struct str *data, time_t date, struct err *err)
@@ -178,8 +231,6 @@ backend_local_maildir_deliver(const char *dir, const char *data, size_t len, uns
 {
 	struct str norm = STR_INIT;
 	char *dest_dir = xasprintf("%s/%s", dir, to_new ? "new" : "cur");
-	char info[16];
-	size_t n = 0;
 	int ret = -1;
 
 	*path_r = NULL;
@@ -188,18 +239,12 @@ backend_local_maildir_deliver(const char *dir, const char *data, size_t len, uns
 	for (size_t i = 0; i < len; i++)
 		if (!(data[i] == '\r' && i + 1 < len && data[i + 1] == '\n'))
 			str_append_char(&norm, data[i]);
-	if (!to_new) {
-		memcpy(info, ":2,", 3);
-		n = 3;
-		for (size_t i = 0; i < sizeof(letters) / sizeof(letters[0]); i++)
-			if (flags & letters[i].flag)
-				info[n++] = letters[i].letter;
-	}
-	info[n] = '\0';
 	for (int attempt = 0; attempt < 10 && ret < 0; attempt++) {
 		char *base = unique_name();
 		char *tmp = xasprintf("%s/tmp/%s", dir, base);
-		char *dest = xasprintf("%s/%s%s", dest_dir, base, info);
+		/* new/ holds new mail only, and a file there carries no flags. */
+		char *name = to_new ? xstrdup(base) : backend_local_maildir_name(base, flags, "");
+		char *dest = xasprintf("%s/%s", dest_dir, name);
 		int rc = write_tmp(tmp, &norm, date, err);
 
 		if (rc == 0) {
@@ -207,6 +252,7 @@ backend_local_maildir_deliver(const char *dir, const char *data, size_t len, uns
 			unlink(tmp);
 		}
 		free(base);
+		free(name);
 		free(tmp);
 		if (rc < 0) {
 			free(dest);
@@ -383,4 +429,28 @@ backend_local_count_message(const char *data, size_t len, uint32_t *lines_r, uin
 	}
 	*lines_r = lines;
 	*size_r = len - crs;
+}
+
+int
+backend_local_maildir_summary(int fd, uint64_t count_max, struct arena *arena, struct str *scratch,
+                              struct mime_summary *s, const char *what, struct err *err)
+{
+	struct stat st;
+	int whole;
+
+	memset(s, 0, sizeof(*s));
+	if (fstat(fd, &st) < 0)
+		return err_sys(err, ERR_IO, errno, "cannot read %s", what);
+	whole = (uint64_t)st.st_size <= count_max;
+	str_reset(scratch);
+	if (backend_local_read_message(fd, count_max, !whole, scratch, what, err) < 0)
+		return -1;
+	mime_summary_from_header(arena, str_cstr(scratch), scratch->len, s);
+	s->received = st.st_mtime;
+	s->size = (uint64_t)st.st_size;
+	if (whole)
+		backend_local_count_message(str_cstr(scratch), scratch->len, &s->lines, &s->size);
+	if (s->date == 0)
+		s->date = s->received;
+	return 0;
 }

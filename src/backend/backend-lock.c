@@ -31,28 +31,63 @@ now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Sleeps one retry interval; returns -1 when cancelled meanwhile. */
-static int
-lock_wait(const struct backend_lock_params *params, const char *path, struct err *err)
+void
+backend_lock_wait_start(struct backend_lock_wait *w, int timeout_ms, int first_ms, int max_ms,
+                        int cancel_fd, const struct backend_progress *progress)
 {
-	struct pollfd pfd = {.fd = params->cancel_fd, .events = POLLIN};
+	w->start_ms = now_ms();
+	w->timeout_ms = timeout_ms;
+	w->delay_ms = first_ms > 0 ? first_ms : 1;
+	w->max_ms = max_ms > w->delay_ms ? max_ms : w->delay_ms;
+	w->cancel_fd = cancel_fd;
+	w->progress = progress;
+}
+
+long long
+backend_lock_wait_elapsed(const struct backend_lock_wait *w)
+{
+	return now_ms() - w->start_ms;
+}
+
+int
+backend_lock_wait_step(struct backend_lock_wait *w, const char *what, struct err *err)
+{
+	struct pollfd pfd = {.fd = w->cancel_fd, .events = POLLIN};
+	long long waited = backend_lock_wait_elapsed(w);
+	int delay = w->delay_ms;
 	char label[300];
 
-	snprintf(label, sizeof(label), "Waiting for the lock on %s", path);
-	backend_report(params->progress, 0, 0, label);
-	if (params->cancel_fd >= 0)
-		(void)poll(&pfd, 1, LOCK_RETRY_MS);
-	else
-		(void)poll(NULL, 0, LOCK_RETRY_MS);
-	if (backend_cancelled(params->progress, params->cancel_fd))
-		return err_set(err, ERR_CANCELLED, "cancelled while waiting for the lock on %s",
-		               path);
-	return 0;
+	if (waited >= w->timeout_ms)
+		return 1;
+	snprintf(label, sizeof(label), "Waiting for %s", what);
+	backend_report(w->progress, (uint64_t)waited, (uint64_t)w->timeout_ms, label);
+	if (!backend_cancelled(w->progress, w->cancel_fd)) {
+		if (delay > w->timeout_ms - waited)
+			delay = (int)(w->timeout_ms - waited);
+		if (w->cancel_fd >= 0)
+			(void)poll(&pfd, 1, delay);
+		else
+			(void)poll(NULL, 0, delay);
+		w->delay_ms = w->delay_ms * 2 > w->max_ms ? w->max_ms : w->delay_ms * 2;
+		if (!backend_cancelled(w->progress, w->cancel_fd))
+			return 0;
+	}
+	return err_set(err, ERR_CANCELLED, "cancelled while waiting for %s", what);
+}
+
+/* One retry interval of a busy lock: 1 when the deadline has passed. */
+static int
+lock_wait(struct backend_lock_wait *w, const char *path, struct err *err)
+{
+	char what[300];
+
+	snprintf(what, sizeof(what), "the lock on %s", path);
+	return backend_lock_wait_step(w, what, err);
 }
 
 static int
 fcntl_lock(struct backend_lock *lock, int fd, int exclusive, const char *path,
-           const struct backend_lock_params *params, long long deadline, struct err *err)
+           const struct backend_lock_params *params, struct backend_lock_wait *w, struct err *err)
 {
 	for (;;) {
 		struct flock fl;
@@ -81,13 +116,15 @@ fcntl_lock(struct backend_lock *lock, int fd, int exclusive, const char *path,
 			continue;
 		if (errno != EACCES && errno != EAGAIN)
 			return err_sys(err, ERR_IO, errno, "cannot lock %s", path);
-		if (now_ms() >= deadline)
+		switch (lock_wait(w, path, err)) {
+		case 1:
 			return err_set(err, ERR_IO,
 			               "cannot lock %s: another program is using it (waited %g s); "
 			               "try again later",
 			               path, params->timeout_ms / 1000.0);
-		if (lock_wait(params, path, err) < 0)
+		case -1:
 			return -1;
+		}
 	}
 }
 
@@ -180,9 +217,29 @@ holder_dead(const char *dotlock, const char *host)
 	return kill((pid_t)pid, 0) < 0 && errno == ESRCH;
 }
 
+/* Pid and host: a lock left by a dead petrel here is broken at once. */
+static int
+write_holder(int fd, const char *host)
+{
+	char pid[300];
+	int n = snprintf(pid, sizeof(pid), "%ld %s\n", (long)getpid(), host);
+
+	return file_write_full(fd, pid, (size_t)n);
+}
+
+/* The dot-lock at dotlock, with st its file, is ours now. */
+static void
+hold_dotlock(struct backend_lock *lock, char **dotlock, const struct stat *st)
+{
+	lock->dotlock = *dotlock;
+	lock->dot_ino = st->st_ino;
+	lock->dot_dev = st->st_dev;
+	*dotlock = NULL;
+}
+
 static int
 dot_lock(struct backend_lock *lock, const char *path, const struct backend_lock_params *params,
-         long long deadline, struct err *err)
+         struct backend_lock_wait *w, struct err *err)
 {
 	char *dotlock = xasprintf("%s.lock", path);
 	char host[256];
@@ -205,16 +262,10 @@ dot_lock(struct backend_lock *lock, const char *path, const struct backend_lock_
 		err_sys(err, ERR_IO, errno, "cannot create the lock file %s", tmp);
 		goto out;
 	}
-	{
-		/* Pid and host: a lock left by a dead petrel here is broken at once. */
-		char pid[300];
-		int n = snprintf(pid, sizeof(pid), "%ld %s\n", (long)getpid(), host);
-
-		if (file_write_full(fd, pid, (size_t)n) < 0) {
-			err_sys(err, ERR_IO, errno, "cannot write the lock file %s", tmp);
-			close(fd);
-			goto out;
-		}
+	if (write_holder(fd, host) < 0) {
+		err_sys(err, ERR_IO, errno, "cannot write the lock file %s", tmp);
+		close(fd);
+		goto out;
 	}
 	close(fd);
 	for (;;) {
@@ -228,10 +279,7 @@ dot_lock(struct backend_lock *lock, const char *path, const struct backend_lock_
 				        dotlock);
 				goto out;
 			}
-			lock->dotlock = dotlock;
-			lock->dot_ino = st.st_ino;
-			lock->dot_dev = st.st_dev;
-			dotlock = NULL;
+			hold_dotlock(lock, &dotlock, &st);
 			ret = 0;
 			goto out;
 		}
@@ -241,17 +289,10 @@ dot_lock(struct backend_lock *lock, const char *path, const struct backend_lock_
 			               O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
 
 			if (dfd >= 0) {
-				char pid[300];
-				int n =
-				    snprintf(pid, sizeof(pid), "%ld %s\n", (long)getpid(), host);
-
-				(void)file_write_full(dfd, pid, (size_t)n);
+				(void)write_holder(dfd, host);
 				fstat(dfd, &st);
 				close(dfd);
-				lock->dotlock = dotlock;
-				lock->dot_ino = st.st_ino;
-				lock->dot_dev = st.st_dev;
-				dotlock = NULL;
+				hold_dotlock(lock, &dotlock, &st);
 				ret = 0;
 				goto out;
 			}
@@ -276,15 +317,16 @@ dot_lock(struct backend_lock *lock, const char *path, const struct backend_lock_
 			                       "the program that made it has exited") == 0)
 				continue;
 		}
-		if (now_ms() >= deadline) {
+		switch (lock_wait(w, path, err)) {
+		case 1:
 			err_set(err, ERR_IO,
 			        "cannot lock %s: %s exists, another program is using it "
 			        "(waited %g s); try again later",
 			        path, dotlock, params->timeout_ms / 1000.0);
 			goto out;
-		}
-		if (lock_wait(params, path, err) < 0)
+		case -1:
 			goto out;
+		}
 	}
 out:
 	unlink(tmp);
@@ -297,11 +339,14 @@ int
 backend_lock_take(struct backend_lock *lock, const char *path, int fd, int exclusive,
                   const struct backend_lock_params *params, struct err *err)
 {
-	long long deadline = now_ms() + params->timeout_ms;
+	struct backend_lock_wait w;
 
-	if (fcntl_lock(lock, fd, exclusive, path, params, deadline, err) < 0)
+	/* One bound for both locks. */
+	backend_lock_wait_start(&w, params->timeout_ms, LOCK_RETRY_MS, LOCK_RETRY_MS,
+	                        params->cancel_fd, params->progress);
+	if (fcntl_lock(lock, fd, exclusive, path, params, &w, err) < 0)
 		return -1;
-	if (dot_lock(lock, path, params, deadline, err) < 0) {
+	if (dot_lock(lock, path, params, &w, err) < 0) {
 		backend_lock_release(lock);
 		return -1;
 	}

@@ -19,8 +19,10 @@
  *     helper.
  *
  * Busy locks are retried every 100 ms until the deadline, watching the
- * cancel fd and the progress hook.  Blocking; worker threads.  A struct
- * backend_lock is embedded in its owner and used by one thread at a time.
+ * cancel fd and the progress hook (struct backend_lock_wait, which other
+ * locks of the local stores wait with too).  Blocking; worker threads.  A
+ * struct backend_lock is embedded in its owner and used by one thread at
+ * a time.
  */
 #ifndef BACKEND_LOCK_H
 #define BACKEND_LOCK_H
@@ -61,5 +63,31 @@ int backend_lock_take(struct backend_lock *lock, const char *path, int fd, int e
 void backend_lock_touch(struct backend_lock *lock);
 /* Releases what is held (safe to call when nothing is); never fails. */
 void backend_lock_release(struct backend_lock *lock);
+
+/*
+ * Waiting for something another program holds, bounded in time: sleeps
+ * of first_ms that double up to max_ms (equal values: a steady retry),
+ * never past the bound, each cut short when cancel_fd (-1: none) becomes
+ * readable; every wait is reported through progress (may be NULL) as
+ * milliseconds waited of the bound.  Embedded in the caller; one thread.
+ */
+struct backend_lock_wait {
+	long long start_ms;
+	int timeout_ms;
+	int delay_ms, max_ms;
+	int cancel_fd;
+	const struct backend_progress *progress;
+};
+
+void backend_lock_wait_start(struct backend_lock_wait *w, int timeout_ms, int first_ms, int max_ms,
+                             int cancel_fd, const struct backend_progress *progress);
+/* Milliseconds since backend_lock_wait_start. */
+long long backend_lock_wait_elapsed(const struct backend_lock_wait *w);
+/*
+ * One wait for `what` ("the lock on /var/mail/me"): 1 without sleeping
+ * when the bound is reached, 0 after a sleep, -1 with ERR_CANCELLED when
+ * the progress hook or the cancel fd asks to stop.  Blocks up to max_ms.
+ */
+int backend_lock_wait_step(struct backend_lock_wait *w, const char *what, struct err *err);
 
 #endif

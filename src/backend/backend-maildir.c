@@ -15,11 +15,12 @@
  *   - A summary's id is a 64-bit hash of the unique part of the name
  *     (before ':'), which other clients keep when they change flags.
  *   - Flag changes and expunges are written at sync.  A file that another
- *     client renamed meanwhile is found again by a rescan and our change
- *     is applied on top of theirs; a file that is gone is not an error.
- *   - Delivery (append) writes tmp/NAME, fsyncs it, links it into new/
- *     for new mail (cur/NAME:2,FLAGS otherwise) and fsyncs the directory.
- *     Names follow the modern recipe: SECONDS.MmicrosPpidQcounterRrandom.HOST.
+ *     client renamed meanwhile is found again under its unique name and
+ *     our change is applied on top of theirs; a file that is gone is not
+ *     an error.
+ *   - Delivery (append) is backend_local_maildir_deliver: tmp/NAME,
+ *     fsynced, linked into new/ for new mail (cur/NAME:2,FLAGS otherwise),
+ *     the directory fsynced.
  *   - Body lines are counted for files up to 1 MiB; larger ones say 0
  *     (unknown) rather than reading them whole just to count.
  */
@@ -29,16 +30,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/stat.h>
-#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "backend/backend-local-maildir.h"
 #include "backend/backend-local.h"
 #include "backend/backend.h"
 #include "base/base-file.h"
@@ -46,16 +45,10 @@
 #include "base/base-xalloc.h"
 #include "mime/mime-summary.h"
 
-#define MD_HEADER_MAX (256 * 1024)
 #define MD_COUNT_LINES_MAX (1024 * 1024)
-#define MD_READ_CHUNK (64 * 1024)
 
 /* Flags that have a letter; RECENT is where the file is, not a letter. */
-#define MD_LETTER_FLAGS                                                                            \
-	(MIME_FLAG_SEEN | MIME_FLAG_ANSWERED | MIME_FLAG_FLAGGED | MIME_FLAG_DELETED |             \
-	 MIME_FLAG_DRAFT | MIME_FLAG_PASSED)
-
-static atomic_uint delivery_counter;
+#define MD_LETTER_FLAGS BACKEND_LOCAL_MAILDIR_LETTER_FLAGS
 
 struct md_entry {
 	char *base;     /* unique part of the name, before ':' */
@@ -69,17 +62,13 @@ struct md_entry {
 	long long time_key;
 };
 
-struct md_id {
-	uint64_t id;
-	size_t index;
-};
-
 struct backend_folder {
 	char *path;
+	char *what; /* "a message in PATH", for errors */
 	int read_only;
 	struct md_entry *msgs;
 	size_t count;
-	struct md_id *ids; /* sorted by id, for find(); rebuilt when numbering changes */
+	struct backend_local_key *ids; /* for find(); rebuilt when numbering changes */
 	int cancel_fd;
 	uint64_t max_message;
 	/* new/ and cur/ as last read: when neither changed, check() is one stat each. */
@@ -87,39 +76,6 @@ struct backend_folder {
 };
 
 /* ---- names ---- */
-
-static uint64_t
-md_hash(const char *s)
-{
-	uint64_t h = 0xcbf29ce484222325ULL;
-
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 0x100000001b3ULL;
-	}
-	return h;
-}
-
-static unsigned
-letter_flag(char c)
-{
-	switch (c) {
-	case 'D':
-		return MIME_FLAG_DRAFT;
-	case 'F':
-		return MIME_FLAG_FLAGGED;
-	case 'P':
-		return MIME_FLAG_PASSED;
-	case 'R':
-		return MIME_FLAG_ANSWERED;
-	case 'S':
-		return MIME_FLAG_SEEN;
-	case 'T':
-		return MIME_FLAG_DELETED;
-	default:
-		return 0;
-	}
-}
 
 /*
  * Splits a file name into base, flags and unknown info letters.  A name
@@ -137,7 +93,7 @@ parse_name(const char *name, char **base_r, unsigned *flags_r, char **extra_r)
 	*base_r = colon ? xstrndup(name, (size_t)(colon - name)) : xstrdup(name);
 	if (colon != NULL && strncmp(colon + 1, "2,", 2) == 0) {
 		for (const char *c = colon + 3; *c; c++) {
-			unsigned f = letter_flag(*c);
+			unsigned f = backend_local_maildir_letter_flag(*c);
 
 			if (f != 0)
 				flags |= f;
@@ -147,30 +103,6 @@ parse_name(const char *name, char **base_r, unsigned *flags_r, char **extra_r)
 	}
 	*flags_r = flags;
 	*extra_r = extra.s ? str_detach(&extra) : xstrdup("");
-}
-
-static int
-char_cmp(const void *a, const void *b)
-{
-	return *(const unsigned char *)a - *(const unsigned char *)b;
-}
-
-/* base:2,LETTERS with LETTERS sorted, known ones from flags, unknown ones kept. */
-static char *
-make_name(const char *base, unsigned flags, const char *extra)
-{
-	static const char letters[] = "DFPRST";
-	char info[64 + 256];
-	size_t n = 0;
-
-	for (const char *l = letters; *l; l++)
-		if (flags & letter_flag(*l))
-			info[n++] = *l;
-	for (const char *c = extra; *c && n < sizeof(info) - 1; c++)
-		info[n++] = *c;
-	qsort(info, n, 1, char_cmp);
-	info[n] = '\0';
-	return xasprintf("%s:2,%s", base, info);
 }
 
 static long long
@@ -253,7 +185,7 @@ scan_dir(const char *path, const char *sub, struct md_scan *scan, struct err *er
 		e->flags = e->disk;
 		e->in_new = sub[0] == 'n';
 		e->recent = e->in_new;
-		e->id = md_hash(e->base);
+		e->id = backend_local_hash(e->base);
 		e->time_key = name_time(e->base);
 	}
 	if (errno != 0) {
@@ -333,48 +265,42 @@ base_cmp(const void *a, const void *b)
 	return strcmp((*x)->base, (*y)->base);
 }
 
-static int
-id_cmp(const void *a, const void *b)
-{
-	const struct md_id *x = a, *y = b;
-
-	if (x->id != y->id)
-		return x->id < y->id ? -1 : 1;
-	return x->index < y->index ? -1 : x->index > y->index;
-}
-
 static void
 rebuild_ids(struct backend_folder *f)
 {
 	free(f->ids);
 	f->ids = xcalloc(f->count + 1, sizeof(*f->ids));
 	for (size_t i = 0; i < f->count; i++) {
-		f->ids[i].id = f->msgs[i].id;
+		f->ids[i].key = f->msgs[i].id;
 		f->ids[i].index = i;
 	}
-	if (f->count > 0)
-		qsort(f->ids, f->count, sizeof(*f->ids), id_cmp);
+	backend_local_keys_sort(f->ids, f->count);
 }
 
-/* Applies the change we want (flags vs disk) on top of new on-disk flags. */
-static unsigned
-merge_flags(const struct md_entry *e, unsigned new_disk)
+/* Drops the entries whose file has vanished: renumbers. */
+static void
+drop_vanished(struct backend_folder *f)
 {
-	unsigned set = e->flags & ~e->disk & MD_LETTER_FLAGS;
-	unsigned clear = e->disk & ~e->flags & MD_LETTER_FLAGS;
+	size_t kept = 0;
 
-	return (new_disk | set) & ~clear;
+	for (size_t i = 0; i < f->count; i++) {
+		if (f->msgs[i].name == NULL)
+			entry_free(&f->msgs[i]);
+		else
+			f->msgs[kept++] = f->msgs[i];
+	}
+	f->count = kept;
+	rebuild_ids(f);
 }
 
 /*
  * Reads the directories again and brings f->msgs up to date: renamed
  * files get their new names (our pending changes kept on top), vanished
- * ones lose their name, new ones are appended.  Sets *changes_r to the
- * check result this amounts to.  Vanished entries are dropped only when
- * `drop_vanished` (the caller is allowed to renumber).
+ * ones are dropped, new ones are appended.  Sets *result_r to the check
+ * result this amounts to.
  */
 static int
-rescan(struct backend_folder *f, int drop_vanished, enum backend_check *result_r, struct err *err)
+rescan(struct backend_folder *f, enum backend_check *result_r, struct err *err)
 {
 	struct md_scan scan;
 	struct md_entry **by_base = NULL;
@@ -396,12 +322,8 @@ rescan(struct backend_folder *f, int drop_vanished, enum backend_check *result_r
 		key.base = e->base;
 		hit = scan.n > 0 ? bsearch(&kp, by_base, scan.n, sizeof(*by_base), base_cmp) : NULL;
 		if (hit == NULL) {
-			if (e->name != NULL) {
-				xfree(&e->name);
-				vanished = 1;
-			} else {
-				vanished = 1;
-			}
+			xfree(&e->name);
+			vanished = 1;
 			continue;
 		}
 		used[(size_t)(*hit - scan.e)] = 1;
@@ -409,7 +331,7 @@ rescan(struct backend_folder *f, int drop_vanished, enum backend_check *result_r
 		    e->in_new != (*hit)->in_new) {
 			if ((*hit)->disk != e->disk || strcmp((*hit)->extra, e->extra) != 0)
 				flags_changed = 1;
-			e->flags = merge_flags(e, (*hit)->disk);
+			e->flags = backend_local_merge_flags(e->flags, e->disk, (*hit)->disk);
 			e->disk = (*hit)->disk;
 			free(e->name);
 			free(e->extra);
@@ -431,24 +353,13 @@ rescan(struct backend_folder *f, int drop_vanished, enum backend_check *result_r
 			memset(&scan.e[i], 0, sizeof(scan.e[i]));
 		}
 	}
-	if (vanished && drop_vanished) {
-		size_t kept = 0;
-
-		for (size_t i = 0; i < f->count; i++) {
-			if (f->msgs[i].name == NULL)
-				entry_free(&f->msgs[i]);
-			else
-				f->msgs[kept++] = f->msgs[i];
-		}
-		f->count = kept;
-	}
-	if (vanished && drop_vanished)
+	if (vanished)
 		result = BACKEND_CHECK_REOPENED;
 	else if (flags_changed)
 		result = BACKEND_CHECK_FLAGS;
 	else if (added > 0)
 		result = BACKEND_CHECK_NEW_MAIL;
-	rebuild_ids(f);
+	drop_vanished(f);
 	free(by_base);
 	free(used);
 	scan_free(&scan);
@@ -461,21 +372,11 @@ rescan(struct backend_folder *f, int drop_vanished, enum backend_check *result_r
 static int
 md_create_dirs(const char *path, struct err *err)
 {
-	static const char *const subs[] = {"cur", "new", "tmp"};
-
+	/* The folder's parent must exist: creating a folder makes one level. */
 	if (mkdir(path, 0700) < 0 && errno != EEXIST)
 		return err_sys(err, ERR_IO, errno, "cannot create %s", path);
-	for (size_t i = 0; i < 3; i++) {
-		char *sub = xasprintf("%s/%s", path, subs[i]);
-		int rc = mkdir(sub, 0700);
-
-		if (rc < 0 && errno != EEXIST) {
-			err_sys(err, ERR_IO, errno, "cannot create %s", sub);
-			free(sub);
-			return -1;
-		}
-		free(sub);
-	}
+	if (backend_local_maildir_create(path, err) < 0)
+		return -1;
 	/* Maildir++: a ".Sub" folder inside a maildir is marked as one. */
 	{
 		char *copy = xstrdup(path), *copy2 = xstrdup(path);
@@ -524,6 +425,7 @@ md_open(const struct url *url, const struct backend_params *params,
 	f = xcalloc(1, sizeof(*f));
 	memcpy(f->dir_mtime, mt, sizeof(mt));
 	f->path = xstrdup(url->path);
+	f->what = xasprintf("a message in %s", f->path);
 	f->msgs = scan.e;
 	f->count = scan.n;
 	f->cancel_fd = params->cancel_fd;
@@ -550,6 +452,7 @@ md_close(struct backend_folder **folder)
 	free(f->msgs);
 	free(f->ids);
 	free(f->path);
+	free(f->what);
 	xfree(folder);
 }
 
@@ -568,33 +471,51 @@ md_read_only(const struct backend_folder *f)
 static int
 md_find(const struct backend_folder *f, uint64_t id, size_t *index_r)
 {
-	size_t lo = 0, hi = f->count;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (f->ids[mid].id < id)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo < f->count && f->ids[lo].id == id) {
-		*index_r = f->ids[lo].index;
-		return 1;
-	}
-	return 0;
+	return backend_local_keys_find(f->ids, f->count, id, index_r);
 }
 
 /*
- * Opens a message's file; when another client renamed it (flags) or
- * moved it (new/ to cur/), a rescan finds it again.
+ * Message index's file is not where we left it: another client renamed
+ * it (flags), moved it from new/ to cur/, or removed it.  Finds it under
+ * its unique name and takes its new name, our pending change kept on top
+ * of the flags it now carries.  1: found; 0: gone (the entry loses its
+ * name, and check() drops it).
  */
+static int
+relocate(struct backend_folder *f, size_t index, struct err *err)
+{
+	struct md_entry *e = &f->msgs[index];
+	char *old = entry_path(f, e), *moved = NULL, *base, *extra;
+	const char *name;
+	unsigned disk;
+	int rc = backend_local_maildir_find(old, &moved, err);
+
+	free(old);
+	if (rc <= 0) {
+		if (rc == 0)
+			xfree(&e->name);
+		return rc;
+	}
+	name = strrchr(moved, '/') + 1;
+	parse_name(name, &base, &disk, &extra);
+	e->flags = backend_local_merge_flags(e->flags, e->disk, disk);
+	e->disk = disk;
+	free(e->name);
+	free(e->extra);
+	e->name = xstrdup(name);
+	e->extra = extra;
+	e->in_new = backend_local_maildir_in_new(moved);
+	free(base);
+	free(moved);
+	return 1;
+}
+
+/* Opens a message's file, finding it again if another client moved it. */
 static int
 open_entry(struct backend_folder *f, size_t index, int *fd_r, struct err *err)
 {
 	for (int attempt = 0; attempt < 2; attempt++) {
 		struct md_entry *e = &f->msgs[index];
-		enum backend_check ignored;
 		char *path;
 		int fd;
 
@@ -613,7 +534,7 @@ open_entry(struct backend_folder *f, size_t index, int *fd_r, struct err *err)
 			return -1;
 		}
 		free(path);
-		if (rescan(f, 0, &ignored, err) < 0)
+		if (relocate(f, index, err) < 0)
 			return -1;
 	}
 	return err_set(err, ERR_IO,
@@ -624,138 +545,35 @@ open_entry(struct backend_folder *f, size_t index, int *fd_r, struct err *err)
 static int
 check_index(const struct backend_folder *f, size_t index, struct err *err)
 {
-	if (index >= f->count)
-		return err_set(err, ERR_USAGE, "%s has no message %zu (it has %zu)", f->path,
-		               index + 1, f->count);
-	return 0;
+	return backend_local_check_index(index, f->count, f->path, err);
 }
 
-/* Reads the whole file (at most `max` bytes, else an error) into *out, LF-normalised. */
+/* Reads the message (its header only, with header_only) into *out, LF-normalised. */
 static int
-read_file(struct backend_folder *f, int fd, uint64_t max, int header_only, struct str *out,
-          struct err *err)
+fetch(struct backend_folder *f, size_t index, int header_only, struct str *out, struct err *err)
 {
-	struct str raw = STR_INIT;
-	char *buf = xmalloc(MD_READ_CHUNK);
-	int ret = -1;
+	size_t before = out->len;
+	int fd, rc;
 
-	for (;;) {
-		ssize_t n = read(fd, buf, MD_READ_CHUNK);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			err_sys(err, ERR_IO, errno, "cannot read a message in %s", f->path);
-			goto out;
-		}
-		if (n == 0)
-			break;
-		str_append_len(&raw, buf, (size_t)n);
-		if (header_only) {
-			const char *end = memmem(raw.s, raw.len, "\n\n", 2);
-			const char *end2 = memmem(raw.s, raw.len, "\n\r\n", 3);
-
-			if (end2 != NULL && (end == NULL || end2 < end)) {
-				str_truncate(&raw, (size_t)(end2 - raw.s) + 3);
-				break;
-			}
-			if (end != NULL) {
-				str_truncate(&raw, (size_t)(end - raw.s) + 2);
-				break;
-			}
-			if (raw.len >= MD_HEADER_MAX)
-				break;
-		} else if (raw.len > max) {
-			err_set(err, ERR_IO,
-			        "a message in %s is larger than the limit (%llu bytes)", f->path,
-			        (unsigned long long)max);
-			goto out;
-		}
-	}
-	/* Stored with CRLF by some tools: messages come out with LF. */
-	if (raw.len > 0)
-		str_reserve(out, raw.len);
-	for (size_t i = 0; i < raw.len; i++)
-		if (!(raw.s[i] == '\r' && i + 1 < raw.len && raw.s[i + 1] == '\n'))
-			str_append_char(out, raw.s[i]);
-	ret = 0;
-out:
-	str_free(&raw);
-	free(buf);
-	return ret;
+	if (check_index(f, index, err) < 0 || open_entry(f, index, &fd, err) < 0)
+		return -1;
+	rc = backend_local_read_message(fd, f->max_message, header_only, out, f->what, err);
+	close(fd);
+	if (rc < 0)
+		str_truncate(out, before);
+	return rc;
 }
 
 static int
 md_fetch(struct backend_folder *f, size_t index, struct str *out, struct err *err)
 {
-	size_t before = out->len;
-	int fd;
-
-	if (check_index(f, index, err) < 0 || open_entry(f, index, &fd, err) < 0)
-		return -1;
-	if (read_file(f, fd, f->max_message, 0, out, err) < 0) {
-		str_truncate(out, before);
-		close(fd);
-		return -1;
-	}
-	close(fd);
-	return 0;
+	return fetch(f, index, 0, out, err);
 }
 
 static int
 md_fetch_header(struct backend_folder *f, size_t index, struct str *out, struct err *err)
 {
-	size_t before = out->len;
-	int fd;
-
-	if (check_index(f, index, err) < 0 || open_entry(f, index, &fd, err) < 0)
-		return -1;
-	if (read_file(f, fd, MD_HEADER_MAX, 1, out, err) < 0) {
-		str_truncate(out, before);
-		close(fd);
-		return -1;
-	}
-	close(fd);
-	return 0;
-}
-
-/* Counts body lines and LF-normalised bytes of a whole message. */
-static void
-count_message(const char *data, size_t len, uint32_t *lines_r, uint64_t *size_r)
-{
-	const char *body = NULL;
-	uint64_t crs = 0;
-	uint32_t lines = 0;
-
-	for (size_t i = 0; i + 1 < len; i++)
-		if (data[i] == '\r' && data[i + 1] == '\n')
-			crs++;
-	for (size_t i = 0; i < len; i++) {
-		if (data[i] != '\n')
-			continue;
-		if (i + 1 < len && data[i + 1] == '\n') {
-			body = data + i + 2;
-			break;
-		}
-		if (i + 2 < len && data[i + 1] == '\r' && data[i + 2] == '\n') {
-			body = data + i + 3;
-			break;
-		}
-	}
-	if (body != NULL) {
-		const char *end = data + len, *p = body;
-
-		while (p < end) {
-			const char *nl = memchr(p, '\n', (size_t)(end - p));
-
-			lines++;
-			if (nl == NULL)
-				break;
-			p = nl + 1;
-		}
-	}
-	*lines_r = lines;
-	*size_r = len - crs;
+	return fetch(f, index, 1, out, err);
 }
 
 static int
@@ -767,56 +585,32 @@ md_load_summaries(struct backend_folder *f, size_t first, size_t n, struct arena
 	char *label = NULL;
 	int ret = -1;
 
-	if (first > f->count || n > f->count - first)
-		return err_set(err, ERR_USAGE, "%s has no messages %zu-%zu (it has %zu)", f->path,
-		               first + 1, first + n, f->count);
+	if (backend_local_check_range(first, n, f->count, f->path, err) < 0)
+		return -1;
 	label = xasprintf("Reading headers of %s", f->path);
 	for (size_t i = 0; i < n; i++) {
 		struct mime_summary *s = &summaries[i];
 		struct md_entry *e;
-		struct stat st;
-		int fd, whole;
+		int fd, rc;
 
-		memset(s, 0, sizeof(*s));
 		if (open_entry(f, first + i, &fd, err) < 0) {
-			e = &f->msgs[first + i];
-			if (e->name != NULL)
+			if (f->msgs[first + i].name != NULL)
 				goto out;
 			/* Gone since the scan: shown as an empty message until check(). */
+			memset(s, 0, sizeof(*s));
 			mime_summary_from_header(arena, "", 0, s);
-			s->id = e->id;
-			s->flags = e->flags | (e->recent ? MIME_FLAG_RECENT : 0);
-			continue;
+		} else {
+			rc = backend_local_maildir_summary(fd, MD_COUNT_LINES_MAX, arena, &data, s,
+			                                   f->what, err);
+			close(fd);
+			if (rc < 0)
+				goto out;
 		}
 		e = &f->msgs[first + i];
-		if (fstat(fd, &st) < 0) {
-			err_sys(err, ERR_IO, errno, "cannot read a message in %s", f->path);
-			close(fd);
-			goto out;
-		}
-		whole = st.st_size <= MD_COUNT_LINES_MAX;
-		str_reset(&data);
-		if (read_file(f, fd, MD_COUNT_LINES_MAX, !whole, &data, err) < 0) {
-			close(fd);
-			goto out;
-		}
-		close(fd);
-		mime_summary_from_header(arena, str_cstr(&data), data.len, s);
 		s->id = e->id;
 		s->flags = e->flags | (e->recent ? MIME_FLAG_RECENT : 0);
-		s->received = st.st_mtime;
-		s->size = (uint64_t)st.st_size;
-		if (whole)
-			count_message(str_cstr(&data), data.len, &s->lines, &s->size);
-		if (s->date == 0)
-			s->date = s->received;
-		if ((i & 255) == 255) {
-			backend_report(progress, i + 1, n, label);
-			if (backend_cancelled(progress, f->cancel_fd)) {
-				err_set(err, ERR_CANCELLED, "cancelled while reading %s", f->path);
-				goto out;
-			}
-		}
+		if (backend_local_tick(progress, f->cancel_fd, i, i + 1, n, label, err) < 0)
+			goto out;
 	}
 	backend_report(progress, n, n, label);
 	ret = 0;
@@ -861,24 +655,10 @@ md_check(struct backend_folder *f, enum backend_check *result_r,
 		*result_r = BACKEND_CHECK_NONE;
 		return 0;
 	}
-	return rescan(f, 1, result_r, err);
+	return rescan(f, result_r, err);
 }
 
 /* ---- writing ---- */
-
-static int
-fsync_dir(const char *dir, struct err *err)
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	int ret = 0;
-
-	if (fd < 0)
-		return err_sys(err, ERR_IO, errno, "cannot open %s", dir);
-	if (fsync(fd) < 0 && errno != EINVAL)
-		ret = err_sys(err, ERR_IO, errno, "cannot sync %s", dir);
-	close(fd);
-	return ret;
-}
 
 /* Renames one message to carry its wanted flags in cur/. */
 static int
@@ -886,7 +666,6 @@ write_entry(struct backend_folder *f, size_t index, struct err *err)
 {
 	for (int attempt = 0; attempt < 3; attempt++) {
 		struct md_entry *e = &f->msgs[index];
-		enum backend_check ignored;
 		char *from, *name, *to;
 		int rc;
 
@@ -894,7 +673,7 @@ write_entry(struct backend_folder *f, size_t index, struct err *err)
 			return 0; /* gone: nothing to write */
 		if (!e->in_new && e->flags == e->disk)
 			return 0;
-		name = make_name(e->base, e->flags, e->extra);
+		name = backend_local_maildir_name(e->base, e->flags, e->extra);
 		from = entry_path(f, e);
 		to = xasprintf("%s/cur/%s", f->path, name);
 		rc = rename(from, to);
@@ -917,7 +696,7 @@ write_entry(struct backend_folder *f, size_t index, struct err *err)
 		}
 		free(from);
 		/* Another client renamed or removed it: find it and try again. */
-		if (rescan(f, 0, &ignored, err) < 0)
+		if (relocate(f, index, err) < 0)
 			return -1;
 	}
 	return err_set(err, ERR_IO, "%s keeps changing under us; try again", f->path);
@@ -929,7 +708,6 @@ unlink_entry(struct backend_folder *f, size_t index, struct err *err)
 {
 	for (int attempt = 0; attempt < 3; attempt++) {
 		struct md_entry *e = &f->msgs[index];
-		enum backend_check ignored;
 		char *path;
 		int rc, saved;
 
@@ -947,7 +725,7 @@ unlink_entry(struct backend_folder *f, size_t index, struct err *err)
 			return err_sys(err, ERR_IO, saved, "cannot remove a message from %s",
 			               f->path);
 		/* Renamed by another client, or removed: look again. */
-		if (rescan(f, 0, &ignored, err) < 0)
+		if (relocate(f, index, err) < 0)
 			return -1;
 	}
 	return err_set(err, ERR_IO, "%s keeps changing under us; try again", f->path);
@@ -957,9 +735,8 @@ static int
 md_sync(struct backend_folder *f, int expunge, const struct backend_progress *progress,
         struct err *err)
 {
-	char *label, *dir;
+	char *label;
 	int touched = 0, ret = -1;
-	size_t n;
 
 	if (f->read_only) {
 		for (size_t i = 0; i < f->count; i++)
@@ -969,18 +746,11 @@ md_sync(struct backend_folder *f, int expunge, const struct backend_progress *pr
 		return 0;
 	}
 	label = xasprintf("Writing %s", f->path);
-	/* Mail that a rescan finds meanwhile was not seen: it stays where it is. */
-	n = f->count;
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < f->count; i++) {
 		struct md_entry *e = &f->msgs[i];
 
-		if ((i & 255) == 255) {
-			backend_report(progress, i, n, label);
-			if (backend_cancelled(progress, f->cancel_fd)) {
-				err_set(err, ERR_CANCELLED, "cancelled while writing %s", f->path);
-				goto out;
-			}
-		}
+		if (backend_local_tick(progress, f->cancel_fd, i, i, f->count, label, err) < 0)
+			goto out;
 		if (expunge && (e->flags & MIME_FLAG_DELETED)) {
 			if (unlink_entry(f, i, err) < 0)
 				goto out;
@@ -991,31 +761,11 @@ md_sync(struct backend_folder *f, int expunge, const struct backend_progress *pr
 			touched = 1;
 		}
 	}
-	if (expunge) {
-		/* Renumber only now: rescans above need the array whole. */
-		size_t kept = 0;
-
-		for (size_t i = 0; i < f->count; i++) {
-			if (f->msgs[i].name == NULL)
-				entry_free(&f->msgs[i]);
-			else
-				f->msgs[kept++] = f->msgs[i];
-		}
-		f->count = kept;
-		rebuild_ids(f);
-	}
-	if (touched) {
-		dir = xasprintf("%s/cur", f->path);
-		ret = fsync_dir(dir, err);
-		free(dir);
-		if (ret < 0)
-			goto out;
-		dir = xasprintf("%s/new", f->path);
-		ret = fsync_dir(dir, err);
-		free(dir);
-		if (ret < 0)
-			goto out;
-	}
+	/* Renumber only now, with every file written. */
+	if (expunge)
+		drop_vanished(f);
+	if (touched && backend_local_maildir_sync(f->path, err) < 0)
+		goto out;
 	backend_report(progress, f->count, f->count, label);
 	ret = 0;
 out:
@@ -1025,54 +775,13 @@ out:
 
 /* ---- delivery ---- */
 
-static void
-host_part(char *buf, size_t size)
-{
-	char host[256];
-	size_t o = 0;
-
-	if (gethostname(host, sizeof(host)) < 0)
-		strcpy(host, "localhost");
-	host[sizeof(host) - 1] = '\0';
-	/* The maildir specification's escapes for the two characters that matter. */
-	for (const char *c = host; *c && o + 5 < size; c++) {
-		if (*c == '/') {
-			memcpy(buf + o, "\\057", 4);
-			o += 4;
-		} else if (*c == ':') {
-			memcpy(buf + o, "\\072", 4);
-			o += 4;
-		} else {
-			buf[o++] = *c;
-		}
-	}
-	buf[o] = '\0';
-}
-
-static char *
-unique_name(void)
-{
-	struct timeval tv;
-	uint64_t r = 0;
-	char host[300];
-
-	gettimeofday(&tv, NULL);
-	if (getrandom(&r, sizeof(r), GRND_NONBLOCK) != (ssize_t)sizeof(r))
-		r ^= ((uint64_t)tv.tv_usec << 32) ^ (uint64_t)clock();
-	host_part(host, sizeof(host));
-	return xasprintf("%lld.M%06ldP%ldQ%uR%016llx.%s", (long long)tv.tv_sec, (long)tv.tv_usec,
-	                 (long)getpid(), atomic_fetch_add(&delivery_counter, 1) + 1,
-	                 (unsigned long long)r, host);
-}
-
 static int
 md_append(const struct url *url, const struct backend_params *params, const char *data, size_t len,
           unsigned flags, time_t date, struct err *err)
 {
 	const char *path = url->path;
-	char *base = NULL, *tmp = NULL, *dest = NULL, *dest_dir = NULL;
-	int fd = -1, ret = -1, linked = 0, in_new;
-	struct str norm = STR_INIT;
+	char *dest = NULL;
+	int in_new;
 
 	if (!backend_local_is_maildir(path)) {
 		struct stat st;
@@ -1084,97 +793,13 @@ md_append(const struct url *url, const struct backend_params *params, const char
 			return err_set(err, ERR_USAGE, "%s is not a maildir", path);
 		}
 	}
-	/* Maildir files hold LF line endings. */
-	if (len > 0)
-		str_reserve(&norm, len);
-	for (size_t i = 0; i < len; i++)
-		if (!(data[i] == '\r' && i + 1 < len && data[i + 1] == '\n'))
-			str_append_char(&norm, data[i]);
 	/* new/ holds new mail only, and a file there carries no flags. */
 	in_new = (flags & MIME_FLAG_RECENT) && !(flags & MD_LETTER_FLAGS);
-	flags &= MD_LETTER_FLAGS;
-	dest_dir = xasprintf("%s/%s", path, in_new ? "new" : "cur");
-	for (int attempt = 0; attempt < 10 && !linked; attempt++) {
-		free(base);
-		free(tmp);
-		free(dest);
-		base = unique_name();
-		tmp = xasprintf("%s/tmp/%s", path, base);
-		if (!in_new) {
-			char *name = make_name(base, flags, "");
-
-			dest = xasprintf("%s/%s", dest_dir, name);
-			free(name);
-		} else {
-			dest = xasprintf("%s/%s", dest_dir, base);
-		}
-		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-		if (fd < 0) {
-			if (errno == EEXIST)
-				continue;
-			err_sys(err, ERR_IO, errno, "cannot create %s", tmp);
-			goto out;
-		}
-		if (file_write_full(fd, norm.s ? norm.s : "", norm.len) < 0 || fsync(fd) < 0) {
-			err_sys(err, ERR_IO, errno, "cannot write %s", tmp);
-			goto fail;
-		}
-		if (close(fd) < 0) {
-			fd = -1;
-			err_sys(err, ERR_IO, errno, "cannot write %s", tmp);
-			goto fail;
-		}
-		fd = -1;
-		if (date != 0) {
-			struct timespec ts[2] = {{date, 0}, {date, 0}};
-
-			(void)utimensat(AT_FDCWD, tmp, ts, 0);
-		}
-		if (link(tmp, dest) == 0) {
-			linked = 1;
-		} else if (errno == EEXIST) {
-			unlink(tmp);
-			continue;
-		} else if (errno == EPERM || errno == ENOTSUP || errno == ENOSYS) {
-			/* No hard links here: a rename that refuses to replace. */
-			if (renameat2(AT_FDCWD, tmp, AT_FDCWD, dest, RENAME_NOREPLACE) == 0) {
-				linked = 1;
-				continue;
-			}
-			if (errno == EEXIST) {
-				unlink(tmp);
-				continue;
-			}
-			err_sys(err, ERR_IO, errno, "cannot deliver to %s", dest);
-			goto fail;
-		} else {
-			err_sys(err, ERR_IO, errno, "cannot deliver to %s", dest);
-			goto fail;
-		}
-	}
-	if (!linked) {
-		err_set(err, ERR_IO, "cannot find a free file name in %s", path);
-		goto out;
-	}
-	unlink(tmp);
-	if (fsync_dir(dest_dir, err) < 0)
-		goto out;
-	ret = 0;
-	goto out;
-fail:
-	if (fd >= 0)
-		close(fd);
-	fd = -1;
-	unlink(tmp);
-out:
-	if (fd >= 0)
-		close(fd);
-	free(base);
-	free(tmp);
+	if (backend_local_maildir_deliver(path, data, len, flags & MD_LETTER_FLAGS, in_new, date,
+	                                  &dest, err) < 0)
+		return -1;
 	free(dest);
-	free(dest_dir);
-	str_free(&norm);
-	return ret;
+	return 0;
 }
 
 /* ---- folder management ---- */

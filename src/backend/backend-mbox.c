@@ -10,7 +10,13 @@
  * expunging rewrites the file: a temporary file in the same directory
  * gets the new contents (plus any mail appended since the scan), is
  * fsynced and renamed over the folder, and the directory is fsynced; a
- * crash leaves the old folder or the new one, never a torn one.
+ * crash leaves the old folder or the new one, never a torn one.  Where
+ * the directory does not let us create that file (the system spool, mode
+ * 2775 root:mail), the file is rewritten in place from the first message
+ * that changes, through a backup and a recovery record in petrel's state
+ * directory (backend-local-inplace.h): a crash there is finished from the
+ * backup when the folder is next read, so again the old folder or the
+ * new one is what anyone who reads it through petrel gets.
  */
 #include "config.h"
 
@@ -25,6 +31,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "backend/backend-local-inplace.h"
 #include "backend/backend-local.h"
 #include "backend/backend-lock.h"
 #include "backend/backend-mbox.h"
@@ -169,6 +176,56 @@ record_stat(struct backend_folder *f, const struct stat *st)
 	f->mtime = st->st_mtim;
 }
 
+/* The file is not what f->msgs says: the next check() reads it anew. */
+static void
+forget_stat(struct backend_folder *f)
+{
+	f->dev = 0;
+	f->ino = 0;
+	memset(&f->mtime, 0, sizeof(f->mtime));
+}
+
+/*
+ * Finishes an in-place rewrite that a crash interrupted (see the top of
+ * the file), with both locks held on a descriptor of our own: the folder
+ * may be open read-only here.
+ */
+static int
+finish_rewrite(struct backend_folder *f, const struct backend_progress *progress, struct err *err)
+{
+	struct backend_lock lock = BACKEND_LOCK_INIT;
+	struct backend_lock_params lp = lock_params(f, progress);
+	int fd, ret = -1;
+
+	if (!backend_local_inplace_pending(f->path))
+		return 0;
+	fd = open(f->path, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return err_sys(err, ERR_IO, errno,
+		               "a rewrite of %s was interrupted and cannot be finished: it cannot "
+		               "be opened for writing",
+		               f->path);
+	if (backend_lock_take(&lock, f->path, fd, 1, &lp, err) == 0) {
+		ret = backend_local_inplace_recover(f->path, fd, backend_mbox_test_hook, err);
+		backend_lock_release(&lock);
+	}
+	close(fd);
+	return ret;
+}
+
+/* Folder management moves or removes the file, which would strand the
+ * record of an unfinished rewrite: that is finished first, by opening. */
+static int
+check_no_rewrite(const char *path, struct err *err)
+{
+	if (backend_local_inplace_pending(path))
+		return err_set(err, ERR_IO,
+		               "a rewrite of %s was interrupted and is not finished yet: open it "
+		               "first",
+		               path);
+	return 0;
+}
+
 /* Opens the file (read-write unless asked or forced otherwise). */
 static int
 open_file(struct backend_folder *f, int create, struct err *err)
@@ -228,6 +285,8 @@ load_all(struct backend_folder *f, const struct backend_progress *progress,
 	uint64_t end;
 	int ret = -1;
 
+	if (finish_rewrite(f, progress, err) < 0)
+		return -1;
 	if (backend_lock_take(&lock, f->path, f->fd, 0, &lp, err) < 0)
 		return -1;
 	if (fstat(f->fd, &st) < 0) {
@@ -333,9 +392,8 @@ mbox_find(const struct backend_folder *f, uint64_t id, size_t *index_r)
 static int
 check_index(const struct backend_folder *f, size_t index, struct err *err)
 {
-	if (index >= f->count)
-		return err_set(err, ERR_USAGE, "%s has no message %zu (it has %zu)", f->path,
-		               index + 1, f->count);
+	if (backend_local_check_index(index, f->count, f->path, err) < 0)
+		return -1;
 	if (f->fd < 0)
 		return err_set(err, ERR_IO, "%s has disappeared; check for new mail", f->path);
 	return 0;
@@ -373,36 +431,35 @@ read_range(struct backend_folder *f, const struct backend_mbox_msg *m, uint64_t 
 	return 0;
 }
 
+/* Appends the message (its header only, with header_only) as fetch() gives it. */
 static int
-mbox_fetch(struct backend_folder *f, size_t index, struct str *out, struct err *err)
+fetch(struct backend_folder *f, size_t index, int header_only, struct str *out, struct err *err)
 {
 	const struct backend_mbox_msg *m;
+	uint64_t to;
 	char *buf;
 
 	if (check_index(f, index, err) < 0)
 		return -1;
 	m = &f->msgs[index].m;
-	if (read_range(f, m, m->hdr_off, m->end, &buf, err) < 0)
+	to = header_only ? m->body_off : m->end;
+	if (read_range(f, m, m->hdr_off, to, &buf, err) < 0)
 		return -1;
-	backend_mbox_unquote(out, buf, m->end - m->hdr_off);
+	backend_mbox_unquote(out, buf, to - m->hdr_off);
 	free(buf);
 	return 0;
 }
 
 static int
+mbox_fetch(struct backend_folder *f, size_t index, struct str *out, struct err *err)
+{
+	return fetch(f, index, 0, out, err);
+}
+
+static int
 mbox_fetch_header(struct backend_folder *f, size_t index, struct str *out, struct err *err)
 {
-	const struct backend_mbox_msg *m;
-	char *buf;
-
-	if (check_index(f, index, err) < 0)
-		return -1;
-	m = &f->msgs[index].m;
-	if (read_range(f, m, m->hdr_off, m->body_off, &buf, err) < 0)
-		return -1;
-	backend_mbox_unquote(out, buf, m->body_off - m->hdr_off);
-	free(buf);
-	return 0;
+	return fetch(f, index, 1, out, err);
 }
 
 static int
@@ -414,10 +471,8 @@ mbox_load_summaries(struct backend_folder *f, size_t first, size_t n, struct are
 	char *label = NULL;
 	int ret = -1;
 
-	if (first > f->count || n > f->count - first) {
-		return err_set(err, ERR_USAGE, "%s has no messages %zu-%zu (it has %zu)", f->path,
-		               first + 1, first + n, f->count);
-	}
+	if (backend_local_check_range(first, n, f->count, f->path, err) < 0)
+		return -1;
 	if (n > 0 && f->fd < 0)
 		return err_set(err, ERR_IO, "%s has disappeared; check for new mail", f->path);
 	label = xasprintf("Reading headers of %s", f->path);
@@ -444,13 +499,8 @@ mbox_load_summaries(struct backend_folder *f, size_t first, size_t n, struct are
 		s->received = m->received;
 		if (s->date == 0)
 			s->date = s->received;
-		if ((i & 255) == 255) {
-			backend_report(progress, i + 1, n, label);
-			if (backend_cancelled(progress, f->cancel_fd)) {
-				err_set(err, ERR_CANCELLED, "cancelled while reading %s", f->path);
-				goto out;
-			}
-		}
+		if (backend_local_tick(progress, f->cancel_fd, i, i + 1, n, label, err) < 0)
+			goto out;
 	}
 	backend_report(progress, n, n, label);
 	ret = 0;
@@ -464,9 +514,8 @@ static int
 mbox_set_flags(struct backend_folder *f, size_t index, unsigned set, unsigned clear,
                struct err *err)
 {
-	if (index >= f->count)
-		return err_set(err, ERR_USAGE, "%s has no message %zu (it has %zu)", f->path,
-		               index + 1, f->count);
+	if (backend_local_check_index(index, f->count, f->path, err) < 0)
+		return -1;
 	if (f->read_only)
 		return err_set(err, ERR_USAGE, "%s is read-only", f->path);
 	f->msgs[index].flags = (f->msgs[index].flags | set) & ~clear;
@@ -543,12 +592,12 @@ merge_reread(struct backend_folder *f, struct mbox_entry *fresh, size_t n)
 	}
 	for (size_t i = 0; i < f->count; i++) {
 		const struct mbox_entry *old = &f->msgs[i];
-		unsigned set = old->flags & ~old->m.flags, clear = old->m.flags & ~old->flags;
 
 		if (fresh[i].m.flags != old->m.flags)
 			result = BACKEND_CHECK_FLAGS;
 		fresh[i].id = old->id;
-		fresh[i].flags = (fresh[i].m.flags | set) & ~clear;
+		fresh[i].flags =
+		    backend_local_merge_flags(old->flags, old->m.flags, fresh[i].m.flags);
 	}
 	if (n > f->count && result == BACKEND_CHECK_NONE)
 		result = BACKEND_CHECK_NEW_MAIL;
@@ -770,6 +819,51 @@ tmp_path_for(const char *path)
 	return tmp;
 }
 
+/* Whether sync() changes message i. */
+static int
+changes(const struct backend_folder *f, size_t i, int expunge)
+{
+	return f->msgs[i].flags != f->msgs[i].m.flags ||
+	       (expunge && (f->msgs[i].flags & MIME_FLAG_DELETED));
+}
+
+/*
+ * The new file's contents go to a temporary file next to the folder,
+ * renamed over it at the end.  When the directory does not let us create
+ * one, they go to the backup of an in-place rewrite instead (*job_r set),
+ * and only from the first message that changes, `first`: what comes
+ * before stays as it is.
+ */
+static int
+open_writer(struct backend_folder *f, size_t first, const struct stat *st, struct writer *w,
+            struct backend_local_inplace **job_r, struct err *err)
+{
+	w->tmp = tmp_path_for(f->path);
+	w->fd = open(w->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (w->fd >= 0) {
+		/* The new file keeps the old one's permissions and, where allowed, owners. */
+		if (fchown(w->fd, st->st_uid, st->st_gid) < 0)
+			(void)fchown(w->fd, (uid_t)-1, st->st_gid);
+		(void)fchmod(w->fd, st->st_mode & 07777);
+		return 0;
+	}
+	if (errno != EACCES && errno != EPERM)
+		return err_sys(err, ERR_IO, errno,
+		               "cannot save changes to %s: cannot create a temporary file in its "
+		               "directory",
+		               f->path);
+	log_trace(LOG_CH_BACKEND, "mbox %s: the directory is not writable: rewriting in place",
+	          f->path);
+	xfree(&w->tmp);
+	if (backend_local_inplace_begin(f->path, f->msgs[first].m.from_off, backend_mbox_test_hook,
+	                                job_r, err) < 0)
+		return -1;
+	w->fd = (*job_r)->fd;
+	w->tmp = xstrdup((*job_r)->backup);
+	w->pos = f->msgs[first].m.from_off;
+	return 0;
+}
+
 static int
 mbox_sync(struct backend_folder *f, int expunge, const struct backend_progress *progress,
           struct err *err)
@@ -777,17 +871,17 @@ mbox_sync(struct backend_folder *f, int expunge, const struct backend_progress *
 	struct backend_lock lock = BACKEND_LOCK_INIT;
 	struct backend_lock_params lp = lock_params(f, progress);
 	struct writer w = {-1, NULL, 0, 0, NULL};
+	struct backend_local_inplace *job = NULL;
 	struct mbox_entry *tail = NULL, *out_msgs = NULL;
-	size_t ntail = 0, kept = 0;
+	size_t ntail = 0, kept = 0, first = 0;
 	struct stat st, pst;
 	uint64_t file_size, tail_start_old, tail_start_new, total;
 	char *label = NULL;
-	int need = 0, renamed = 0, new_fd = -1, ret = -1;
+	int renamed = 0, new_fd = -1, ret = -1;
 
-	for (size_t i = 0; i < f->count && !need; i++)
-		need = f->msgs[i].flags != f->msgs[i].m.flags ||
-		       (expunge && (f->msgs[i].flags & MIME_FLAG_DELETED));
-	if (!need)
+	while (first < f->count && !changes(f, first, expunge))
+		first++;
+	if (first == f->count)
 		return 0;
 	if (f->read_only)
 		return err_set(err, ERR_USAGE, "%s is read-only: changes cannot be saved", f->path);
@@ -824,29 +918,22 @@ mbox_sync(struct backend_folder *f, int expunge, const struct backend_progress *
 		file_size = end;
 	}
 
-	w.tmp = tmp_path_for(f->path);
 	w.buf = xmalloc(MBOX_CHUNK);
-	w.fd = open(w.tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (w.fd < 0) {
-		err_sys(
-		    err, ERR_IO, errno,
-		    "cannot save changes to %s: cannot create a temporary file in its directory",
-		    f->path);
+	if (open_writer(f, first, &st, &w, &job, err) < 0)
 		goto out;
-	}
-	/* The new file keeps the old one's permissions and, where allowed, owners. */
-	if (fchown(w.fd, st.st_uid, st.st_gid) < 0)
-		(void)fchown(w.fd, (uid_t)-1, st.st_gid);
-	(void)fchmod(w.fd, st.st_mode & 07777);
 
 	label = xasprintf("Writing %s", f->path);
 	total = file_size;
 	out_msgs = xcalloc(f->count + 1, sizeof(*out_msgs));
-	if (w_copy(&w, f, 0, f->first, &lock, progress, total, label, err) < 0)
+	if (job == NULL && w_copy(&w, f, 0, f->first, &lock, progress, total, label, err) < 0)
 		goto out;
 	for (size_t i = 0; i < f->count; i++) {
 		struct mbox_entry e = f->msgs[i];
 
+		if (job != NULL && i < first) {
+			out_msgs[kept++] = e; /* stays where it is */
+			continue;
+		}
 		if (expunge && (e.flags & MIME_FLAG_DELETED))
 			continue;
 		if (e.flags != e.m.flags) {
@@ -922,20 +1009,32 @@ mbox_sync(struct backend_folder *f, int expunge, const struct backend_progress *
 			goto out;
 		}
 	}
-	if (close(w.fd) < 0) {
+	if (job != NULL) {
+		if (backend_local_inplace_commit(job, f->fd, file_size, err) < 0) {
+			/* Past its commit point the file is to be recovered, and read anew. */
+			if (job->committed)
+				forget_stat(f);
+			goto out;
+		}
+		/* The folder keeps its inode, and so its descriptor. */
+		new_fd = dup(f->fd);
+	} else {
+		if (close(w.fd) < 0) {
+			w.fd = -1;
+			err_sys(err, ERR_IO, errno, "cannot write %s", w.tmp);
+			goto out;
+		}
 		w.fd = -1;
-		err_sys(err, ERR_IO, errno, "cannot write %s", w.tmp);
-		goto out;
+		if (rename(w.tmp, f->path) < 0) {
+			err_sys(err, ERR_IO, errno, "cannot replace %s", f->path);
+			goto out;
+		}
+		renamed = 1;
+		hook("rewrite-renamed", f->path);
+		if (file_fsync_dir_of(f->path, err) < 0)
+			log_warn("%s", err->msg);
+		new_fd = open(f->path, O_RDWR | O_CLOEXEC);
 	}
-	w.fd = -1;
-	if (rename(w.tmp, f->path) < 0) {
-		err_sys(err, ERR_IO, errno, "cannot replace %s", f->path);
-		goto out;
-	}
-	renamed = 1;
-	hook("rewrite-renamed", f->path);
-	if (file_fsync_dir_of(f->path, err) < 0)
-		log_warn("%s", err->msg);
 
 	/* The folder is the new file from here on. */
 	out_msgs = xreallocarray(out_msgs, kept + ntail + 1, sizeof(*out_msgs));
@@ -948,7 +1047,6 @@ mbox_sync(struct backend_folder *f, int expunge, const struct backend_progress *
 	out_msgs = NULL;
 	f->count = kept;
 	f->size = w.pos;
-	new_fd = open(f->path, O_RDWR | O_CLOEXEC);
 	if (new_fd < 0 || fstat(new_fd, &st) < 0) {
 		err_sys(err, ERR_IO, errno, "%s was saved but cannot be opened again", f->path);
 		if (new_fd >= 0)
@@ -966,6 +1064,12 @@ mbox_sync(struct backend_folder *f, int expunge, const struct backend_progress *
 	ret = 0;
 out:
 	backend_lock_release(&lock);
+	if (job != NULL) {
+		/* The backup is the job's to keep or remove. */
+		w.fd = -1;
+		xfree(&w.tmp);
+		backend_local_inplace_free(&job);
+	}
 	if (w.fd >= 0)
 		close(w.fd);
 	if (w.tmp != NULL && !renamed)
@@ -1160,7 +1264,8 @@ mbox_remove(const struct url *url, const struct backend_params *params, struct e
 	struct stat st;
 	int fd = -1, ret = -1;
 
-	if (open_locked(url->path, params, 0, &lock, &fd, err) < 0)
+	if (check_no_rewrite(url->path, err) < 0 ||
+	    open_locked(url->path, params, 0, &lock, &fd, err) < 0)
 		return -1;
 	if (fstat(fd, &st) < 0 || !starts_like_mbox(fd, (uint64_t)st.st_size)) {
 		err_set(err, ERR_USAGE, "%s is not an mbox folder: not removing it", url->path);
@@ -1185,7 +1290,8 @@ mbox_rename(const struct url *from, const struct url *to, const struct backend_p
 	struct backend_lock lock = BACKEND_LOCK_INIT;
 	int fd = -1, ret = -1;
 
-	if (open_locked(from->path, params, 0, &lock, &fd, err) < 0)
+	if (check_no_rewrite(from->path, err) < 0 ||
+	    open_locked(from->path, params, 0, &lock, &fd, err) < 0)
 		return -1;
 	/* link() refuses to replace an existing folder, which rename() would not. */
 	if (link(from->path, to->path) < 0) {

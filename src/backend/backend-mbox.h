@@ -104,7 +104,9 @@ void backend_mbox_header_write_flags(struct str *out, const char *data, size_t l
 /*
  * For crash tests only: when set, the writer calls it at named points
  * ("rewrite-written", "rewrite-synced", "rewrite-renamed",
- * "append-written", ...) with the lock held; a test's hook may _exit()
+ * "append-written", ..., and the steps of an in-place rewrite,
+ * "inplace-recorded", "inplace-partial", ..., see
+ * backend-local-inplace.c) with the lock held; a test's hook may _exit()
  * there or append to the folder like a program that ignores locks.  Set
  * before any folder is opened; NULL in petrel.
  */

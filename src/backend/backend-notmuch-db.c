@@ -12,16 +12,15 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "backend/backend-local-maildir.h"
+#include "backend/backend-lock.h"
 #include "backend/backend-notmuch-db.h"
 #include "base/base-file.h"
 #include "base/base-log.h"
@@ -337,49 +336,20 @@ lock_held(const char *lockfile)
 	return held;
 }
 
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* Sleeps ms, or less when cancel_fd becomes readable. */
-static void
-nap(int ms, int cancel_fd)
-{
-	struct pollfd pfd = {.fd = cancel_fd, .events = POLLIN};
-
-	if (cancel_fd >= 0)
-		(void)poll(&pfd, 1, ms);
-	else
-		(void)poll(NULL, 0, ms);
-}
-
 int
 backend_notmuch_db_writable(notmuch_database_t *db, const struct backend_params *params,
                             struct err *err)
 {
 	const char *path = notmuch_database_get_path(db);
 	char *xdir = xapian_dir(path), *lockfile;
-	long long start = now_ms();
-	int delay = LOCK_POLL_FIRST_MS, said = 0, ret = -1;
+	struct backend_lock_wait w;
+	int said = 0, ret = -1;
 	notmuch_status_t st;
 
 	lockfile = xdir != NULL ? xasprintf("%s/flintlock", xdir) : NULL;
+	backend_lock_wait_start(&w, params->lock_timeout_ms, LOCK_POLL_FIRST_MS, LOCK_POLL_MAX_MS,
+	                        params->cancel_fd, &params->progress);
 	while (lockfile != NULL && lock_held(lockfile)) {
-		long long waited = now_ms() - start;
-
-		if (waited >= params->lock_timeout_ms) {
-			err_set(err, ERR_IO,
-			        "the notmuch database in %s is locked by another program (notmuch "
-			        "new?): "
-			        "gave up after %lld s; try again when it is done",
-			        path, (waited + 500) / 1000);
-			goto out;
-		}
 		if (!said) {
 			log_info(
 			    "the notmuch database in %s is locked by another program: waiting up "
@@ -387,22 +357,21 @@ backend_notmuch_db_writable(notmuch_database_t *db, const struct backend_params 
 			    path, (params->lock_timeout_ms + 999) / 1000);
 			said = 1;
 		}
-		backend_report(&params->progress, (uint64_t)waited,
-		               (uint64_t)params->lock_timeout_ms,
-		               "Waiting for the notmuch database");
-		if (backend_cancelled(&params->progress, params->cancel_fd)) {
-			err_set(err, ERR_CANCELLED,
-			        "cancelled while waiting for the notmuch database");
+		switch (backend_lock_wait_step(&w, "the notmuch database", err)) {
+		case 1:
+			err_set(err, ERR_IO,
+			        "the notmuch database in %s is locked by another program (notmuch "
+			        "new?): "
+			        "gave up after %lld s; try again when it is done",
+			        path, (backend_lock_wait_elapsed(&w) + 500) / 1000);
+			goto out;
+		case -1:
 			goto out;
 		}
-		if (delay > params->lock_timeout_ms - waited)
-			delay = (int)(params->lock_timeout_ms - waited);
-		nap(delay > 0 ? delay : 1, params->cancel_fd);
-		delay = delay * 2 > LOCK_POLL_MAX_MS ? LOCK_POLL_MAX_MS : delay * 2;
 	}
 	if (said)
 		log_info("the notmuch database in %s is free again after %lld ms", path,
-		         now_ms() - start);
+		         backend_lock_wait_elapsed(&w));
 	st = notmuch_database_reopen(db, NOTMUCH_DATABASE_MODE_READ_WRITE);
 	if (st != NOTMUCH_STATUS_SUCCESS) {
 		backend_notmuch_db_err(err, st, db, NULL, "cannot write the notmuch database in %s",

@@ -29,10 +29,10 @@
 #include <notmuch.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "backend/backend-local-maildir.h"
+#include "backend/backend-local.h"
 #include "backend/backend-notmuch-db.h"
 #include "backend/backend-notmuch.h"
 #include "base/base-arena.h"
@@ -43,7 +43,6 @@
 
 /* Files up to this size are read whole for their line count. */
 #define NM_COUNT_LINES_MAX (64 * 1024)
-#define NM_HEADER_MAX (256 * 1024)
 
 /* Tags that stand for flags; "unread" is the absence of \Seen. */
 static const struct {
@@ -69,18 +68,14 @@ struct nm_entry {
 	int recent;     /* the file is in new/ */
 };
 
-struct nm_key {
-	uint64_t key;
-	size_t index;
-};
-
 struct backend_folder {
 	char *db_path; /* NULL: the configured database */
 	char *query;
+	char *what; /* "the notmuch query QUERY", for errors */
 	struct arena *arena;
 	struct nm_entry *msgs;
 	size_t count;
-	struct nm_key *keys; /* sorted, for find() */
+	struct backend_local_key *keys; /* sorted, for find() */
 	unsigned long revision;
 	char *uuid;
 	int read_only;
@@ -90,18 +85,6 @@ struct backend_folder {
 };
 
 /* ---- small things ---- */
-
-static uint64_t
-id_hash(const char *s)
-{
-	uint64_t h = 0xcbf29ce484222325ULL;
-
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 0x100000001b3ULL;
-	}
-	return h;
-}
 
 static unsigned
 flags_of(notmuch_message_t *m)
@@ -144,28 +127,14 @@ set_flag_tags(notmuch_message_t *m, unsigned have, unsigned want)
 static int
 in_new(const char *path)
 {
-	const char *slash = path != NULL ? strrchr(path, '/') : NULL;
-
-	return slash != NULL && slash - path >= 4 && strncmp(slash - 4, "/new", 4) == 0;
+	return backend_local_maildir_in_new(path);
 }
 
 /* The pending change (wanted vs disk) applied on top of new disk flags. */
 static unsigned
 merge_flags(const struct nm_entry *e, unsigned new_disk)
 {
-	unsigned set = e->flags & ~e->disk, clear = e->disk & ~e->flags;
-
-	return (new_disk | set) & ~clear;
-}
-
-static int
-key_cmp(const void *a, const void *b)
-{
-	const struct nm_key *x = a, *y = b;
-
-	if (x->key != y->key)
-		return x->key < y->key ? -1 : 1;
-	return x->index < y->index ? -1 : x->index > y->index;
+	return backend_local_merge_flags(e->flags, e->disk, new_disk);
 }
 
 static void
@@ -177,38 +146,19 @@ rebuild_keys(struct backend_folder *f)
 		f->keys[i].key = f->msgs[i].key;
 		f->keys[i].index = i;
 	}
-	if (f->count > 0)
-		qsort(f->keys, f->count, sizeof(*f->keys), key_cmp);
+	backend_local_keys_sort(f->keys, f->count);
 }
 
 static int
 nm_find(const struct backend_folder *f, uint64_t id, size_t *index_r)
 {
-	size_t lo = 0, hi = f->count;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (f->keys[mid].key < id)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo < f->count && f->keys[lo].key == id) {
-		*index_r = f->keys[lo].index;
-		return 1;
-	}
-	return 0;
+	return backend_local_keys_find(f->keys, f->count, id, index_r);
 }
 
 static int
 check_index(const struct backend_folder *f, size_t index, struct err *err)
 {
-	if (index >= f->count)
-		return err_set(err, ERR_USAGE,
-		               "the notmuch query %s has no message %zu (it has %zu)", f->query,
-		               index + 1, f->count);
-	return 0;
+	return backend_local_check_index(index, f->count, f->what, err);
 }
 
 /* Lock waits for operations that get no params of their own. */
@@ -475,7 +425,7 @@ run_query(struct backend_folder *f, notmuch_database_t *db, const struct backend
 		e = &msgs[n++];
 		memset(e, 0, sizeof(*e));
 		e->id = arena_strdup(f->arena, id != NULL ? id : "");
-		e->key = id_hash(e->id);
+		e->key = backend_local_hash(e->id);
 		e->path = path != NULL ? xstrdup(path) : NULL;
 		e->disk = e->flags = flags_of(m);
 		e->recent = in_new(e->path);
@@ -527,6 +477,7 @@ nm_close(struct backend_folder **folder)
 	free(f->keys);
 	free(f->db_path);
 	free(f->query);
+	free(f->what);
 	free(f->uuid);
 	arena_free(&f->arena);
 	xfree(folder);
@@ -547,6 +498,7 @@ nm_open(const struct url *url, const struct backend_params *params,
 	f->max_message = params->max_message;
 	if (parse_url(url, &f->db_path, &f->query, err) < 0)
 		goto fail;
+	f->what = xasprintf("the notmuch query %s", f->query);
 	if (backend_notmuch_db_open(f->db_path, 0, &db, err) < 0)
 		goto fail;
 	f->sync_flags = sync_flags_of(db);
@@ -730,61 +682,38 @@ nm_load_summaries(struct backend_folder *f, size_t first, size_t n, struct arena
                   struct mime_summary *summaries, const struct backend_progress *progress,
                   struct err *err)
 {
+	static const char label[] = "Reading messages of the notmuch query";
 	struct str data = STR_INIT;
 	int ret = -1;
 
-	if (first > f->count || n > f->count - first)
-		return err_set(err, ERR_USAGE,
-		               "the notmuch query %s has no messages %zu-%zu (it has %zu)",
-		               f->query, first + 1, first + n, f->count);
+	if (backend_local_check_range(first, n, f->count, f->what, err) < 0)
+		return -1;
 	for (size_t i = 0; i < n; i++) {
 		struct mime_summary *s = &summaries[i];
 		struct nm_entry *e;
-		struct stat st;
-		int fd, whole, rc;
+		int fd, rc;
 
-		memset(s, 0, sizeof(*s));
 		rc = open_entry(f, first + i, progress, &fd, err);
 		e = &f->msgs[first + i];
 		if (rc < 0)
 			goto out;
 		if (rc == 0) {
 			/* No file left: shown as an empty message until check(). */
+			memset(s, 0, sizeof(*s));
 			mime_summary_from_header(arena, "", 0, s);
 		} else {
-			if (fstat(fd, &st) < 0) {
-				err_sys(err, ERR_IO, errno, "cannot read %s", e->path);
-				close(fd);
-				goto out;
-			}
-			whole = st.st_size <= NM_COUNT_LINES_MAX;
-			str_reset(&data);
-			rc = backend_local_read_message(fd, NM_COUNT_LINES_MAX, !whole, &data,
-			                                e->path, err);
+			rc = backend_local_maildir_summary(fd, NM_COUNT_LINES_MAX, arena, &data, s,
+			                                   e->path, err);
 			close(fd);
 			if (rc < 0)
 				goto out;
-			mime_summary_from_header(arena, str_cstr(&data), data.len, s);
-			s->received = st.st_mtime;
-			s->size = (uint64_t)st.st_size;
-			if (whole)
-				backend_local_count_message(str_cstr(&data), data.len, &s->lines,
-				                            &s->size);
-			if (s->date == 0)
-				s->date = s->received;
 		}
 		s->id = e->key;
 		s->flags = e->flags | (e->recent ? MIME_FLAG_RECENT : 0);
-		if ((i & 255) == 255) {
-			backend_report(progress, i + 1, n, "Reading messages of the notmuch query");
-			if (backend_cancelled(progress, -1)) {
-				err_set(err, ERR_CANCELLED,
-				        "cancelled while reading the notmuch query %s", f->query);
-				goto out;
-			}
-		}
+		if (backend_local_tick(progress, -1, i, i + 1, n, label, err) < 0)
+			goto out;
 	}
-	backend_report(progress, n, n, "Reading messages of the notmuch query");
+	backend_report(progress, n, n, label);
 	ret = 0;
 out:
 	str_free(&data);
@@ -808,8 +737,8 @@ fetch(struct backend_folder *f, size_t index, int header_only, struct str *out, 
 		    "message %zu of the notmuch query %s has no file any more; check for "
 		    "new mail",
 		    index + 1, f->query);
-	rc = backend_local_read_message(fd, header_only ? NM_HEADER_MAX : f->max_message,
-	                                header_only, out, f->msgs[index].path, err);
+	rc = backend_local_read_message(fd, f->max_message, header_only, out, f->msgs[index].path,
+	                                err);
 	close(fd);
 	if (rc < 0)
 		str_truncate(out, before);
@@ -895,19 +824,8 @@ maildirs_add(struct maildirs *md, const char *path)
 static void
 maildirs_sync(struct maildirs *md)
 {
-	static const char *const subs[] = {"cur", "new"};
-
 	for (size_t i = 0; i < md->n; i++) {
-		for (size_t k = 0; k < 2; k++) {
-			char *dir = xasprintf("%s/%s", md->dirs[i], subs[k]);
-			int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-			if (fd >= 0) {
-				(void)fsync(fd);
-				close(fd);
-			}
-			free(dir);
-		}
+		(void)backend_local_maildir_sync(md->dirs[i], NULL);
 		free(md->dirs[i]);
 	}
 	free(md->dirs);

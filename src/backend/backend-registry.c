@@ -6,8 +6,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "backend/backend-imap.h"
 #include "backend/backend-local.h"
 #include "backend/backend-notmuch.h"
+#include "backend/backend-pop3.h"
 #include "backend/backend.h"
 
 /* The backends in this build; network and notmuch backends join here. */
@@ -15,6 +17,8 @@ static const struct backend_ops *const registry[] = {
     &backend_maildir_ops,
     &backend_mbox_ops,
     &backend_notmuch_ops,
+    &backend_imap_ops,
+    &backend_pop3_ops,
     NULL,
 };
 

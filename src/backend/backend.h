@@ -68,6 +68,7 @@ enum backend_cap {
 	BE_CAP_CREATE = 1 << 9,         /* create() */
 	BE_CAP_FLAGS = 1 << 10,         /* flags besides \Deleted are stored in the folder */
 	BE_CAP_LOCAL = 1 << 11,         /* the folder is a local file or directory */
+	BE_CAP_SEARCH = 1 << 12,        /* search(): the server searches */
 };
 
 /*
@@ -112,6 +113,9 @@ struct backend_tls {
 	const char *client_cert; /* PEM, NULL if none */
 	const char *client_key;
 	const char *min_version; /* "TLSv1.2"; NULL: the library's default */
+	/* Plain schemes: never start TLS, even when offered (imap_starttls=no);
+	   with starttls 0 and plain 0, STARTTLS is used when offered. */
+	int plain;
 };
 
 /*
@@ -123,6 +127,28 @@ struct backend_tls {
 struct backend_auth {
 	const char *mechanisms; /* space-separated SASL mechanisms to allow; NULL: any safe one */
 	int (*get_password)(void *ctx, const struct url *url, char **password_r, struct err *err);
+	void *ctx;
+	/* A password may cross without TLS (pop3_allow_plaintext...): 0 by
+	   default, so a zeroed struct is the safe choice. */
+	int allow_plaintext;
+};
+
+/* The states a network backend's connection goes through (imap). */
+enum backend_conn_state {
+	BE_CONN_CONNECTING = 1,
+	BE_CONN_CONNECTED,
+	BE_CONN_RECONNECTING, /* lost; trying again, attempt counts from 1 */
+	BE_CONN_OFFLINE,      /* lost, and the tries gave up */
+};
+
+/*
+ * What a network backend tells core/ on its own, in the worker thread,
+ * while an open folder lives (so ctx must live as long as the folder):
+ * its connection's state as it drops and comes back.  fn may be NULL.
+ */
+struct backend_notify {
+	void (*conn_state)(void *ctx, enum backend_conn_state state, unsigned attempt,
+	                   const struct err *cause);
 	void *ctx;
 };
 
@@ -144,6 +170,13 @@ struct backend_params {
 	int read_only;         /* open without writing anything back */
 	int create;            /* open: create the folder when it is missing */
 	struct backend_progress progress;
+	/* Network backends (imap): */
+	const char *user;           /* login name when the URL has none; NULL: $USER */
+	const char *body_cache_dir; /* per-account cache of fetched messages and parts
+	                               (message_cache); NULL: none */
+	int keepalive_ms;           /* the longest an idle connection stays silent; 0: no limit */
+	int no_push;                /* idle() polls with NOOP instead of IMAP IDLE (imap_idle=no) */
+	struct backend_notify notify;
 };
 
 /* A folder found by list(); strings live in the caller's arena. */
@@ -151,12 +184,26 @@ struct backend_folder_info {
 	const char *name; /* relative to the listed root, '/' between levels */
 	const char *url;  /* what to give url_parse() to open it */
 	unsigned flags;   /* BE_FOLDER_* */
+	/* Network stores that count while listing (IMAP LIST-STATUS): */
+	int counted;       /* messages and unseen are known */
+	uint32_t messages;
+	uint32_t unseen;
+	char delim;        /* the server's hierarchy separator ('\0': flat); the
+	                      name uses it, not '/' */
 };
 
 enum backend_folder_flag {
 	BE_FOLDER_NOSELECT = 1 << 0, /* holds folders, not messages */
 	BE_FOLDER_MAILDIR = 1 << 1,  /* a maildir (local stores) */
 	BE_FOLDER_MBOX = 1 << 2,     /* an mbox file (local stores) */
+	BE_FOLDER_SUBSCRIBED = 1 << 3, /* IMAP: subscribed */
+	BE_FOLDER_CHILDREN = 1 << 4,   /* has subfolders */
+	/* RFC 6154 special use (IMAP) */
+	BE_FOLDER_SENT = 1 << 5,
+	BE_FOLDER_DRAFTS = 1 << 6,
+	BE_FOLDER_TRASH = 1 << 7,
+	BE_FOLDER_JUNK = 1 << 8,
+	BE_FOLDER_ARCHIVE = 1 << 9,
 };
 
 /* An open folder; each backend defines it privately. */
@@ -261,6 +308,66 @@ struct backend_ops {
 	 */
 	int (*set_tags)(struct backend_folder *folder, size_t index, const char *const *add,
 	                size_t nadd, const char *const *remove, size_t nremove, struct err *err);
+
+	/*
+	 * Optional: a face is about to read summaries [first, first+n) with
+	 * load_summaries() calls, in batches of any order: a network backend
+	 * may start fetching them now, so the batches arrive without a round
+	 * trip each.  Never fails; a backend without it needs no hint.
+	 */
+	void (*prefetch)(struct backend_folder *folder, size_t first, size_t n);
+	/*
+	 * Optional (BE_CAP_PUSH): waits for the server's news about the open
+	 * folder (IMAP IDLE, or NOOP polls with params->no_push) until
+	 * wake_fd (-1: none) is readable or timeout_ms (< 0: no limit)
+	 * passes, then says in *result_r what changed, as check() does.  Flag
+	 * changes not yet written go to the server first.  A dropped
+	 * connection is re-established here, with notify() told.
+	 */
+	int (*idle)(struct backend_folder *folder, int wake_fd, int timeout_ms,
+	            enum backend_check *result_r, struct err *err);
+	/*
+	 * Optional: copies (move: moves) messages idx[0..n) into the folder
+	 * named by dest when the server can do it by itself (IMAP COPY or
+	 * MOVE within one account).  *done_r is 0, and nothing happened,
+	 * when it cannot (another server or kind of store): the caller then
+	 * copies with fetch() and append().  Creates dest first when
+	 * params->create and the server says it is missing.  Moved messages
+	 * leave as another client's expunge would: they stay in the
+	 * numbering, marked deleted, until the next sync().
+	 */
+	int (*copy_to)(struct backend_folder *folder, const size_t *idx, size_t n,
+	               const struct url *dest, int move, const struct backend_params *params,
+	               int *done_r, struct err *err);
+	/*
+	 * Optional (BE_CAP_SEARCH): the summary ids of the open folder's
+	 * messages matching query, in the backend's own search language
+	 * (IMAP SEARCH keys: `UNSEEN FROM "alice"`), as the server finds
+	 * them; *ids_r lives in arena.  A syntax error the server reports is
+	 * ERR_REJECTED with its text.
+	 */
+	int (*search)(struct backend_folder *folder, const char *query, struct arena *arena,
+	              uint64_t **ids_r, size_t *count_r, struct err *err);
+	/*
+	 * Optional: removes messages idx[0..n) that are marked deleted, and
+	 * no other (IMAP UID EXPUNGE); the survivors keep their order and
+	 * ids.  ERR_UNSUPPORTED where only sync() can expunge.
+	 */
+	int (*expunge)(struct backend_folder *folder, const size_t *idx, size_t n,
+	               struct err *err);
+	/* Optional: subscribes to (on) or unsubscribes from the folder named
+	 * by url (IMAP SUBSCRIBE, UNSUBSCRIBE). */
+	int (*subscribe)(const struct url *url, const struct backend_params *params, int on,
+	                 struct err *err);
+	/*
+	 * Optional: the progress hooks and cancel fd of the job the worker
+	 * runs now, for the operations on folder until the next call
+	 * (progress NULL and cancel_fd -1 between jobs).  A network backend
+	 * reports the bytes of long fetches through it and stops when it says
+	 * so; progress is copied, its ctx must live until the next call.
+	 */
+	void (*set_job)(struct backend_folder *folder, const struct backend_progress *progress,
+	                int cancel_fd);
 };
 
 /* The backends this build has. */

@@ -2,13 +2,18 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sysexits.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "base/base-file.h"
+#include "base/base-log.h"
 #include "base/base-xalloc.h"
 #include "cmd/cmd-msglist.h"
 #include "cmd/cmd-session.h"
@@ -562,16 +567,225 @@ compose(struct cmd_session *s, struct draft *d, struct str *out, char ***rcpt, s
 	return core_send_compose(&m, out, rcpt, nrcpt, err);
 }
 
-/* Sends the draft; on failure it goes to dead.letter.  Returns 0 or -1. */
+/* --- SMTP submission (smtp_url): the outbox, one connection a session --- */
+
+static const char *
+submit_var(void *ctx, const char *name)
+{
+	return cmd_var(ctx, name);
+}
+
+/* Asks on the terminal, without echo; only when a person is there. */
+static int
+submit_ask_password(void *ctx, const char *prompt, char **password_r)
+{
+	struct cmd_session *s = ctx;
+	struct termios old, quiet;
+	struct str line = STR_INIT;
+	int ok = 0;
+
+	*password_r = NULL;
+	if (!s->interactive || tcgetattr(0, &old) < 0)
+		return -1;
+	quiet = old;
+	quiet.c_lflag &= ~(tcflag_t)ECHO;
+	quiet.c_lflag |= ECHONL;
+	fputs(prompt, stderr);
+	fflush(stderr);
+	if (tcsetattr(0, TCSAFLUSH, &quiet) < 0)
+		return -1;
+	for (;;) {
+		char c;
+		ssize_t n = read(0, &c, 1);
+
+		/* An interrupt gives up, as it does everywhere else. */
+		if (n <= 0)
+			break;
+		if (c == '\n') {
+			ok = 1;
+			break;
+		}
+		str_append_char(&line, c);
+	}
+	tcsetattr(0, TCSAFLUSH, &old);
+	if (ok && line.len > 0)
+		*password_r = str_detach(&line);
+	if (line.cap > 0)
+		explicit_bzero(line.s, line.cap);
+	str_free(&line);
+	return *password_r != NULL ? 0 : -1;
+}
+
+/* "petrel: sending... 42%" on standard error while a job runs, when it is
+ * a terminal; done == total == 0 clears the line. */
+static void
+submit_progress(void *ctx, uint64_t done, uint64_t total, const char *label)
+{
+	(void)ctx;
+	if (!isatty(2))
+		return;
+	if (done == 0 && total == 0)
+		fprintf(stderr, "\r%*s\r", 60, "");
+	else if (total > 0)
+		fprintf(stderr, "\rpetrel: %.40s... %3u%%", label,
+			(unsigned)(done >= total ? 100 : done * 100 / total));
+	else
+		fprintf(stderr, "\rpetrel: %.40s...", label);
+	fflush(stderr);
+}
+
+/* The session's submission handle for the settings as they are now. */
+static int
+submit_handle(struct cmd_session *s, struct err *err)
+{
+	struct core_submit_hooks h;
+	const char *outbox = cmd_var(s, "outbox"), *dead = cmd_var(s, "DEAD");
+	char *outbox_path = NULL, *dead_path = NULL;
+	int rc = -1;
+
+	if (outbox == NULL || *outbox == '\0')
+		return err_set(err, ERR_USAGE,
+			       "outbox is unset: messages for smtp_url need a place to wait");
+	outbox_path = cmd_expand_folder(s, outbox, err);
+	if (outbox_path == NULL)
+		goto out;
+	/* Refused messages go where interrupted ones go (save, DEAD). */
+	if (cmd_var_set(s, "save")) {
+		dead_path = cmd_expand_folder(s, dead != NULL && *dead ? dead : "~/dead.letter", err);
+		if (dead_path == NULL)
+			goto out;
+	}
+	memset(&h, 0, sizeof(h));
+	h.ask_password = submit_ask_password;
+	h.progress = submit_progress;
+	h.ctx = s;
+	h.outbox = outbox_path;
+	h.dead_letter = dead_path;
+	if (s->submit != NULL && !core_submit_matches(s->submit, submit_var, s, &h))
+		core_submit_free(&s->submit);
+	if (s->submit == NULL && core_submit_new(submit_var, s, &h, &s->submit, err) < 0)
+		goto out;
+	rc = 0;
+out:
+	free(outbox_path);
+	free(dead_path);
+	return rc;
+}
+
+/* One "petrel: ..." line, made safe for the terminal (server text). */
+static void submit_say(struct cmd_session *s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void
+submit_say(struct cmd_session *s, const char *fmt, ...)
+{
+	struct str raw = STR_INIT, clean = STR_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	str_appendvf(&raw, fmt, ap);
+	va_end(ap);
+	core_folder_sanitize(&clean, str_cstr(&raw), raw.len, 0);
+	cmd_error(s, "%s", str_cstr(&clean));
+	str_free(&raw);
+	str_free(&clean);
+}
+
+/* Tells what became of a message sent through smtp_url and sets the exit
+ * status (75, EX_TEMPFAIL, while it waits in the outbox for the server).
+ * Returns 0 when it was sent. */
+static int
+submit_outcome(struct cmd_session *s, const struct core_submit_report *rep, const char *data,
+	       size_t len)
+{
+	int before = s->exit_status;
+
+	switch (rep->outcome) {
+	case CORE_SUBMIT_SENT:
+		if (rep->err.kind != ERR_NONE)
+			submit_say(s, "%s", rep->err.msg);
+		if (rep->copy_failed)
+			submit_say(s,
+				   "sent, but the copy was not saved: %s; the message waits in "
+				   "the outbox (%s) until petrel --flush-outbox saves it",
+				   rep->copy_err.msg, rep->where);
+		return 0;
+	case CORE_SUBMIT_QUEUED:
+		submit_say(s,
+			   "%s; the message is queued in the outbox (%s): petrel --flush-outbox "
+			   "sends it",
+			   rep->err.msg, rep->where);
+		if (before == 0 || before == EX_TEMPFAIL)
+			s->exit_status = EX_TEMPFAIL;
+		return -1;
+	case CORE_SUBMIT_KEPT:
+		submit_say(s,
+			   "%s; the message is kept in the outbox (%s): once that is fixed, "
+			   "petrel --flush-outbox sends it",
+			   rep->err.msg, rep->where);
+		return -1;
+	case CORE_SUBMIT_REFUSED:
+		if (rep->held)
+			submit_say(s, "%s; the message is set aside in the outbox (%s)",
+				   rep->err.msg, rep->where);
+		else
+			submit_say(s, "%s; the message is saved in %s", rep->err.msg, rep->where);
+		return -1;
+	case CORE_SUBMIT_UNSAVED:
+		submit_say(s, "%s; the message is saved in dead.letter", rep->err.msg);
+		save_dead(s, data, len);
+		return -1;
+	}
+	return -1;
+}
+
+int
+cmd_flush_outbox(struct cmd_session *s)
+{
+	struct core_submit_report rep;
+	struct err err;
+	const char *smtp = cmd_var(s, "smtp_url");
+	int rc;
+
+	if (smtp == NULL || *smtp == '\0') {
+		cmd_error(s, "smtp_url is not set: there is no server to send the outbox to");
+		return 1;
+	}
+	if (submit_handle(s, &err) < 0) {
+		cmd_error_err(s, &err);
+		return 1;
+	}
+	rc = core_submit_flush(s->submit, &rep, &err);
+	for (size_t i = 0; i < rep.n_notes; i++)
+		submit_say(s, "%s", rep.notes[i]);
+	if (rc < 0 && rep.n_notes == 0)
+		submit_say(s, "%s", err.msg);
+	if (rc < 0 && rep.n_queued + rep.n_kept > 0)
+		submit_say(s, "%zu sent; %zu still in the outbox (%s)", rep.n_sent,
+			   rep.n_queued + rep.n_kept, rep.where);
+	if (rep.held)
+		log_warn("the outbox (%s) also holds messages the server refused for good; "
+			 "they are set aside and not sent again",
+			 rep.where);
+	/* Only waiting for the server: try again later. */
+	if (rc < 0 && rep.n_queued > 0 && rep.n_kept + rep.n_refused + rep.n_copy_failed == 0)
+		s->exit_status = EX_TEMPFAIL;
+	core_submit_report_clear(&rep);
+	return s->exit_status;
+}
+
+/* Sends the draft; on failure it goes to dead.letter, or waits in the
+ * outbox when it goes to smtp_url.  Returns 0 or -1. */
 static int
 send_draft(struct cmd_session *s, struct draft *d)
 {
 	struct core_send_params p;
+	struct core_submit_report rep;
 	struct str msg = STR_INIT;
 	char **rcpt = NULL;
 	size_t nrcpt = 0, i;
 	struct err err;
-	const char *record;
+	const char *record, *smtp;
 	char *rec = NULL;
 	int rc = -1;
 
@@ -586,17 +800,42 @@ send_draft(struct cmd_session *s, struct draft *d)
 	memset(&p, 0, sizeof(p));
 	p.sendmail = cmd_var(s, "sendmail");
 	p.envelope_from = s->opts->from;
-	if (core_send_deliver(&p, msg.s, msg.len, (const char *const *)rcpt, nrcpt, &err) < 0) {
-		cmd_error(s, "%s; the message is saved in dead.letter", err.msg);
-		save_dead(s, msg.s, msg.len);
-		goto out;
-	}
-	/* A copy of what went out: record, or the followup/-F file. */
 	record = d->record != NULL ? d->record : cmd_var(s, "record");
-	if (record != NULL && *record != '\0') {
-		rec = cmd_expand_folder(s, record, &err);
-		if (rec == NULL || core_folder_append(rec, msg.s, msg.len, MIME_FLAG_SEEN, 0, &err) < 0)
-			cmd_error(s, "sent, but no copy was kept in %s: %s", record, err.msg);
+	smtp = cmd_var(s, "smtp_url");
+	if (smtp != NULL && *smtp != '\0') {
+		/* The copy is the outbox's to make: the message leaves it
+		 * only once it is both sent and copied. */
+		if (record != NULL && *record != '\0' &&
+		    (rec = cmd_expand_folder(s, record, &err)) == NULL)
+			cmd_error(s, "no copy of the message can be kept in %s: %s", record, err.msg);
+		if (submit_handle(s, &err) < 0) {
+			cmd_error(s, "%s; the message is saved in dead.letter", err.msg);
+			save_dead(s, msg.s, msg.len);
+			goto out;
+		}
+		p.submit = s->submit;
+		p.record = rec;
+		p.report = &rep;
+		core_send_deliver(&p, msg.s, msg.len, (const char *const *)rcpt, nrcpt, &err);
+		rc = submit_outcome(s, &rep, msg.s, msg.len);
+		core_submit_report_clear(&rep);
+		if (rc < 0)
+			goto out;
+		rc = -1;
+	} else {
+		if (core_send_deliver(&p, msg.s, msg.len, (const char *const *)rcpt, nrcpt,
+				      &err) < 0) {
+			cmd_error(s, "%s; the message is saved in dead.letter", err.msg);
+			save_dead(s, msg.s, msg.len);
+			goto out;
+		}
+		/* A copy of what went out: record, or the followup/-F file. */
+		if (record != NULL && *record != '\0') {
+			rec = cmd_expand_folder(s, record, &err);
+			if (rec == NULL ||
+			    core_folder_append(rec, msg.s, msg.len, MIME_FLAG_SEEN, 0, &err) < 0)
+				cmd_error(s, "sent, but no copy was kept in %s: %s", record, err.msg);
+		}
 	}
 	if (s->folder != NULL && d->nanswered > 0) {
 		for (i = 0; i < d->nanswered; i++)

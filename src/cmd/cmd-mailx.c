@@ -14,7 +14,9 @@
 
 #include "base/base-log.h"
 #include "base/base-xalloc.h"
+#include "cmd/cmd-fetch.h"
 #include "cmd/cmd-hdr.h"
+#include "cmd/cmd-imap.h"
 #include "cmd/cmd-msglist.h"
 #include "cmd/cmd-quit.h"
 #include "cmd/cmd-session.h"
@@ -366,6 +368,10 @@ handler_of(enum cmd_id id)
 	case CMD_SHOWPART: return cmd_do_showpart;
 	case CMD_VERSION: return cmd_do_version;
 	case CMD_TAG: return cmd_do_tag;
+	case CMD_MKFOLDER: return cmd_do_mkfolder;
+	case CMD_RMFOLDER: return cmd_do_rmfolder;
+	case CMD_MVFOLDER: return cmd_do_mvfolder;
+	case CMD_GETPART: return cmd_do_getpart;
 	default: return NULL;
 	}
 }
@@ -864,6 +870,8 @@ session_free(struct cmd_session *s)
 	if (s->folder != NULL)
 		core_folder_close(&s->folder, 0, NULL);
 	free_folder(s);
+	/* SMTP submission: QUIT on the connection the session's messages shared. */
+	core_submit_free(&s->submit);
 	for (i = 0; i < s->nvars; i++) {
 		free(s->vars[i].name);
 		free(s->vars[i].value);
@@ -1011,6 +1019,10 @@ cmd_main(const struct cmd_opts *opts, enum cmd_face face)
 	load_config(&s);
 	/* Named notmuch queries and notmuch_db, for the workers to come. */
 	core_store_setup(s.cfg);
+	/* pop3:// folders: credentials, TLS and timeouts. */
+	core_account_setup(s.cfg);
+	/* imap:// folders: the password prompt and progress lines. */
+	cmd_imap_setup(&s);
 	if (opts->debug_file == NULL && cmd_var(&s, "debug_file") != NULL &&
 	    *cmd_var(&s, "debug_file") != '\0')
 		cmd_debug_file(cmd_var(&s, "debug_file"));
@@ -1020,10 +1032,15 @@ cmd_main(const struct cmd_opts *opts, enum cmd_face face)
 		rc = cmd_send_mode(&s);
 	else if (face == CMD_FACE_INIT_STORE)
 		rc = cmd_init_store(&s);
+	else if (face == CMD_FACE_FETCH)
+		rc = cmd_fetch_pop3(&s);
+	else if (face == CMD_FACE_FLUSH_OUTBOX)
+		rc = cmd_flush_outbox(&s);
 	else
 		rc = receive_mode(&s);
 	session_free(&s);
 	core_store_reset();
+	core_account_reset();
 	core_folder_msg_shutdown();
 	log_set_sink(NULL, NULL);
 	if (trace_file != NULL) {

@@ -29,6 +29,26 @@ parse_long(const char *arg, int argc, char **argv, int *i, struct cmd_opts *o, s
 		o->init_store = 1;
 		return 0;
 	}
+	if (strcmp(arg, "--flush-outbox") == 0) {
+		o->flush_outbox = 1;
+		return 0;
+	}
+	/* POP3: --fetch ACCOUNT|URL [--delete] */
+	if (strncmp(arg, "--fetch=", 8) == 0 || strcmp(arg, "--fetch") == 0) {
+		if (arg[7] == '=') {
+			o->fetch = arg + 8;
+		} else if (*i + 1 < argc) {
+			o->fetch = argv[++*i];
+		}
+		if (o->fetch == NULL || *o->fetch == '\0')
+			return err_set(err, ERR_USAGE,
+				       "option --fetch needs an account name or a pop3:// URL");
+		return 0;
+	}
+	if (strcmp(arg, "--delete") == 0) {
+		o->fetch_delete = 1;
+		return 0;
+	}
 	if (strncmp(arg, "--config=", 9) == 0) {
 		o->config_file = arg + 9;
 		return 0;
@@ -109,6 +129,17 @@ cmd_opts_parse(int argc, char **argv, struct cmd_opts *o, struct err *err)
 	if (o->init_store && (o->noperands > 0 || o->folder_flag || o->check || o->headers_only ||
 			      o->user != NULL || o->subject != NULL))
 		return err_set(err, ERR_USAGE, "--init-store takes no folder, address or mode option");
+	if (o->flush_outbox &&
+	    (o->init_store || o->noperands > 0 || o->folder_flag || o->check || o->headers_only ||
+	     o->user != NULL || o->subject != NULL || o->nattach || o->ncc || o->nbcc))
+		return err_set(err, ERR_USAGE,
+			       "--flush-outbox takes no folder, address or mode option");
+	if (o->fetch_delete && o->fetch == NULL)
+		return err_set(err, ERR_USAGE, "--delete goes with --fetch");
+	if (o->fetch != NULL &&
+	    (o->init_store || o->noperands > 0 || o->folder_flag || o->check || o->headers_only ||
+	     o->user != NULL || o->subject != NULL || o->nattach || o->ncc || o->nbcc))
+		return err_set(err, ERR_USAGE, "--fetch takes no folder, address or mode option");
 	if (o->folder_flag && o->user != NULL)
 		return err_set(err, ERR_USAGE, "-f and -u cannot be used together");
 	if (o->folder_flag && o->noperands > 1)
@@ -143,6 +174,10 @@ cmd_opts_face(const struct cmd_opts *o, int stdin_tty, int stdout_tty)
 		return CMD_FACE_VERSION;
 	if (o->init_store)
 		return CMD_FACE_INIT_STORE;
+	if (o->fetch != NULL)
+		return CMD_FACE_FETCH;
+	if (o->flush_outbox)
+		return CMD_FACE_FLUSH_OUTBOX;
 	if (o->noperands > 0 && !o->folder_flag)
 		return CMD_FACE_SEND;
 	if (o->check || o->headers_only || o->folder_flag || o->no_header || o->user != NULL)
@@ -161,6 +196,8 @@ cmd_opts_usage(void)
 	       "       petrel [-HiNnF] [-S var[=value]]... [-d tracefile] [-u user]\n"
 	       "       petrel -f [-HiNnF] [-S var[=value]]... [-d tracefile] [folder]\n"
 	       "       petrel --init-store [-S notmuch_db=dir]\n"
+	       "       petrel --flush-outbox [-S var[=value]]... [-d tracefile]\n"
+	       "       petrel --fetch account|pop3[s]://user@host [--delete] [-S var[=value]]...\n"
 	       "       petrel --version | --help\n"
 	       "\n"
 	       "Send mode (addresses given) reads the message body from standard input.\n"
@@ -185,5 +222,8 @@ cmd_opts_usage(void)
 	       "  -d file      write a protocol trace to file\n"
 	       "  --config file  read this petrel config file instead of the default\n"
 	       "  --init-store   create the notmuch database and its maildir, and say where\n"
+	       "  --flush-outbox send the messages waiting in the outbox (smtp_url)\n"
+	       "  --fetch what   fetch new mail from a POP3 server into the notmuch store\n"
+	       "  --delete       with --fetch: delete it from the server once stored\n"
 	       "See petrel(1) for the commands of command mode.\n";
 }

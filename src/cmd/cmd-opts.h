@@ -5,6 +5,8 @@
  *          [-S var[=value]]... address...             (send mode)
  *   petrel -e | -H | [-HiNnF] [-u user] | -f [-HiNnF] [file]   (receive)
  *   petrel --init-store                                 (create the notmuch store)
+ *   petrel --flush-outbox [-S var=value]...             (send what waits in the outbox)
+ *   petrel --fetch ACCOUNT|URL [--delete]              (POP3 into the notmuch store)
  *   petrel --version | --help
  *
  * Options may be grouped (-HN) and may follow operands, as GNU getopt
@@ -26,6 +28,8 @@ enum cmd_face {
 	CMD_FACE_VERSION,
 	CMD_FACE_HELP,
 	CMD_FACE_INIT_STORE, /* --init-store: create the notmuch store, say where */
+	CMD_FACE_FETCH,      /* --fetch: POP3 into the notmuch store */
+	CMD_FACE_FLUSH_OUTBOX, /* --flush-outbox: send the messages the outbox holds */
 };
 
 struct cmd_opts {
@@ -52,6 +56,9 @@ struct cmd_opts {
 	int version;             /* --version */
 	int help;                /* --help */
 	int init_store;          /* --init-store */
+	const char *fetch;       /* --fetch ACCOUNT|URL */
+	int fetch_delete;        /* --delete */
+	int flush_outbox;        /* --flush-outbox */
 	const char **operands;   /* addresses in send mode, the file after -f */
 	size_t noperands;
 };

@@ -84,6 +84,10 @@ struct cmd_session {
 	int quit;           /* leave the loop: 1 quit, 2 exit */
 	int interrupted;
 	struct str out;
+
+	/* SMTP submission (smtp_url): made at the first message, kept so the
+	   session's messages share one connection. */
+	struct core_submit *submit;
 };
 
 /* Output for the user: buffered, then cmd_flush() shows it. */
@@ -173,5 +177,8 @@ void cmd_debug_file(const char *path);
 
 /* Send mode's whole run; returns the exit status. */
 int cmd_send_mode(struct cmd_session *s);
+/* --flush-outbox: sends what waits in the outbox; returns the exit status
+ * (0, 75 when some messages are still queued, 1 after errors). */
+int cmd_flush_outbox(struct cmd_session *s);
 
 #endif

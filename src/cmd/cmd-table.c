@@ -84,6 +84,12 @@ static const struct cmd_def table[] = {
 	{"visual", 1, CMD_VISUAL, L, F, "[msglist]  edit messages with $VISUAL"},
 	{"write", 1, CMD_WRITE, CMD_ARGS_MSGFILE, F, "[msglist] file  write message bodies to a file"},
 	{"z", 1, CMD_Z, W, F, "[+|-]  scroll the header summary"},
+	/* folders on a server (cmd-imap.c) */
+	{"mkfolder", 3, CMD_MKFOLDER, W, 0, "folder...  create folders"},
+	{"rmfolder", 3, CMD_RMFOLDER, W, 0, "folder...  remove folders and what they hold"},
+	{"mvfolder", 3, CMD_MVFOLDER, W, 0, "folder newname  rename a folder"},
+	{"getpart", 4, CMD_GETPART, W, F,
+	 "[-f] message part [file]  fetch one part alone from the server and save it"},
 	{"!", 1, CMD_SHELL_ESCAPE, CMD_ARGS_RAW, 0, "command  run a shell command"},
 	{"=", 1, CMD_NUMBER, CMD_ARGS_NONE, F, "  print the current message number"},
 	{"?", 1, CMD_HELP, CMD_ARGS_NONE, 0, "  this list"},

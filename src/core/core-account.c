@@ -1,5 +1,7 @@
 #include "config.h"
 
+#include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,7 +12,9 @@
 #include "base/base-url.h"
 #include "base/base-xalloc.h"
 #include "core/core-account.h"
+#include "core/core-config.h"
 #include "core/core-event.h"
+#include "core/core-fetch.h"
 #include "core/core-job.h"
 #include "core/core-store.h"
 
@@ -25,6 +29,7 @@ struct account {
 	const struct backend_ops *ops; /* of the open folder */
 	struct backend_folder *folder;
 	char *folder_url;
+	struct core_worker *worker; /* imap: for events no request asked for */
 };
 
 static void
@@ -38,6 +43,279 @@ progress_cancelled(void *ctx)
 {
 	return core_job_cancelled(ctx);
 }
+
+/* imap's settings, below pop3's (core_account_setup calls both). */
+static void imap_reset(void);
+static void imap_setup(const struct config *cfg);
+
+/* ---- pop3: settings of pop3:// and pop3s:// folders (core_account_setup) ---- */
+
+static struct {
+	char *user, *pass, *pass_command, *mechanisms, *ca_file;
+	int starttls, allow_plaintext, verify;
+	int connect_timeout_ms, io_timeout_ms;
+} pop3_settings = {NULL, NULL, NULL, NULL, NULL, 1, 0, 1, 0, 0};
+
+static char *
+setting_dup(const char *v)
+{
+	return v != NULL && *v != '\0' ? xstrdup(v) : NULL;
+}
+
+void
+core_account_reset(void)
+{
+	imap_reset();
+	if (pop3_settings.pass != NULL)
+		explicit_bzero(pop3_settings.pass, strlen(pop3_settings.pass));
+	free(pop3_settings.user);
+	free(pop3_settings.pass);
+	free(pop3_settings.pass_command);
+	free(pop3_settings.mechanisms);
+	free(pop3_settings.ca_file);
+	memset(&pop3_settings, 0, sizeof(pop3_settings));
+	pop3_settings.starttls = 1;
+	pop3_settings.verify = 1;
+}
+
+void
+core_account_setup(const struct config *cfg)
+{
+	core_account_reset();
+	imap_setup(cfg);
+	pop3_settings.user = setting_dup(config_string(cfg, NULL, VAR_POP3_USER));
+	pop3_settings.pass = config_string(cfg, NULL, VAR_POP3_PASS) != NULL
+	                         ? xstrdup(config_string(cfg, NULL, VAR_POP3_PASS))
+	                         : NULL;
+	pop3_settings.pass_command = setting_dup(config_string(cfg, NULL, VAR_POP3_PASS_COMMAND));
+	pop3_settings.mechanisms = setting_dup(config_string(cfg, NULL, VAR_POP3_AUTH_MECHANISMS));
+	pop3_settings.ca_file = setting_dup(config_string(cfg, NULL, VAR_TLS_CA_FILE));
+	/* required, optional, no */
+	switch (config_enum(cfg, NULL, VAR_POP3_STARTTLS)) {
+	case 1:
+		pop3_settings.starttls = 0;
+		break;
+	case 2:
+		pop3_settings.starttls = -1;
+		break;
+	default:
+		pop3_settings.starttls = 1;
+		break;
+	}
+	pop3_settings.allow_plaintext = config_bool(cfg, NULL, VAR_POP3_ALLOW_PLAINTEXT);
+	pop3_settings.verify = config_bool(cfg, NULL, VAR_TLS_VERIFY);
+	pop3_settings.connect_timeout_ms = (int)config_number(cfg, NULL, VAR_CONNECT_TIMEOUT) * 1000;
+	pop3_settings.io_timeout_ms = (int)config_number(cfg, NULL, VAR_TIMEOUT) * 1000;
+}
+
+static int
+pop3_password(void *ctx, const struct url *url, char **password_r, struct err *err)
+{
+	struct core_job *job = ctx;
+	char *server;
+	int rc;
+
+	*password_r = NULL;
+	if (pop3_settings.pass != NULL) {
+		*password_r = xstrdup(pop3_settings.pass);
+		return 0;
+	}
+	if (pop3_settings.pass_command == NULL)
+		return 0; /* the backend says what to set */
+	server = xasprintf("%s@%s", url->user != NULL ? url->user : "", url->host);
+	rc = core_fetch_pass_command(pop3_settings.pass_command, server, core_job_cancel_fd(job),
+	                             password_r, err);
+	free(server);
+	return rc;
+}
+
+/* A pop3:// folder's URL and params get the settings above. */
+static void
+pop3_params(struct core_job *job, struct url *url, struct backend_params *p)
+{
+	if (url->scheme == NULL ||
+	    (strcmp(url->scheme, "pop3") != 0 && strcmp(url->scheme, "pop3s") != 0))
+		return;
+	if ((url->user == NULL || *url->user == '\0') && pop3_settings.user != NULL) {
+		free(url->user);
+		url->user = xstrdup(pop3_settings.user);
+	}
+	p->tls.starttls = pop3_settings.starttls;
+	p->tls.verify = pop3_settings.verify;
+	p->tls.ca_file = pop3_settings.ca_file;
+	p->auth.mechanisms = pop3_settings.mechanisms;
+	p->auth.allow_plaintext = pop3_settings.allow_plaintext;
+	p->auth.get_password = pop3_password;
+	p->auth.ctx = job;
+	if (pop3_settings.connect_timeout_ms > 0)
+		p->connect_timeout_ms = pop3_settings.connect_timeout_ms;
+	if (pop3_settings.io_timeout_ms > 0)
+		p->io_timeout_ms = pop3_settings.io_timeout_ms;
+}
+
+/* ---- end of pop3 ---- */
+
+/* ---- imap: settings of imap:// and imaps:// folders (core_account_setup) ---- */
+
+static struct {
+	char *user, *pass, *pass_command, *ca_file, *header_cache, *message_cache;
+	int starttls; /* 1 required, 0 optional, -1 no */
+	int allow_plaintext, verify, idle;
+	int keepalive_ms, connect_timeout_ms, io_timeout_ms;
+} imap_settings = {NULL, NULL, NULL, NULL, NULL, NULL, 1, 0, 1, 1, 300000, 0, 0};
+
+static core_account_prompt_fn *imap_prompt;
+static void *imap_prompt_ctx;
+
+void
+core_account_set_prompt(core_account_prompt_fn *fn, void *ctx)
+{
+	imap_prompt = fn;
+	imap_prompt_ctx = ctx;
+}
+
+static void
+imap_reset(void)
+{
+	if (imap_settings.pass != NULL)
+		explicit_bzero(imap_settings.pass, strlen(imap_settings.pass));
+	free(imap_settings.user);
+	free(imap_settings.pass);
+	free(imap_settings.pass_command);
+	free(imap_settings.ca_file);
+	free(imap_settings.header_cache);
+	free(imap_settings.message_cache);
+	memset(&imap_settings, 0, sizeof(imap_settings));
+	imap_settings.starttls = 1;
+	imap_settings.verify = 1;
+	imap_settings.idle = 1;
+	imap_settings.keepalive_ms = 300000;
+}
+
+static void
+imap_setup(const struct config *cfg)
+{
+	imap_reset();
+	imap_settings.user = setting_dup(config_string(cfg, NULL, VAR_IMAP_USER));
+	imap_settings.pass = config_string(cfg, NULL, VAR_IMAP_PASS) != NULL
+				     ? xstrdup(config_string(cfg, NULL, VAR_IMAP_PASS))
+				     : NULL;
+	imap_settings.pass_command = setting_dup(config_string(cfg, NULL, VAR_IMAP_PASS_COMMAND));
+	imap_settings.ca_file = setting_dup(config_string(cfg, NULL, VAR_TLS_CA_FILE));
+	imap_settings.header_cache = setting_dup(config_string(cfg, NULL, VAR_HEADER_CACHE));
+	imap_settings.message_cache = setting_dup(config_string(cfg, NULL, VAR_MESSAGE_CACHE));
+	/* required, optional, no */
+	switch (config_enum(cfg, NULL, VAR_IMAP_STARTTLS)) {
+	case 1:
+		imap_settings.starttls = 0;
+		break;
+	case 2:
+		imap_settings.starttls = -1;
+		break;
+	default:
+		imap_settings.starttls = 1;
+		break;
+	}
+	imap_settings.allow_plaintext = config_bool(cfg, NULL, VAR_IMAP_ALLOW_PLAINTEXT);
+	imap_settings.verify = config_bool(cfg, NULL, VAR_TLS_VERIFY);
+	imap_settings.idle = config_bool(cfg, NULL, VAR_IMAP_IDLE);
+	imap_settings.keepalive_ms = (int)config_number(cfg, NULL, VAR_IMAP_KEEPALIVE) * 1000;
+	imap_settings.connect_timeout_ms = (int)config_number(cfg, NULL, VAR_CONNECT_TIMEOUT) * 1000;
+	imap_settings.io_timeout_ms = (int)config_number(cfg, NULL, VAR_TIMEOUT) * 1000;
+}
+
+/* The password of an imap:// URL without one: imap_pass, imap_pass_command,
+ * else the face's prompt; else the user learns what to set. */
+static int
+imap_password(void *ctx, const struct url *url, char **password_r, struct err *err)
+{
+	struct core_job *job = ctx;
+	const char *user = url->user != NULL ? url->user
+			   : imap_settings.user != NULL ? imap_settings.user
+							: getenv("USER");
+	char *server;
+	int rc;
+
+	*password_r = NULL;
+	if (imap_settings.pass != NULL) {
+		*password_r = xstrdup(imap_settings.pass);
+		return 0;
+	}
+	server = xasprintf("%s@%s", user != NULL ? user : "", url->host);
+	if (imap_settings.pass_command != NULL) {
+		rc = core_fetch_pass_command(imap_settings.pass_command, server,
+					     core_job_cancel_fd(job), password_r, err);
+	} else if (imap_prompt != NULL) {
+		rc = imap_prompt(imap_prompt_ctx, server, core_job_cancel_fd(job), password_r, err);
+	} else {
+		rc = err_set(err, ERR_AUTH,
+			     "%s: no password (put it in the URL, or set imap_pass or "
+			     "imap_pass_command)",
+			     server);
+	}
+	free(server);
+	return rc;
+}
+
+static void
+imap_conn_state(void *ctx, enum backend_conn_state state, unsigned attempt,
+		const struct err *cause)
+{
+	struct account *a = ctx;
+	struct core_event *ev;
+
+	if (a->worker == NULL)
+		return;
+	ev = core_event_new(CORE_EV_CONN_STATE, 0);
+	switch (state) {
+	case BE_CONN_CONNECTING:
+		ev->u.conn_state.state = CORE_CONN_CONNECTING;
+		break;
+	case BE_CONN_CONNECTED:
+		ev->u.conn_state.state = CORE_CONN_CONNECTED;
+		break;
+	case BE_CONN_RECONNECTING:
+		ev->u.conn_state.state = CORE_CONN_RECONNECTING;
+		break;
+	default:
+		ev->u.conn_state.state = CORE_CONN_OFFLINE;
+		break;
+	}
+	ev->u.conn_state.attempt = attempt;
+	if (cause != NULL)
+		ev->u.conn_state.cause = *cause;
+	core_worker_post_event(a->worker, ev);
+}
+
+/* An imap:// or imaps:// URL's params get the settings above. */
+static void
+imap_params(struct account *a, struct core_job *job, const struct url *url,
+	    struct backend_params *p)
+{
+	if (url->scheme == NULL ||
+	    (strcmp(url->scheme, "imap") != 0 && strcmp(url->scheme, "imaps") != 0))
+		return;
+	p->user = imap_settings.user;
+	p->tls.starttls = imap_settings.starttls == 1;
+	p->tls.plain = imap_settings.starttls == -1;
+	p->tls.verify = imap_settings.verify;
+	p->tls.ca_file = imap_settings.ca_file;
+	p->auth.allow_plaintext = imap_settings.allow_plaintext;
+	p->auth.get_password = imap_password;
+	p->auth.ctx = job;
+	p->cache_dir = imap_settings.header_cache;
+	p->body_cache_dir = imap_settings.message_cache;
+	p->keepalive_ms = imap_settings.keepalive_ms;
+	p->no_push = !imap_settings.idle;
+	p->notify.conn_state = imap_conn_state;
+	p->notify.ctx = a;
+	if (imap_settings.connect_timeout_ms > 0)
+		p->connect_timeout_ms = imap_settings.connect_timeout_ms;
+	if (imap_settings.io_timeout_ms > 0)
+		p->io_timeout_ms = imap_settings.io_timeout_ms;
+}
+
+/* ---- end of imap ---- */
 
 static void
 job_params(const struct account *a, struct core_job *job, struct backend_params *p)
@@ -119,6 +397,8 @@ do_open(struct account *a, struct core_job *job, const struct core_req_open_fold
 		return -1;
 	job_params(a, job, &p);
 	p.read_only = r->read_only;
+	pop3_params(job, &url, &p);
+	imap_params(a, job, &url, &p);
 	rc = ops->open(&url, &p, &a->folder, err);
 	url_clear(&url);
 	if (rc < 0)
@@ -138,7 +418,7 @@ do_headers(struct account *a, struct core_job *job, const struct core_req_fetch_
 	   struct err *err)
 {
 	struct backend_params p;
-	size_t count, first = r->first, end;
+	size_t count, first = r->first, end, total;
 
 	if (need_folder(a, err) < 0)
 		return -1;
@@ -147,31 +427,38 @@ do_headers(struct account *a, struct core_job *job, const struct core_req_fetch_
 	end = first + r->count;
 	if (end > count || end < first)
 		end = count;
+	total = end > first ? end - first : 0;
+	if (first < end && a->ops->prefetch != NULL)
+		a->ops->prefetch(a->folder, first, end - first);
+	/* The newest messages (the end of the window) come first, so a face
+	 * shows the top of a large folder before the rest has arrived. */
 	while (first < end) {
 		size_t n = end - first > HEADER_BATCH ? HEADER_BATCH : end - first;
+		size_t at = end - n;
 		struct core_event *ev;
 
 		if (core_job_check(job, err) < 0)
 			return -1;
 		ev = core_event_new(CORE_EV_HEADERS, 0);
 		ev->u.headers.folder = arena_strdup(ev->arena, a->folder_url);
-		ev->u.headers.first = (uint32_t)first;
+		ev->u.headers.first = (uint32_t)at;
 		ev->u.headers.count = n;
 		ev->u.headers.items = arena_alloc(ev->arena, n * sizeof(struct mime_summary));
-		if (a->ops->load_summaries(a->folder, first, n, ev->arena, ev->u.headers.items,
+		if (a->ops->load_summaries(a->folder, at, n, ev->arena, ev->u.headers.items,
 					   &p.progress, err) < 0) {
 			core_event_free(&ev);
 			return -1;
 		}
 		core_job_post(job, ev);
-		first += n;
-		core_job_progress(job, first, end, "reading headers");
+		core_job_progress(job, total - (at - first), total, "reading headers");
+		end = at;
 	}
 	return 0;
 }
 
 static void
-post_data(struct core_job *job, uint64_t id, const char *part, const char *data, size_t len)
+post_data(struct core_job *job, uint64_t id, const char *part, uint64_t base, const char *data,
+	  size_t len)
 {
 	size_t off = 0;
 
@@ -181,7 +468,7 @@ post_data(struct core_job *job, uint64_t id, const char *part, const char *data,
 
 		ev->u.part_data.id = id;
 		ev->u.part_data.part = arena_strdup(ev->arena, part);
-		ev->u.part_data.offset = off;
+		ev->u.part_data.offset = base + off;
 		ev->u.part_data.data = arena_memdup(ev->arena, data + off, n);
 		ev->u.part_data.len = n;
 		ev->u.part_data.last = off + n == len;
@@ -200,7 +487,13 @@ do_fetch(struct account *a, struct core_job *job, uint64_t id, const char *part,
 
 	if (need_folder(a, err) < 0 || index_of(a, id, &index, err) < 0)
 		goto out;
-	if (part[0] == '\0') {
+	if (part[0] == '\0' && (offset != 0 || length != 0) && a->ops->fetch_partial != NULL) {
+		/* A byte range of the raw message, without fetching the rest. */
+		rc = a->ops->fetch_partial(a->folder, index, "", offset, length, &data, err);
+		if (rc == 0)
+			post_data(job, id, part, offset, data.s != NULL ? data.s : "", data.len);
+		goto out;
+	} else if (part[0] == '\0') {
 		if (a->ops->fetch(a->folder, index, &data, err) < 0)
 			goto out;
 	} else if (strcmp(part, "HEADER") == 0) {
@@ -209,7 +502,7 @@ do_fetch(struct account *a, struct core_job *job, uint64_t id, const char *part,
 	} else if (a->ops->fetch_partial != NULL) {
 		rc = a->ops->fetch_partial(a->folder, index, part, offset, length, &data, err);
 		if (rc == 0)
-			post_data(job, id, part, data.s != NULL ? data.s : "", data.len);
+			post_data(job, id, part, offset, data.s != NULL ? data.s : "", data.len);
 		goto out;
 	} else {
 		err_set(err, ERR_UNSUPPORTED, "this folder cannot fetch part %s on its own", part);
@@ -219,7 +512,7 @@ do_fetch(struct account *a, struct core_job *job, uint64_t id, const char *part,
 	len = data.len - start;
 	if (length > 0 && length < len)
 		len = (size_t)length;
-	post_data(job, id, part, data.s != NULL ? data.s + start : "", len);
+	post_data(job, id, part, start, data.s != NULL ? data.s + start : "", len);
 	rc = 0;
 out:
 	str_free(&data);
@@ -274,6 +567,23 @@ do_copy(struct account *a, struct core_job *job, const struct core_req_copy *r, 
 	}
 	job_params(a, job, &p);
 	p.create = 1;
+	imap_params(a, job, &url, &p);
+	if (a->ops->copy_to != NULL && r->msgs.count > 0) {
+		/* The server copies within one account (IMAP COPY, MOVE). */
+		size_t *idx = xcalloc(r->msgs.count, sizeof(*idx));
+		int done = 0;
+
+		for (i = 0; i < r->msgs.count; i++)
+			if (index_of(a, r->msgs.ids[i], &idx[i], err) < 0) {
+				free(idx);
+				goto out;
+			}
+		rc = a->ops->copy_to(a->folder, idx, r->msgs.count, &url, move, &p, &done, err);
+		free(idx);
+		if (rc < 0 || done)
+			goto out;
+		rc = -1;
+	}
 	for (i = 0; i < r->msgs.count; i++) {
 		struct mime_summary sum;
 
@@ -323,6 +633,7 @@ do_append(struct account *a, struct core_job *job, const struct core_req_append 
 	}
 	job_params(a, job, &p);
 	p.create = 1;
+	imap_params(a, job, &url, &p);
 	rc = ops->append(&url, &p, r->data, r->len, r->flags, r->date, err);
 	url_clear(&url);
 	if (rc < 0 && strstr(err->msg, r->folder) == NULL)
@@ -369,6 +680,7 @@ do_list(struct account *a, struct core_job *job, const struct core_req_list_fold
 		return err_set(err, ERR_UNSUPPORTED, "%s stores have no folder list", ops->name);
 	}
 	job_params(a, job, &p);
+	imap_params(a, job, &url, &p);
 	ev = core_event_new(CORE_EV_FOLDERS, 0);
 	rc = ops->list(&url, &p, ev->arena, &infos, &n, err);
 	url_clear(&url);
@@ -384,15 +696,227 @@ do_list(struct account *a, struct core_job *job, const struct core_req_list_fold
 		f->name = infos[i].name;
 		f->delim = '/';
 		f->flags = (infos[i].flags & BE_FOLDER_NOSELECT) ? CORE_FOLDER_NOSELECT : 0;
+		/* What network stores tell besides (IMAP LIST-STATUS, SPECIAL-USE). */
+		if (infos[i].flags & BE_FOLDER_CHILDREN)
+			f->flags |= CORE_FOLDER_CHILDREN;
+		if (infos[i].flags & BE_FOLDER_SENT)
+			f->flags |= CORE_FOLDER_SENT;
+		if (infos[i].flags & BE_FOLDER_DRAFTS)
+			f->flags |= CORE_FOLDER_DRAFTS;
+		if (infos[i].flags & BE_FOLDER_TRASH)
+			f->flags |= CORE_FOLDER_TRASH;
+		if (infos[i].flags & BE_FOLDER_JUNK)
+			f->flags |= CORE_FOLDER_JUNK;
+		if (infos[i].flags & BE_FOLDER_ARCHIVE)
+			f->flags |= CORE_FOLDER_ARCHIVE;
+		f->counted = infos[i].counted;
+		f->messages = infos[i].messages;
+		f->unseen = infos[i].unseen;
 	}
 	core_job_post(job, ev);
 	return 0;
 }
 
+/* ---- imap: requests only network stores answer, and idling ---- */
+
+static int
+do_search(struct account *a, struct core_job *job, const struct core_req_search *r,
+	  struct err *err)
+{
+	struct core_event *ev;
+	uint64_t *ids = NULL;
+	size_t n = 0;
+
+	(void)job;
+	if (need_folder(a, err) < 0)
+		return -1;
+	if (a->ops->search == NULL)
+		return err_set(err, ERR_UNSUPPORTED, "%s folders have no server-side search",
+			       a->ops->name);
+	ev = core_event_new(CORE_EV_SEARCH_RESULT, 0);
+	if (a->ops->search(a->folder, r->query != NULL ? r->query : "", ev->arena, &ids, &n,
+			   err) < 0) {
+		core_event_free(&ev);
+		return -1;
+	}
+	ev->u.search_result.ids = ids;
+	ev->u.search_result.count = n;
+	core_job_post(job, ev);
+	return 0;
+}
+
+static int
+do_expunge_ids(struct account *a, const struct core_req_ids *msgs, struct err *err)
+{
+	size_t *idx;
+	size_t n = 0;
+	int rc;
+
+	if (a->ops->expunge == NULL)
+		return err_set(err, ERR_UNSUPPORTED,
+			       "local folders expunge every deleted message at once");
+	idx = xcalloc(msgs->count, sizeof(*idx));
+	for (size_t i = 0; i < msgs->count; i++)
+		if (a->ops->find(a->folder, msgs->ids[i], &idx[n]))
+			n++;
+	rc = a->ops->expunge(a->folder, idx, n, err);
+	free(idx);
+	return rc;
+}
+
+static int
+do_manage(struct account *a, struct core_job *job, const struct core_req_manage_folder *r,
+	  struct err *err)
+{
+	struct backend_params p;
+	struct url url, to;
+	const struct backend_ops *ops, *ops2;
+	int rc = -1;
+
+	memset(&to, 0, sizeof(to));
+	ops = backend_of(r->folder, &url, err);
+	if (ops == NULL)
+		return -1;
+	job_params(a, job, &p);
+	imap_params(a, job, &url, &p);
+	switch (r->op) {
+	case CORE_FOLDER_CREATE:
+		rc = ops->create != NULL ? ops->create(&url, &p, err)
+					 : err_set(err, ERR_UNSUPPORTED, "%s folders cannot be created",
+						   ops->name);
+		break;
+	case CORE_FOLDER_DELETE:
+		rc = ops->remove != NULL ? ops->remove(&url, &p, err)
+					 : err_set(err, ERR_UNSUPPORTED, "%s folders cannot be removed",
+						   ops->name);
+		break;
+	case CORE_FOLDER_RENAME:
+		ops2 = backend_of(r->to, &to, err);
+		if (ops2 == NULL)
+			break;
+		if (ops2 != ops || ops->rename == NULL)
+			rc = err_set(err, ERR_UNSUPPORTED, "%s cannot be renamed to %s", r->folder,
+				     r->to);
+		else
+			rc = ops->rename(&url, &to, &p, err);
+		break;
+	case CORE_FOLDER_SUBSCRIBE:
+	case CORE_FOLDER_UNSUBSCRIBE:
+		rc = ops->subscribe != NULL
+			     ? ops->subscribe(&url, &p, r->op == CORE_FOLDER_SUBSCRIBE, err)
+			     : err_set(err, ERR_UNSUPPORTED, "%s folders have no subscriptions",
+				       ops->name);
+		break;
+	default:
+		rc = err_set(err, ERR_USAGE, "unknown folder operation %d", (int)r->op);
+		break;
+	}
+	url_clear(&url);
+	url_clear(&to);
+	return rc;
+}
+
+/* Before a new connection's IDLE, a little while for the next request:
+ * the mailx face sends them back to back. */
+#define IDLE_GRACE_MS 300
+
+static int
+wait_fd(int fd, int ms)
+{
+	struct pollfd pfd = {.fd = fd, .events = POLLIN};
+
+	for (;;) {
+		int r = poll(&pfd, 1, ms);
+
+		if (r >= 0)
+			return r > 0;
+		if (errno != EINTR)
+			return -1;
+	}
+}
+
+/*
+ * Between requests: a folder of a backend that can wait for news (IMAP
+ * IDLE, or NOOP polling) waits for it, and the face hears of new mail and
+ * of changes; anything else just waits for the next request.
+ */
+static int
+account_idle(void *ctx, struct core_worker *worker, struct err *err)
+{
+	struct account *a = ctx;
+	int reqfd = core_worker_request_fd(worker);
+	enum backend_check res = BACKEND_CHECK_NONE;
+	uint32_t before;
+	int keepalive = imap_settings.keepalive_ms > 0 ? imap_settings.keepalive_ms : -1;
+	struct core_event *ev;
+
+	if (a->folder == NULL || a->ops->idle == NULL) {
+		wait_fd(reqfd, -1);
+		return 0;
+	}
+	if (wait_fd(reqfd, IDLE_GRACE_MS) != 0)
+		return 0;
+	before = (uint32_t)a->ops->count(a->folder);
+	if (a->ops->idle(a->folder, reqfd, keepalive, &res, err) < 0)
+		return -1;
+	switch (res) {
+	case BACKEND_CHECK_NEW_MAIL:
+		ev = core_event_new(CORE_EV_NEW_MAIL, 0);
+		ev->u.new_mail.folder = arena_strdup(ev->arena, a->folder_url);
+		ev->u.new_mail.exists = (uint32_t)a->ops->count(a->folder);
+		ev->u.new_mail.recent = ev->u.new_mail.exists > before
+					       ? ev->u.new_mail.exists - before
+					       : 0;
+		core_worker_post_event(worker, ev);
+		break;
+	case BACKEND_CHECK_FLAGS:
+	case BACKEND_CHECK_REOPENED:
+		if ((uint32_t)a->ops->count(a->folder) > before) {
+			ev = core_event_new(CORE_EV_NEW_MAIL, 0);
+			ev->u.new_mail.folder = arena_strdup(ev->arena, a->folder_url);
+			ev->u.new_mail.exists = (uint32_t)a->ops->count(a->folder);
+			ev->u.new_mail.recent = ev->u.new_mail.exists - before;
+			core_worker_post_event(worker, ev);
+		}
+		ev = core_event_new(CORE_EV_FOLDER_CHANGED, 0);
+		ev->u.folder_changed.folder = arena_strdup(ev->arena, a->folder_url);
+		ev->u.folder_changed.exists = (uint32_t)a->ops->count(a->folder);
+		ev->u.folder_changed.reopened = res == BACKEND_CHECK_REOPENED;
+		core_worker_post_event(worker, ev);
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+/* ---- end of imap ---- */
+
+static int
+handle_one(struct account *a, struct core_job *job, const struct core_request *req,
+	   struct err *err);
+
 static int
 handle(void *ctx, struct core_job *job, const struct core_request *req, struct err *err)
 {
 	struct account *a = ctx;
+	struct backend_progress progress = {progress_report, progress_cancelled, job};
+	int rc;
+
+	/* Network folders report progress and watch the cancel fd of the job
+	 * under way, not of the one that opened them. */
+	if (a->folder != NULL && a->ops->set_job != NULL)
+		a->ops->set_job(a->folder, &progress, core_job_cancel_fd(job));
+	rc = handle_one(a, job, req, err);
+	if (a->folder != NULL && a->ops->set_job != NULL)
+		a->ops->set_job(a->folder, NULL, -1);
+	return rc;
+}
+
+static int
+handle_one(struct account *a, struct core_job *job, const struct core_request *req,
+	   struct err *err)
+{
 	struct backend_params p;
 
 	switch (req->type) {
@@ -420,8 +944,7 @@ handle(void *ctx, struct core_job *job, const struct core_request *req, struct e
 		if (need_folder(a, err) < 0)
 			return -1;
 		if (req->u.expunge.msgs.count > 0)
-			return err_set(err, ERR_UNSUPPORTED,
-				       "local folders expunge every deleted message at once");
+			return do_expunge_ids(a, &req->u.expunge.msgs, err);
 		job_params(a, job, &p);
 		return a->ops->sync(a->folder, 1, &p.progress, err);
 	case CORE_REQ_CLOSE_FOLDER:
@@ -436,6 +959,10 @@ handle(void *ctx, struct core_job *job, const struct core_request *req, struct e
 		return 0;
 	case CORE_REQ_LIST_FOLDERS:
 		return do_list(a, job, &req->u.list_folders, err);
+	case CORE_REQ_SEARCH:
+		return do_search(a, job, &req->u.search, err);
+	case CORE_REQ_MANAGE_FOLDER:
+		return do_manage(a, job, &req->u.manage_folder, err);
 	default:
 		return err_set(err, ERR_UNSUPPORTED, "local folders cannot %s",
 			       core_request_type_name(req->type));
@@ -454,6 +981,7 @@ destroy(void *ctx)
 
 static const struct core_worker_ops account_ops = {
 	.handle = handle,
+	.idle = account_idle,
 	.destroy = destroy,
 };
 
@@ -475,6 +1003,8 @@ core_account_start(const struct core_account_params *params, struct core_queue *
 		destroy(a);
 		return -1;
 	}
+	/* Before any request is posted (posting orders it with the worker). */
+	a->worker = *worker_r;
 	log_trace(LOG_CH_CORE, "account %s started", wp.name);
 	return 0;
 }

@@ -51,6 +51,39 @@ struct core_account_params {
 int core_account_start(const struct core_account_params *params, struct core_queue *events,
 		       struct core_worker **worker_r, struct err *err);
 
+struct config;
+
+/*
+ * Takes what pop3:// and pop3s:// folders need from cfg (global values):
+ * pop3_user (for URLs without a user), pop3_pass, pop3_pass_command (run
+ * by the worker when a folder opens), pop3_auth_mechanisms,
+ * pop3_starttls, pop3_allow_plaintext, tls_ca_file, tls_verify,
+ * connect_timeout and timeout.  Without it such folders get the safe
+ * defaults (STLS required, certificates verified) and a password only
+ * from their URL.  Main thread, before workers start (as
+ * core_store_setup); core_account_reset forgets them.
+ */
+void core_account_setup(const struct config *cfg);
+void core_account_reset(void);
+
+/*
+ * imap:// and imaps:// folders get their settings from the same call:
+ * imap_user, imap_pass, imap_pass_command, imap_starttls,
+ * imap_allow_plaintext, imap_idle, imap_keepalive, header_cache,
+ * message_cache, tls_ca_file, tls_verify, connect_timeout and timeout.
+ *
+ * A face that can ask for a password sets a prompt: fn is called on a
+ * worker thread (while the face waits for the job, so the terminal is
+ * free) with "user@host" and the job's cancel fd (readable: give up with
+ * ERR_CANCELLED), and puts a password the caller frees in
+ * *password_r, or fails (ERR_CANCELLED, ERR_AUTH).  Without one, an IMAP
+ * folder with no password anywhere fails with ERR_AUTH naming the
+ * variables to set.  Main thread, before workers start.
+ */
+typedef int core_account_prompt_fn(void *ctx, const char *server, int cancel_fd,
+				   char **password_r, struct err *err);
+void core_account_set_prompt(core_account_prompt_fn *fn, void *ctx);
+
 /* The names of the folder backends this build has ("mbox", "maildir"...),
  * up to max of them; returns how many.  Pure. */
 size_t core_account_backends(const char **names, size_t max);

@@ -33,6 +33,11 @@ enum core_ev_type {
 	CORE_EV_FOLDERS,       /* a list of folders */
 	CORE_EV_FOLDER_OPENED, /* what a face needs to know about a folder it opened */
 	CORE_EV_SEARCH_RESULT, /* the messages a search matched */
+	/* The open folder changed other than by growing (IMAP IDLE, NOOP):
+	 * flags changed or messages left it (they show as deleted until the
+	 * next expunge, so the numbering holds), or with `reopened` the
+	 * numbering itself is void and everything must be read again. */
+	CORE_EV_FOLDER_CHANGED,
 	CORE_EV_COUNT
 };
 
@@ -114,6 +119,12 @@ struct core_ev_folder_opened {
 	int read_only;
 };
 
+struct core_ev_folder_changed {
+	const char *folder;
+	uint32_t exists; /* messages in the folder now */
+	int reopened;
+};
+
 struct core_ev_search_result {
 	const uint64_t *ids;
 	size_t count;
@@ -134,6 +145,7 @@ struct core_event {
 		struct core_ev_folders folders;
 		struct core_ev_folder_opened folder_opened;
 		struct core_ev_search_result search_result;
+		struct core_ev_folder_changed folder_changed;
 	} u;
 };
 

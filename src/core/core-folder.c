@@ -30,6 +30,15 @@ struct core_folder_handle {
 };
 
 static int interrupt_fd = -1;
+static core_folder_progress_fn *progress_fn;
+static void *progress_ctx;
+
+void
+core_folder_set_progress(core_folder_progress_fn *fn, void *ctx)
+{
+	progress_fn = fn;
+	progress_ctx = ctx;
+}
 
 void
 core_folder_set_interrupt_fd(int fd)
@@ -117,6 +126,11 @@ collect_event(const struct core_event *ev, void *ctx)
 	case CORE_EV_PART_DATA:
 		if (c->data != NULL)
 			str_append_len(c->data, ev->u.part_data.data, ev->u.part_data.len);
+		break;
+	case CORE_EV_PROGRESS:
+		if (progress_fn != NULL && ev->job_id != 0)
+			progress_fn(progress_ctx, ev->u.progress.done, ev->u.progress.total,
+				    ev->u.progress.label);
 		break;
 	case CORE_EV_FOLDERS:
 		if (c->names == NULL)
@@ -233,6 +247,52 @@ core_folder_fetch_header(struct core_folder_handle *h, size_t i, struct str *out
 			 struct err *err)
 {
 	return fetch(h, i, "HEADER", out, err);
+}
+
+int
+core_folder_fetch_part(struct core_folder_handle *h, size_t i, const char *part,
+		       uint64_t offset, uint64_t length, struct str *out, struct err *err)
+{
+	struct core_request *req;
+	struct collect c;
+	size_t was = out->len;
+
+	if (i >= h->count)
+		return err_set(err, ERR_INTERNAL, "message %zu is out of range", i + 1);
+	memset(&c, 0, sizeof(c));
+	c.data = out;
+	req = core_request_new(CORE_REQ_FETCH_PART);
+	req->u.fetch_part.id = h->sums[i].id;
+	req->u.fetch_part.part = arena_strdup(req->arena, part);
+	req->u.fetch_part.offset = offset;
+	req->u.fetch_part.length = length;
+	if (call(h->worker, req, &c, err) < 0) {
+		str_truncate(out, was);
+		return -1;
+	}
+	str_append(out, "");
+	return 0;
+}
+
+int
+core_folder_manage(int op, const char *url, const char *to, struct err *err)
+{
+	struct core_queue *events = NULL;
+	struct core_worker *worker = NULL;
+	struct core_request *req;
+	struct collect c;
+	int rc;
+
+	if (start(NULL, &events, &worker, err) < 0)
+		return -1;
+	memset(&c, 0, sizeof(c));
+	req = core_request_new(CORE_REQ_MANAGE_FOLDER);
+	req->u.manage_folder.op = (enum core_folder_op)op;
+	req->u.manage_folder.folder = arena_strdup(req->arena, url);
+	req->u.manage_folder.to = to != NULL ? arena_strdup(req->arena, to) : NULL;
+	rc = call(worker, req, &c, err);
+	stop(&events, &worker);
+	return rc;
 }
 
 static uint64_t *

@@ -90,6 +90,30 @@ int core_folder_prepend(struct core_folder_handle *h, const size_t *idx, size_t 
  * caller frees each and the array. */
 int core_folder_list(const char *root, char ***names_r, size_t *count_r, struct err *err);
 
+/* ---- network folders (IMAP) ---- */
+
+/*
+ * Appends `length` bytes from `offset` (both 0: all of it) of MIME part
+ * `part` of message i ("1.2"; "2.MIME" its header; "" the whole raw
+ * message), as the folder holds it (still in its transfer encoding),
+ * without fetching the rest of the message where the folder can (IMAP:
+ * BODY.PEEK[1.2]<offset.length>).  Fails with ERR_UNSUPPORTED where
+ * parts cannot be fetched alone.
+ */
+int core_folder_fetch_part(struct core_folder_handle *h, size_t i, const char *part,
+			   uint64_t offset, uint64_t length, struct str *out, struct err *err);
+
+/* Creates, removes, renames (to: the new URL or path), subscribes to or
+ * unsubscribes from the folder named by url; op is an enum core_folder_op
+ * (core-request.h). */
+int core_folder_manage(int op, const char *url, const char *to, struct err *err);
+
+/* Gets the progress of the jobs the functions here wait for (done of
+ * total, total 0 when unknown); NULL: none.  Set once at start-up. */
+typedef void core_folder_progress_fn(void *ctx, uint64_t done, uint64_t total,
+				     const char *label);
+void core_folder_set_progress(core_folder_progress_fn *fn, void *ctx);
+
 /* Appends a terminal-safe copy of text (control characters shown as ^X,
  * and so on: mime_sanitize); keep_lines keeps newlines and tabs. */
 void core_folder_sanitize(struct str *out, const char *text, size_t len, int keep_lines);

@@ -45,6 +45,7 @@ core_request_type_name(enum core_req_type type)
 		[CORE_REQ_SEARCH] = "search",
 		[CORE_REQ_SEND] = "send",
 		[CORE_REQ_CLOSE_FOLDER] = "close folder",
+		[CORE_REQ_MANAGE_FOLDER] = "manage folders",
 		[CORE_REQ_CANCEL] = "cancel",
 		[CORE_REQ_SHUTDOWN] = "shutdown",
 	};

@@ -37,6 +37,7 @@ enum core_req_type {
 	CORE_REQ_SEARCH, /* answered with CORE_EV_SEARCH_RESULT */
 	CORE_REQ_SEND,
 	CORE_REQ_CLOSE_FOLDER,
+	CORE_REQ_MANAGE_FOLDER, /* create, remove, rename, (un)subscribe a folder */
 	/* The two below act when they are posted, not when the worker reaches
 	 * them in the queue: see core_worker_post(). */
 	CORE_REQ_CANCEL,
@@ -128,6 +129,20 @@ struct core_req_close_folder {
 	int expunge; /* IMAP CLOSE (expunges) rather than UNSELECT */
 };
 
+enum core_folder_op {
+	CORE_FOLDER_CREATE = 1,
+	CORE_FOLDER_DELETE,
+	CORE_FOLDER_RENAME,
+	CORE_FOLDER_SUBSCRIBE,
+	CORE_FOLDER_UNSUBSCRIBE,
+};
+
+struct core_req_manage_folder {
+	enum core_folder_op op;
+	const char *folder; /* a URL or path */
+	const char *to;     /* CORE_FOLDER_RENAME: the new URL or path */
+};
+
 struct core_req_cancel {
 	uint64_t job_id; /* the job to cancel */
 };
@@ -149,6 +164,7 @@ struct core_request {
 		struct core_req_search search;
 		struct core_req_send send;
 		struct core_req_close_folder close_folder;
+		struct core_req_manage_folder manage_folder;
 		struct core_req_cancel cancel;
 	} u;
 };

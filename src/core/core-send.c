@@ -317,6 +317,24 @@ core_send_deliver(const struct core_send_params *params, const char *data, size_
 
 	if (nrcpt == 0)
 		return err_set(err, ERR_USAGE, "no recipients");
+	if (params->submit != NULL) {
+		struct core_submit_report local;
+		struct core_submit_msg m;
+		int rc2;
+
+		memset(&m, 0, sizeof(m));
+		m.from = params->envelope_from;
+		m.rcpts = rcpt;
+		m.n_rcpts = nrcpt;
+		m.data = data;
+		m.len = len;
+		m.record = params->record;
+		rc2 = core_submit_send(params->submit, &m,
+				       params->report != NULL ? params->report : &local, err);
+		if (params->report == NULL)
+			core_submit_report_clear(&local);
+		return rc2;
+	}
 	events = core_event_queue_new(err);
 	if (events == NULL)
 		return -1;

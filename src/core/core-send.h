@@ -7,7 +7,9 @@
  * of the header) and the envelope recipients.  core_send_deliver() hands
  * it to the program in the sendmail variable, as mail(1) always has
  * (`sendmail -oi [-f from] -- recipients...`), through a worker job like
- * every other request, and waits for it.  core_send_dead_letter() keeps a
+ * every other request, and waits for it; or, when smtp_url is set and the
+ * face made a submission handle for it, to the SMTP server through that
+ * handle and the outbox (core-submit.h).  core_send_dead_letter() keeps a
  * message that could not be sent, in mbox format.
  *
  * Face thread; every function blocks until its work is done.
@@ -19,6 +21,7 @@
 
 #include "base/base-err.h"
 #include "base/base-str.h"
+#include "core/core-submit.h"
 
 /* What a face wants sent.  Address fields hold what the user typed: each
  * entry may list several addresses separated by commas. */
@@ -51,14 +54,28 @@ int core_send_compose(const struct core_send_msg *msg, struct str *out, char ***
 
 struct core_send_params {
 	const char *sendmail;      /* the program; NULL: /usr/sbin/sendmail */
-	const char *envelope_from; /* given as -f; NULL: none */
+	const char *envelope_from; /* given as -f (MAIL FROM for SMTP); NULL: none */
+	/* SMTP submission, for smtp_url: a handle from core_submit_new(),
+	   kept by the face so that its messages share a connection.  NULL:
+	   the sendmail program. */
+	struct core_submit *submit;
+	/* With submit: the folder for a copy of the sent message (expanded),
+	   saved before the message leaves the outbox; NULL: none. */
+	const char *record;
+	/* With submit: what became of the message (see core-submit.h); the
+	   caller clears it with core_submit_report_clear().  May be NULL. */
+	struct core_submit_report *report;
 };
 
 /*
- * Runs the sendmail program with the recipients and writes the message to
- * it.  Fails (ERR_IO) when the program cannot be run, exits non-zero or
- * is killed, with one sentence saying which; ERR_CANCELLED on interrupt
- * (core_folder_set_interrupt_fd), after stopping the program.
+ * With params->submit, sends the message through the SMTP server as
+ * core_submit_send() does: 0 when the server took it, else -1 with the
+ * server's or the connection's sentence, params->report telling whether
+ * the message waits in the outbox or went to the dead letter file.
+ * Otherwise runs the sendmail program with the recipients and writes the
+ * message to it.  Fails (ERR_IO) when the program cannot be run, exits
+ * non-zero or is killed, with one sentence saying which; ERR_CANCELLED on
+ * interrupt (core_folder_set_interrupt_fd), after stopping the program.
  */
 int core_send_deliver(const struct core_send_params *params, const char *data, size_t len,
 		      const char *const *rcpt, size_t nrcpt, struct err *err);

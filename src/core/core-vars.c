@@ -253,9 +253,11 @@ static const struct var_def vars[VAR_COUNT] = {
     DEF(ONEHOP, .name = "onehop", BOOL("no"),
         .doc = "Accepted for POSIX mailx compatibility: it shortened recipient addresses "
                "on old networks and changes nothing in petrel."),
-    DEF(OUTBOX, .name = "outbox", PATH("${XDG_DATA_HOME:-~/.local/share}/petrel/outbox"),
-        .doc = "The directory holding messages that could not be sent yet (offline, or "
-               "the server refused); petrel tries them again."),
+    DEF(OUTBOX, .name = "outbox", PATH("${XDG_STATE_HOME:-~/.local/state}/petrel/outbox"),
+        .doc = "The maildir where a message for smtp_url waits until the server has "
+               "taken it: every message goes there first, and stays when the server "
+               "cannot be reached or answers \"try later\".  petrel --flush-outbox sends "
+               "what waits there."),
     DEF(OUTFOLDER, .name = "outfolder", BOOL("no"),
         .doc = "Take a relative record file name as relative to folder instead of the "
                "current directory (POSIX mailx)."),
@@ -271,6 +273,10 @@ static const struct var_def vars[VAR_COUNT] = {
     DEF(POP3_ALLOW_PLAINTEXT, .name = "pop3_allow_plaintext", BOOL("no"),
         .doc = "Allow sending a POP3 password over a connection without TLS.  Leave it "
                "off unless the server is on this machine or a trusted network."),
+    DEF(POP3_AUTH_MECHANISMS, .name = "pop3_auth_mechanisms", STRING(NULL),
+        .doc = "The ways to log in to the POP3 server, separated by spaces or colons, in "
+               "order: SASL mechanisms (SCRAM-SHA-256, CRAM-MD5, PLAIN...), APOP, and USER "
+               "for USER and PASS.  Unset: the strongest the server offers."),
     DEF(POP3_DELETE, .name = "pop3_delete", BOOL("no"),
         .doc = "Delete messages from the POP3 server once they are stored locally; off, "
                "they stay on the server (see pop3_keep_days)."),
@@ -289,7 +295,8 @@ static const struct var_def vars[VAR_COUNT] = {
                "pop3s:// always uses TLS."),
     DEF(POP3_URL, .name = "pop3_url", URL(pop3_schemes),
         .doc = "The POP3 server to fetch mail from, as pop3s://user@host or "
-               "pop3://user@host; fetched mail is delivered into spoolfile."),
+               "pop3://user@host; petrel --fetch delivers its mail into the notmuch "
+               "store."),
     DEF(POP3_USER, .name = "pop3_user", STRING(NULL),
         .doc = "The POP3 login name, when pop3_url does not give one.  Unset: your login "
                "name on this machine."),
@@ -350,8 +357,9 @@ static const struct var_def vars[VAR_COUNT] = {
         .doc = "A file whose contents are appended to each new message, after a line "
                "holding \"-- \".  Nothing is appended when it does not exist."),
     DEF(SMTP_ALLOW_PLAINTEXT, .name = "smtp_allow_plaintext", BOOL("no"),
-        .doc = "Allow sending an SMTP password over a connection without TLS.  Leave it "
-               "off unless the server is on this machine or a trusted network."),
+        .doc = "Allow an smtp:// server without TLS: STARTTLS is then used only when the "
+               "server offers it, and a password may be sent in plain text.  Leave it off "
+               "unless the server is on this machine or a trusted network."),
     DEF(SMTP_AUTH_MECHANISMS, .name = "smtp_auth_mechanisms", STRING(NULL),
         .doc = "The SASL mechanisms to try with the SMTP server, separated by spaces or "
                "colons, in order (for example \"SCRAM-SHA-256 PLAIN\").  Unset: the "

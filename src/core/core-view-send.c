@@ -22,7 +22,7 @@ handle(void *ctx, struct core_job *job, const struct core_request *req, struct e
 
 	if (req->type != CORE_REQ_SEND)
 		return err_set(err, ERR_UNSUPPORTED, "the sending worker cannot %s",
-			       core_request_type_name(req->type));
+		               core_request_type_name(req->type));
 	if (core_job_check(job, err) < 0)
 		return -1;
 	memset(&p, 0, sizeof(p));
@@ -45,13 +45,13 @@ destroy(void *ctx)
 }
 
 static const struct core_worker_ops ops = {
-	.handle = handle,
-	.destroy = destroy,
+    .handle = handle,
+    .destroy = destroy,
 };
 
 int
-core_view_send_start(const char *sendmail, struct core_queue *events,
-		     struct core_worker **worker_r, struct err *err)
+core_view_send_start(const char *sendmail, struct core_queue *events, struct core_worker **worker_r,
+                     struct err *err)
 {
 	struct core_worker_params wp;
 	struct view_sender *s = xcalloc(1, sizeof(*s));

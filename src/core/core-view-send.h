@@ -27,6 +27,6 @@
  * thread; does not block.
  */
 int core_view_send_start(const char *sendmail, struct core_queue *events,
-			 struct core_worker **worker_r, struct err *err);
+                         struct core_worker **worker_r, struct err *err);
 
 #endif

@@ -23,7 +23,11 @@
 #include "core/core-folder-msg.h"
 #include "core/core-folder.h"
 #include "core/core-send.h"
+/* SMTP submission through smtp_url, and the outbox behind it. */
+#include "core/core-submit.h"
 /* The local notmuch store: named queries, --init-store, tags, delivery. */
 #include "core/core-store.h"
+/* POP3 into the store: petrel --fetch. */
+#include "core/core-fetch.h"
 
 #endif

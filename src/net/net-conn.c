@@ -719,6 +719,58 @@ net_conn_read_some(struct net_conn *conn, void *buf, size_t cap, size_t *len_r,
 	return 0;
 }
 
+int
+net_conn_wait_readable(struct net_conn *conn, int fd, int timeout_ms, struct err *err)
+{
+	int64_t end = timeout_ms >= 0 ? net_now_ms() + timeout_ms : -1;
+	struct pollfd pfd[2];
+	struct net_clock clock;
+	struct err rerr;
+	size_t n;
+	int r;
+
+	if (conn_usable(conn, err) < 0)
+		return -1;
+	for (;;) {
+		if (conn->rlen > conn->rpos)
+			return 1;
+		/*
+		 * A read that may not wait: TLS and DEFLATE keep bytes the socket
+		 * no longer shows, and only reading finds them.  Running out of
+		 * time at once (ERR_TIMEOUT) means nothing is there yet; no layer
+		 * loses what it has read so far.
+		 */
+		clock.deadline = net_now_ms();
+		clock.progress = 0;
+		if (conn_fill(conn, conn->rcap, &clock, &n, &rerr) == 0)
+			return 1; /* bytes, or the end of the stream */
+		if (rerr.kind != ERR_TIMEOUT) {
+			if (err != NULL)
+				*err = rerr;
+			return conn_break(conn);
+		}
+		pfd[0].fd = conn->fd;
+		pfd[0].events = POLLIN;
+		pfd[0].revents = 0;
+		pfd[1].fd = fd;
+		pfd[1].events = POLLIN;
+		pfd[1].revents = 0;
+		for (;;) {
+			int64_t left = end < 0 ? -1 : end - net_now_ms();
+
+			r = poll(pfd, fd >= 0 ? 2 : 1, left < 0 ? (end < 0 ? -1 : 0) : (int)left);
+			if (r >= 0 || errno != EINTR)
+				break;
+		}
+		if (r < 0)
+			return err_sys(err, ERR_INTERNAL, errno, "%s: poll", conn->peer);
+		if (fd >= 0 && pfd[1].revents != 0)
+			return 0;
+		if (pfd[0].revents == 0)
+			return 0; /* the time is up */
+	}
+}
+
 static int
 conn_write(struct net_conn *conn, const void *data, size_t len, struct err *err)
 {

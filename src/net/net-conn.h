@@ -162,6 +162,18 @@ int net_conn_write_data(struct net_conn *conn, const void *data, size_t len, str
  * net_conn_write_secret() calls public.
  */
 void net_conn_set_trace_secret(struct net_conn *conn, bool on);
+/*
+ * Waits, without breaking anything, until the connection has bytes to
+ * read (already received at any layer, or arriving), until fd (-1: none)
+ * is readable, or until timeout_ms passes (< 0: no limit).  Returns 1
+ * when the connection is readable (a read then returns at once, or
+ * reports the end of the stream), 0 when fd woke it or the time passed,
+ * -1 when the connection failed (err filled; broken as after a failed
+ * read).  For a client that waits on the server and on its own work queue
+ * at once (IMAP IDLE): a plain poll() on the socket would miss bytes TLS
+ * or COMPRESS already hold.  Blocks.
+ */
+int net_conn_wait_readable(struct net_conn *conn, int fd, int timeout_ms, struct err *err);
 /* Watches fd (or nothing, with -1) as the cancel descriptor from now on:
  * a worker may use one per job. */
 void net_conn_set_cancel_fd(struct net_conn *conn, int fd);

@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "base/base-log.h"
+#include "base/base-outbuf.h"
 #include "base/base-str.h"
 #include "base/base-xalloc.h"
 #include "pop3/pop3-session.h"
@@ -79,11 +80,6 @@ struct cmd_queue {
 	size_t head, n, cap;
 };
 
-struct run {
-	enum pop3_out_kind kind;
-	size_t len;
-};
-
 enum body_kind { BODY_NONE, BODY_LINES, BODY_STREAM };
 
 struct pop3_session {
@@ -121,13 +117,7 @@ struct pop3_session {
 	struct cmd_queue to_send;
 	struct cmd_queue pending;
 
-	/* output */
-	struct str out;
-	size_t out_pos;
-	struct run *runs;
-	size_t run_head, n_runs, cap_runs;
-	size_t run_off;
-	bool out_secret;
+	struct outbuf out; /* runs of enum pop3_out_kind */
 
 	bool login_pending;
 	unsigned auth_rounds;
@@ -214,75 +204,25 @@ queue_clear(struct cmd_queue *q)
 
 /* --- output --- */
 
-static void
-out_append(struct pop3_session *s, enum pop3_out_kind kind, const void *data, size_t len)
-{
-	struct run *r;
-
-	if (len == 0)
-		return;
-	str_append_len(&s->out, data, len);
-	if (kind == POP3_OUT_SECRET) {
-		s->out_secret = true;
-	} else if (s->n_runs > s->run_head && s->runs[s->n_runs - 1].kind == kind) {
-		s->runs[s->n_runs - 1].len += len;
-		return;
-	}
-	if (s->n_runs == s->cap_runs) {
-		s->cap_runs = s->cap_runs ? s->cap_runs * 2 : 16;
-		s->runs = xreallocarray(s->runs, s->cap_runs, sizeof(*s->runs));
-	}
-	r = &s->runs[s->n_runs++];
-	r->kind = kind;
-	r->len = len;
-}
-
 int
 pop3_session_output(struct pop3_session *s, struct pop3_output *out)
 {
-	const struct run *r;
+	int kind, rc = outbuf_peek(&s->out, &out->data, &out->len, &kind);
 
-	memset(out, 0, sizeof(*out));
-	if (s->run_head >= s->n_runs)
-		return 0;
-	r = &s->runs[s->run_head];
-	out->data = s->out.s + s->out_pos;
-	out->len = r->len - s->run_off;
-	out->kind = r->kind;
-	return 1;
+	out->kind = (enum pop3_out_kind)kind;
+	return rc;
 }
 
 void
 pop3_session_consumed(struct pop3_session *s, size_t n)
 {
-	while (n > 0 && s->run_head < s->n_runs) {
-		struct run *r = &s->runs[s->run_head];
-		size_t left = r->len - s->run_off;
-		size_t take = n < left ? n : left;
-
-		s->run_off += take;
-		s->out_pos += take;
-		n -= take;
-		if (s->run_off == r->len) {
-			s->run_head++;
-			s->run_off = 0;
-		}
-	}
-	if (s->run_head == s->n_runs) {
-		if (s->out_secret && s->out.cap > 0)
-			explicit_bzero(s->out.s, s->out.cap);
-		s->out_secret = false;
-		str_reset(&s->out);
-		s->out_pos = 0;
-		s->run_head = s->n_runs = 0;
-		s->run_off = 0;
-	}
+	outbuf_consume(&s->out, n);
 }
 
 size_t
 pop3_session_output_pending(const struct pop3_session *s)
 {
-	return s->out.len - s->out_pos;
+	return outbuf_pending(&s->out);
 }
 
 /* --- sending --- */
@@ -344,15 +284,8 @@ flush(struct pop3_session *s)
 
 		if (!can_send(s, c->cmd))
 			break;
-		if (c->secret) {
-			/* The line end stays visible in a trace. */
-			out_append(s, POP3_OUT_TEXT, c->line, c->public_len);
-			out_append(s, POP3_OUT_SECRET, c->line + c->public_len,
-			           c->len - c->public_len - 2);
-			out_append(s, POP3_OUT_TEXT, "\r\n", 2);
-		} else {
-			out_append(s, POP3_OUT_TEXT, c->line, c->len);
-		}
+		outbuf_append_masked(&s->out, POP3_OUT_TEXT, POP3_OUT_SECRET, c->line, c->len,
+		                     c->secret ? c->public_len : c->len);
 		wipe_free(c->line, c->len);
 		c->line = NULL;
 		p = queue_push(&s->pending);
@@ -447,7 +380,7 @@ pop3_session_new(const struct pop3_params *params)
 	    params->auth_rounds_max ? params->auth_rounds_max : POP3_AUTH_ROUNDS_MAX_DEFAULT;
 	str_init(&s->in);
 	str_init(&s->line);
-	str_init(&s->out);
+	outbuf_init(&s->out);
 	s->greeting = xstrdup("");
 	s->phase = PH_GREETING;
 	c = queue_push(&s->pending);
@@ -464,12 +397,9 @@ pop3_session_free(struct pop3_session **session)
 		return;
 	queue_clear(&s->to_send);
 	queue_clear(&s->pending);
-	if (s->out.cap > 0)
-		explicit_bzero(s->out.s, s->out.cap);
-	str_free(&s->out);
+	outbuf_free(&s->out);
 	str_free(&s->in);
 	str_free(&s->line);
-	free(s->runs);
 	if (s->auth_deferred != NULL)
 		wipe_free(s->auth_deferred, strlen(s->auth_deferred));
 	free(s->greeting);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "base/base-log.h"
+#include "base/base-outbuf.h"
 #include "base/base-str.h"
 #include "base/base-xalloc.h"
 #include "smtp/smtp-dot.h"
@@ -65,11 +66,6 @@ struct cmd_queue {
 	size_t head, n, cap; /* entries v[head .. head+n) */
 };
 
-struct run {
-	enum smtp_out_kind kind;
-	size_t len;
-};
-
 struct smtp_session {
 	char *helo_name;
 	char *name; /* "server X" or "the server", for sentences */
@@ -90,15 +86,7 @@ struct smtp_session {
 	struct cmd_queue to_send; /* commands waiting for their turn */
 	struct cmd_queue pending; /* commands sent, waiting for replies */
 
-	/* output */
-	struct str out;
-	size_t out_pos; /* bytes of out already consumed */
-	struct run *runs;
-	size_t run_head, n_runs, cap_runs;
-	size_t run_off;      /* bytes of runs[run_head] consumed */
-	bool out_secret;     /* out held secret bytes since it was last wiped */
-	uint64_t out_total;  /* bytes ever appended */
-	uint64_t sent_total; /* bytes ever consumed */
+	struct outbuf out; /* runs of enum smtp_out_kind */
 
 	/* AUTH */
 	bool authenticated;
@@ -121,7 +109,7 @@ struct smtp_session {
 	bool bdat_failed;
 	struct smtp_dot dot;
 	struct str chunk;    /* BDAT: encoded bytes not yet sent */
-	uint64_t final_mark; /* out_total once the end of the message was queued */
+	uint64_t final_mark; /* out.appended once the end of the message was queued */
 	enum smtp_msg_state msg;
 
 	bool have_deferred;
@@ -229,36 +217,9 @@ queue_clear(struct cmd_queue *q)
 /* --- output --- */
 
 static void
-add_run(struct smtp_session *s, enum smtp_out_kind kind, size_t len)
-{
-	struct run *r;
-
-	if (len == 0)
-		return;
-	s->out_total += len;
-	if (kind == SMTP_OUT_SECRET)
-		s->out_secret = true;
-	if (s->n_runs > s->run_head && kind != SMTP_OUT_SECRET) {
-		r = &s->runs[s->n_runs - 1];
-		if (r->kind == kind) {
-			r->len += len;
-			return;
-		}
-	}
-	if (s->n_runs == s->cap_runs) {
-		s->cap_runs = s->cap_runs ? s->cap_runs * 2 : 16;
-		s->runs = xreallocarray(s->runs, s->cap_runs, sizeof(*s->runs));
-	}
-	r = &s->runs[s->n_runs++];
-	r->kind = kind;
-	r->len = len;
-}
-
-static void
 out_append(struct smtp_session *s, enum smtp_out_kind kind, const void *data, size_t len)
 {
-	str_append_len(&s->out, data, len);
-	add_run(s, kind, len);
+	outbuf_append(&s->out, kind, data, len);
 }
 
 static void
@@ -270,51 +231,22 @@ out_text(struct smtp_session *s, const char *text)
 int
 smtp_session_output(struct smtp_session *s, struct smtp_output *out)
 {
-	const struct run *r;
+	int kind, rc = outbuf_peek(&s->out, &out->data, &out->len, &kind);
 
-	memset(out, 0, sizeof(*out));
-	if (s->run_head >= s->n_runs)
-		return 0;
-	r = &s->runs[s->run_head];
-	out->data = s->out.s + s->out_pos;
-	out->len = r->len - s->run_off;
-	out->kind = r->kind;
-	return 1;
+	out->kind = (enum smtp_out_kind)kind;
+	return rc;
 }
 
 void
 smtp_session_consumed(struct smtp_session *s, size_t n)
 {
-	while (n > 0 && s->run_head < s->n_runs) {
-		struct run *r = &s->runs[s->run_head];
-		size_t left = r->len - s->run_off;
-		size_t take = n < left ? n : left;
-
-		s->run_off += take;
-		s->out_pos += take;
-		s->sent_total += take;
-		n -= take;
-		if (s->run_off == r->len) {
-			s->run_head++;
-			s->run_off = 0;
-		}
-	}
-	if (s->run_head == s->n_runs) {
-		/* All sent: forget it, and leave no secret in the buffer. */
-		if (s->out_secret && s->out.cap > 0)
-			explicit_bzero(s->out.s, s->out.cap);
-		s->out_secret = false;
-		str_reset(&s->out);
-		s->out_pos = 0;
-		s->run_head = s->n_runs = 0;
-		s->run_off = 0;
-	}
+	outbuf_consume(&s->out, n);
 }
 
 size_t
 smtp_session_output_pending(const struct smtp_session *s)
 {
-	return s->out.len - s->out_pos;
+	return outbuf_pending(&s->out);
 }
 
 /* --- sending commands --- */
@@ -362,15 +294,8 @@ flush(struct smtp_session *s)
 		struct cmd *p = queue_push(&s->pending);
 
 		*p = *c;
-		if (c->secret) {
-			/* The line end stays visible in a trace. */
-			out_append(s, SMTP_OUT_TEXT, c->line, c->public_len);
-			out_append(s, SMTP_OUT_SECRET, c->line + c->public_len,
-			           c->len - c->public_len - 2);
-			out_append(s, SMTP_OUT_TEXT, "\r\n", 2);
-		} else {
-			out_append(s, SMTP_OUT_TEXT, c->line, c->len);
-		}
+		outbuf_append_masked(&s->out, SMTP_OUT_TEXT, SMTP_OUT_SECRET, c->line, c->len,
+		                     c->secret ? c->public_len : c->len);
 		wipe_free(p->line, p->len);
 		p->line = NULL;
 		queue_pop(&s->to_send);
@@ -514,7 +439,7 @@ smtp_session_new(const struct smtp_params *params, struct err *err)
 	s->auth_rounds_max =
 	    params->auth_rounds_max ? params->auth_rounds_max : SMTP_AUTH_ROUNDS_MAX_DEFAULT;
 	s->parser = smtp_reply_parser_new(params->line_max, params->lines_max);
-	str_init(&s->out);
+	outbuf_init(&s->out);
 	str_init(&s->chunk);
 	s->phase = PH_GREETING;
 	/* The greeting is the first reply, as if to a command already sent. */
@@ -557,11 +482,8 @@ smtp_session_free(struct smtp_session **session)
 	clear_txn(s);
 	queue_clear(&s->to_send);
 	queue_clear(&s->pending);
-	if (s->out.cap > 0)
-		explicit_bzero(s->out.s, s->out.cap);
-	str_free(&s->out);
+	outbuf_free(&s->out);
 	str_free(&s->chunk);
-	free(s->runs);
 	if (s->auth_deferred != NULL)
 		wipe_free(s->auth_deferred, strlen(s->auth_deferred));
 	smtp_reply_parser_free(&s->parser);
@@ -1031,7 +953,7 @@ on_eof(struct smtp_session *s, struct smtp_event *ev, struct err *err)
 		           "it was not sent",
 		           s->name);
 	case PH_DOT:
-		if (s->sent_total >= s->final_mark) {
+		if (s->out.consumed >= s->final_mark) {
 			s->msg = SMTP_MSG_UNKNOWN;
 			return die(s, err, ERR_CONN,
 			           "connection to %s lost after the end of the "
@@ -1443,10 +1365,10 @@ smtp_session_data_write(struct smtp_session *s, const void *data, size_t len, st
 		if (s->chunk.len >= BDAT_CHUNK)
 			send_chunk(s, false);
 	} else {
-		size_t before = s->out.len;
+		size_t before = s->out.buf.len;
 
-		smtp_dot_encode(&s->dot, data, len, &s->out);
-		add_run(s, SMTP_OUT_PAYLOAD, s->out.len - before);
+		smtp_dot_encode(&s->dot, data, len, &s->out.buf);
+		outbuf_commit(&s->out, SMTP_OUT_PAYLOAD, before);
 	}
 	return 0;
 }
@@ -1472,7 +1394,7 @@ smtp_session_data_end(struct smtp_session *s, struct err *err)
 		c = queue_push(&s->pending);
 		c->cmd = SMTP_CMD_DOT;
 	}
-	s->final_mark = s->out_total;
+	s->final_mark = s->out.appended;
 	set_phase(s, PH_DOT);
 	return 0;
 }

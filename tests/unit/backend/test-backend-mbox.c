@@ -1,8 +1,11 @@
-/* The mbox backend on real files: reading, flags, expunge, append, crashes. */
+/* The mbox backend on real files: reading, flags, expunge, append, crashes,
+ * and rewriting a folder in a directory we may not write (the spool). */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +19,7 @@
 #include "backend/backend.h"
 #include "base/base-arena.h"
 #include "base/base-file.h"
+#include "base/base-log.h"
 #include "base/base-xalloc.h"
 #include "mime/mime-message.h"
 #include "test-common.h"
@@ -710,29 +714,58 @@ die_at(const char *point, const char *path)
 		_exit(0);
 }
 
-/* Runs sync (or append) in a child that dies at `point`. */
+/* The changes a test makes: flags that make the folder grow, or an
+ * expunge that makes it shrink; both leave the first message alone. */
 static void
-crash_child(const char *path, const char *point, int append)
+change(struct backend_folder *f, int shrink)
+{
+	struct err err;
+
+	if (shrink) {
+		ops->set_flags(f, 1, MIME_FLAG_DELETED, 0, &err);
+		ops->set_flags(f, 2, MIME_FLAG_SEEN, 0, &err);
+	} else {
+		ops->set_flags(f, 1, MIME_FLAG_ANSWERED, 0, &err);
+		ops->set_flags(f, 2, MIME_FLAG_SEEN | MIME_FLAG_FLAGGED, 0, &err);
+	}
+}
+
+/* What a child does before it dies. */
+enum crash_op {
+	CRASH_EXPUNGE, /* sync, expunging the first message */
+	CRASH_APPEND,
+	CRASH_GROW,   /* sync of change(f, 0) */
+	CRASH_SHRINK, /* sync of change(f, 1) */
+	CRASH_OPEN,   /* opening alone: finishing an interrupted rewrite */
+};
+
+/* Runs `op` in a child that dies at `point`. */
+static void
+crash_child(const char *path, const char *point, enum crash_op op)
 {
 	pid_t pid = fork();
 	int status;
 
 	if (pid == 0) {
+		struct backend_folder *f = NULL;
 		struct err err;
 
 		kill_point = point;
 		backend_mbox_test_hook = die_at;
-		if (append) {
+		if (op == CRASH_APPEND)
 			append_to(path, "Subject: crash\n\nbody\n", MIME_FLAG_RECENT, 0, &err);
-		} else {
-			struct backend_folder *f = open_default(path, &err);
-
-			if (f == NULL)
-				_exit(3);
+		else
+			f = open_default(path, &err);
+		if (f == NULL && op != CRASH_APPEND && op != CRASH_OPEN)
+			_exit(3);
+		if (op == CRASH_EXPUNGE) {
 			ops->set_flags(f, 0, MIME_FLAG_DELETED, 0, &err);
 			ops->set_flags(f, 2, MIME_FLAG_SEEN, 0, &err);
-			ops->sync(f, 1, NULL, &err);
+		} else if (op == CRASH_GROW || op == CRASH_SHRINK) {
+			change(f, op == CRASH_SHRINK);
 		}
+		if (op != CRASH_APPEND && op != CRASH_OPEN)
+			ops->sync(f, op != CRASH_GROW, NULL, &err);
 		_exit(2); /* the kill point was not reached */
 	}
 	waitpid(pid, &status, 0);
@@ -766,7 +799,7 @@ test_crash(void)
 		         points[i]);
 		test_begin(name);
 		put_str(path, three);
-		crash_child(path, points[i], 0);
+		crash_child(path, points[i], CRASH_EXPUNGE);
 		got = get(path);
 		if (i < 2)
 			test_assert_str(got, three);
@@ -799,7 +832,7 @@ test_crash(void)
 	}
 	test_begin("a crash while appending leaves whole messages");
 	put_str(path, three);
-	crash_child(path, "append-written", 1);
+	crash_child(path, "append-written", CRASH_APPEND);
 	f = open_default(path, &err);
 	test_assert(f != NULL && (ops->count(f) == 3 || ops->count(f) == 4));
 	if (f != NULL && ops->count(f) == 4) {
@@ -812,6 +845,425 @@ test_crash(void)
 		ops->close(&f);
 	test_end();
 	free(want_new);
+	free(path);
+}
+
+/* ---- the system spool: a directory we may not write ---- */
+
+/*
+ * Debian's /var/mail is mode 2775 root:mail and petrel is not set-group-id,
+ * so petrel may write the user's spool file but create nothing next to it.
+ * Run as root (as in CI), the tests drop to uid/gid 65534 while petrel
+ * works, so the kernel's permission checks are the real ones; run as
+ * another user, the directory is made read-only instead.
+ */
+static const char *spool_dir, *state_dir;
+static int as_root, dropped;
+
+/* Runs as the unprivileged user (on) or as root again. */
+static void
+be_user(int on)
+{
+	if (!as_root || dropped == on)
+		return;
+	if (on ? setegid(65534) < 0 || seteuid(65534) < 0 : seteuid(0) < 0 || setegid(0) < 0) {
+		perror("seteuid");
+		exit(99);
+	}
+	dropped = on;
+}
+
+/* What the mail system does in the spool happens between these two. */
+static int
+system_begin(void)
+{
+	int was = dropped;
+
+	be_user(0);
+	if (!as_root)
+		chmod(spool_dir, 0755);
+	return was;
+}
+
+static void
+system_end(int was)
+{
+	if (!as_root)
+		chmod(spool_dir, 0555);
+	if (was)
+		be_user(1);
+}
+
+/* Puts a folder into the spool as the mail system would: the user's file. */
+static void
+spool_put(const char *path, const char *data, size_t len)
+{
+	int was = system_begin();
+
+	put(path, data, len);
+	if (as_root && chown(path, 65534, 65534) < 0)
+		exit(99);
+	chmod(path, 0600);
+	system_end(was);
+}
+
+static void
+spool_setup(void)
+{
+	const char *tmp = test_tmpdir();
+	struct group *mail = getgrnam("mail");
+
+	as_root = geteuid() == 0;
+	spool_dir = xasprintf("%s/spool", tmp);
+	state_dir = xasprintf("%s/state", tmp);
+	/* The user reaches the spool and owns the state directory. */
+	chmod(tmp, 0711);
+	if (mkdir(spool_dir, 0755) < 0 || mkdir(state_dir, 0700) < 0)
+		exit(99);
+	if (as_root) {
+		if (chown(spool_dir, 0, mail != NULL ? mail->gr_gid : 0) < 0 ||
+		    chown(state_dir, 65534, 65534) < 0)
+			exit(99);
+		chmod(spool_dir, mail != NULL ? 02775 : 0755);
+	} else {
+		chmod(spool_dir, 0555);
+	}
+	setenv("XDG_STATE_HOME", state_dir, 1);
+}
+
+/* Whole file contents and length (NUL bytes kept). */
+static int
+same_file(const char *path, const char *want, size_t want_len)
+{
+	char *data = NULL;
+	size_t len = 0;
+	struct err err;
+	int same;
+
+	if (file_read_all(path, 1 << 24, &data, &len, &err) < 0)
+		return 0;
+	same = len == want_len && memcmp(data, want, len) == 0;
+	free(data);
+	return same;
+}
+
+/* How many files in petrel's rewrite directory have `part` in their
+ * names; *last_r (when not NULL) is the path of the last one. */
+static size_t
+state_files(const char *part, char **last_r)
+{
+	char *dir = xasprintf("%s/petrel/rewrite", state_dir);
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	size_t n = 0;
+
+	while (d != NULL && (de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.' || strstr(de->d_name, part) == NULL)
+			continue;
+		n++;
+		if (last_r != NULL) {
+			free(*last_r);
+			*last_r = xasprintf("%s/%s", dir, de->d_name);
+		}
+	}
+	if (d != NULL)
+		closedir(d);
+	free(dir);
+	return n;
+}
+
+/* What a completed sync makes of `three`, computed through the rename
+ * path in a directory we may write. */
+static char *
+expected_new(int shrink, size_t *len_r)
+{
+	char *path = path_in(shrink ? "oracle-shrink.mbox" : "oracle-grow.mbox");
+	struct backend_folder *f;
+	struct err err;
+	char *data = NULL;
+
+	put_str(path, three);
+	f = open_default(path, &err);
+	if (f == NULL)
+		exit(99);
+	change(f, shrink);
+	if (ops->sync(f, shrink, NULL, &err) < 0 ||
+	    file_read_all(path, 1 << 20, &data, len_r, &err) < 0)
+		exit(99);
+	ops->close(&f);
+	free(path);
+	return data;
+}
+
+static struct str warnings;
+
+static void
+keep_warnings(enum log_level level, const char *line, void *ctx)
+{
+	(void)ctx;
+	if (level <= LOG_WARN) {
+		str_append(&warnings, line);
+		str_append_char(&warnings, '\n');
+	}
+}
+
+static const char *const spool_points[] = {
+    "rewrite-written",  "rewrite-synced",    "inplace-backup-synced", "inplace-recorded",
+    "inplace-extended", "inplace-writing",   "inplace-partial",       "inplace-written",
+    "inplace-synced",   "inplace-truncated", "inplace-unrecorded",
+};
+#define SPOOL_POINTS (sizeof(spool_points) / sizeof(spool_points[0]))
+/* The first point at which the new folder has won. */
+#define SPOOL_COMMIT 3
+
+static void
+test_spool(void)
+{
+	char *path = xasprintf("%s/me", spool_dir);
+	size_t new_len[2], three_len = strlen(three);
+	char *want_new[2], *want_late[2];
+	struct backend_folder *f;
+	struct stat st0, st1;
+	struct err err;
+
+	want_new[0] = expected_new(0, &new_len[0]);
+	want_new[1] = expected_new(1, &new_len[1]);
+	for (int k = 0; k < 2; k++) {
+		want_late[k] = xmalloc(new_len[k] + strlen(late) + 1);
+		memcpy(want_late[k], want_new[k], new_len[k]);
+		strcpy(want_late[k] + new_len[k], late);
+	}
+	log_set_sink(keep_warnings, NULL);
+	be_user(1);
+
+	test_begin("a folder in a directory we may not write is rewritten in place");
+	spool_put(path, three, three_len);
+	{
+		/* The real check: nothing can be created next to the folder. */
+		char *probe = xasprintf("%s/probe", spool_dir);
+		int fd = open(probe, O_WRONLY | O_CREAT | O_EXCL, 0600);
+
+		test_assert(fd < 0 && errno == EACCES);
+		if (fd >= 0) {
+			close(fd);
+			unlink(probe);
+		}
+		free(probe);
+	}
+	for (int shrink = 0; shrink < 2; shrink++) {
+		spool_put(path, three, three_len);
+		stat(path, &st0);
+		f = open_default(path, &err);
+		test_assert(f != NULL && !ops->read_only(f));
+		if (f == NULL)
+			continue;
+		change(f, shrink);
+		test_assert_int(ops->sync(f, shrink, NULL, &err), 0);
+		test_assert_int(ops->count(f), shrink ? 2 : 3);
+		/* Same file, the same bytes the rename path writes. */
+		stat(path, &st1);
+		test_assert(st0.st_ino == st1.st_ino);
+		test_assert(same_file(path, want_new[shrink], new_len[shrink]));
+		test_assert_int(flags_of(f, shrink ? 1 : 2) & ~MIME_FLAG_RECENT,
+		                MIME_FLAG_SEEN | (shrink ? 0 : MIME_FLAG_FLAGGED));
+		{
+			char *m = fetch(f, shrink ? 1 : 2);
+
+			test_assert(strncmp(m,
+			                    "From: Carol <carol@example.org>\nSubject: three\n"
+			                    "Status: R",
+			                    56) == 0);
+			test_assert(strstr(m, "\n\nThird body.\n") != NULL);
+			free(m);
+		}
+		/* Nothing is left in the state directory. */
+		test_assert_int(state_files("", NULL), 0);
+		/* Mail that arrives afterwards is found as new mail. */
+		append_raw(path, late);
+		{
+			enum backend_check res;
+
+			test_assert_int(ops->check(f, &res, NULL, &err), 0);
+			test_assert_int(res, BACKEND_CHECK_NEW_MAIL);
+			test_assert_int(ops->count(f), shrink ? 3 : 4);
+		}
+		ops->close(&f);
+	}
+	test_end();
+
+	for (int shrink = 0; shrink < 2; shrink++) {
+		for (size_t i = 0; i < SPOOL_POINTS; i++) {
+			char name[160];
+			int won = i >= SPOOL_COMMIT;
+
+			if (!shrink && strcmp(spool_points[i], "inplace-truncated") == 0)
+				continue; /* a growing folder is not cut */
+			snprintf(name, sizeof(name),
+			         "spool, %s: a crash at %s leaves the %s folder once it is opened",
+			         shrink ? "expunge" : "flags", spool_points[i],
+			         won ? "new" : "old");
+			test_begin(name);
+			spool_put(path, three, three_len);
+			crash_child(path, spool_points[i], shrink ? CRASH_SHRINK : CRASH_GROW);
+			if (strcmp(spool_points[i], "inplace-partial") == 0) {
+				/* Torn on disk until the next open: the test means something. */
+				test_assert(!same_file(path, three, three_len) &&
+				            !same_file(path, want_new[shrink], new_len[shrink]));
+			}
+			f = open_default(path, &err);
+			test_assert(f != NULL);
+			test_assert_int(f ? ops->count(f) : 0, won && shrink ? 2 : 3);
+			if (f != NULL)
+				ops->close(&f);
+			if (won)
+				test_assert(same_file(path, want_new[shrink], new_len[shrink]));
+			else
+				test_assert(same_file(path, three, three_len));
+			test_assert_int(state_files(".record", NULL), 0);
+			/* A backup left before the record existed goes at the next rewrite. */
+			f = open_default(path, &err);
+			if (f != NULL) {
+				ops->set_flags(f, 0, MIME_FLAG_FLAGGED, 0, &err);
+				test_assert_int(ops->sync(f, 0, NULL, &err), 0);
+				ops->close(&f);
+			}
+			test_assert_int(state_files("", NULL), 0);
+			test_end();
+		}
+	}
+
+	for (int shrink = 0; shrink < 2; shrink++) {
+		for (size_t i = 0; i < SPOOL_POINTS; i++) {
+			char name[160];
+			int won = i >= SPOOL_COMMIT;
+
+			if (!shrink && strcmp(spool_points[i], "inplace-truncated") == 0)
+				continue;
+			snprintf(name, sizeof(name),
+			         "spool, %s: mail delivered after a crash at %s is kept",
+			         shrink ? "expunge" : "flags", spool_points[i]);
+			test_begin(name);
+			spool_put(path, three, three_len);
+			crash_child(path, spool_points[i], shrink ? CRASH_SHRINK : CRASH_GROW);
+			/* A delivery agent appends while petrel is not running. */
+			append_raw(path, late);
+			str_reset(&warnings);
+			f = open_default(path, &err);
+			test_assert(f != NULL);
+			test_assert_int(f ? ops->count(f) : 0, (won && shrink ? 2 : 3) + 1);
+			if (f != NULL) {
+				char *m = fetch(f, ops->count(f) - 1);
+
+				test_assert_str(m, "From: late@example.org\nSubject: late\n\n"
+				                   "Delivered while petrel was writing.\n");
+				free(m);
+				ops->close(&f);
+			}
+			if (won) {
+				test_assert(same_file(path, want_late[shrink],
+				                      new_len[shrink] + strlen(late)));
+			} else {
+				char *old_late = xasprintf("%s%s", three, late);
+
+				test_assert(same_file(path, old_late, strlen(old_late)));
+				free(old_late);
+			}
+			test_assert_int(state_files(".record", NULL), 0);
+			test_end();
+		}
+	}
+
+	for (int shrink = 0; shrink < 2; shrink++) {
+		for (size_t i = 0; i < SPOOL_POINTS; i++) {
+			char name[160];
+
+			if (strncmp(spool_points[i], "inplace-", 8) != 0 ||
+			    (!shrink && strcmp(spool_points[i], "inplace-truncated") == 0))
+				continue;
+			snprintf(name, sizeof(name),
+			         "spool, %s: a crash while finishing an interrupted rewrite, at %s",
+			         shrink ? "expunge" : "flags", spool_points[i]);
+			test_begin(name);
+			spool_put(path, three, three_len);
+			crash_child(path, "inplace-partial", shrink ? CRASH_SHRINK : CRASH_GROW);
+			append_raw(path, late);
+			crash_child(path, spool_points[i], CRASH_OPEN);
+			f = open_default(path, &err);
+			test_assert(f != NULL);
+			test_assert_int(f ? ops->count(f) : 0, (shrink ? 2 : 3) + 1);
+			if (f != NULL)
+				ops->close(&f);
+			test_assert(
+			    same_file(path, want_late[shrink], new_len[shrink] + strlen(late)));
+			test_assert_int(state_files(".record", NULL), 0);
+			test_end();
+		}
+	}
+
+	test_begin("a record whose folder was replaced since is dropped");
+	spool_put(path, three, three_len);
+	crash_child(path, "inplace-partial", CRASH_SHRINK);
+	{
+		/* Another program rewrote the folder through a rename. */
+		char *other = xasprintf("%s/other", spool_dir);
+
+		int was;
+
+		spool_put(other, three, three_len);
+		was = system_begin();
+		test_assert(rename(other, path) == 0);
+		system_end(was);
+		free(other);
+	}
+	str_reset(&warnings);
+	f = open_default(path, &err);
+	test_assert(f != NULL && ops->count(f) == 3);
+	if (f != NULL)
+		ops->close(&f);
+	test_assert(strstr(str_cstr(&warnings), "has replaced the file since") != NULL);
+	test_assert(same_file(path, three, three_len));
+	test_assert_int(state_files("", NULL), 0);
+	test_end();
+
+	test_begin("a damaged backup stops the open, and the record stays");
+	spool_put(path, three, three_len);
+	crash_child(path, "inplace-writing", CRASH_GROW);
+	{
+		char *backup = NULL;
+		int fd = state_files(".backup.", &backup) == 1 ? open(backup, O_WRONLY) : -1;
+
+		test_assert(fd >= 0 && ftruncate(fd, 10) == 0);
+		if (fd >= 0)
+			close(fd);
+		free(backup);
+	}
+	f = open_default(path, &err);
+	test_assert(f == NULL);
+	test_assert_int(err.kind, ERR_IO);
+	test_assert(strstr(err.msg, "cannot be finished") != NULL &&
+	            strstr(err.msg, "backup") != NULL);
+	test_assert_int(state_files(".record", NULL), 1);
+	{
+		/* Folder management would strand the record. */
+		struct url u;
+		struct backend_params rp = params();
+
+		url_parse(path, &u, &err);
+		test_assert_int(ops->remove(&u, &rp, &err), -1);
+		test_assert(strstr(err.msg, "not finished") != NULL);
+		url_clear(&u);
+	}
+	test_end();
+
+	be_user(0);
+	if (!as_root)
+		chmod(spool_dir, 0755); /* for the clean-up */
+	log_set_sink(NULL, NULL);
+	str_free(&warnings);
+	for (int k = 0; k < 2; k++) {
+		free(want_new[k]);
+		free(want_late[k]);
+	}
 	free(path);
 }
 
@@ -935,6 +1387,7 @@ int
 main(void)
 {
 	mime_init();
+	spool_setup();
 	test_read();
 	test_crlf_and_odd_endings();
 	test_flags_and_expunge();
@@ -943,5 +1396,6 @@ main(void)
 	test_concurrent_delivery();
 	test_crash();
 	test_locks();
+	test_spool();
 	return test_done();
 }

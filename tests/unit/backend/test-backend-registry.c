@@ -84,14 +84,13 @@ main(void)
 	test_end();
 
 	test_begin("schemes this build lacks say so");
-	test_assert(lookup("imaps://me@mail.example.org/INBOX", &err) == NULL);
+	test_assert(lookup("imaps://me@mail.example.org/INBOX", &err) == backend_by_name("imap"));
+	test_assert(lookup("imap://host/INBOX", &err) == backend_by_name("imap"));
+	test_assert(lookup("smtp://host", &err) == NULL);
 	test_assert_int(err.kind, ERR_UNSUPPORTED);
-	test_assert_str(err.msg, "imaps:// folders are not supported by this build yet");
-	test_assert(lookup("imap://host/INBOX", &err) == NULL);
-	test_assert_str(err.msg, "imap:// folders are not supported by this build yet");
-	test_assert(lookup("pop3s://host", &err) == NULL);
-	test_assert_str(err.msg, "pop3s:// folders are not supported by this build yet");
-	test_assert(lookup("pop3://host", &err) == NULL);
+	test_assert_str(err.msg, "smtp:// folders are not supported by this build yet");
+	test_assert(lookup("pop3s://host", &err) == backend_by_name("pop3"));
+	test_assert(lookup("pop3://host", &err) == backend_by_name("pop3"));
 	test_assert(lookup("notmuch:///db?query=tag:inbox", &err) == backend_by_name("notmuch"));
 	test_assert(lookup("gopher://host/x", &err) == NULL);
 	test_assert_int(err.kind, ERR_UNSUPPORTED);
@@ -101,14 +100,16 @@ main(void)
 	test_begin("by name, and the whole list");
 	test_assert(backend_by_name("mbox") == &backend_mbox_ops);
 	test_assert(backend_by_name("maildir") == &backend_maildir_ops);
-	test_assert(backend_by_name("imap") == NULL);
+	test_assert(backend_by_name("imap") != NULL);
+	test_assert(backend_by_name("gopher") == NULL);
 	{
 		const struct backend_ops *const *all = backend_all();
 		size_t n = 0;
 
 		while (all[n] != NULL)
 			n++;
-		test_assert_int(n, 3);
+		/* maildir, mbox, notmuch, imap, pop3 */
+		test_assert_int(n, 5);
 	}
 	test_end();
 
@@ -125,7 +126,9 @@ main(void)
 		test_assert((o->create != NULL) == !!(o->caps & BE_CAP_CREATE));
 		test_assert((o->list != NULL) == !!(o->caps & BE_CAP_FOLDERS));
 		test_assert(!(o->caps & BE_CAP_SUBMIT));
-		test_assert(o->caps & BE_CAP_LOCAL);
+		/* Local unless it serves a network scheme (pop3, imap). */
+		test_assert(!!(o->caps & BE_CAP_LOCAL) == !(strncmp(o->schemes[0], "pop3", 4) == 0 ||
+		                                            strncmp(o->schemes[0], "imap", 4) == 0));
 	}
 	test_end();
 

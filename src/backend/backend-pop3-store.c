@@ -1,0 +1,504 @@
+/*
+ * Batch delivery of fetched POP3 messages into the notmuch store (see
+ * the header).
+ *
+ * Why not core_store_deliver() per message: it commits the database and
+ * syncs two files for every message, some ten disk flushes each, which
+ * makes a fetch of thousands of messages take minutes; and its file
+ * names are random, so a message delivered just before a crash could not
+ * be recognised without reading every file.  Here a batch costs a few
+ * flushes whatever its size, and the name says which message a file is.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <notmuch.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "backend/backend-local-maildir.h"
+#include "backend/backend-notmuch-db.h"
+#include "backend/backend-pop3-store.h"
+#include "base/base-file.h"
+#include "base/base-log.h"
+#include "base/base-str.h"
+#include "base/base-xalloc.h"
+
+#define NAME_SUFFIX ".pop3.petrel"
+/* Up to this many files a batch fsyncs each; beyond, one syncfs(2). */
+#define FSYNC_EACH_MAX 4
+
+struct staged {
+	char key[BACKEND_POP3_KEY_LEN + 1];
+	int written; /* in tmp/, to link; else already in new/ */
+};
+
+struct backend_pop3_store {
+	char *db_path; /* as given (NULL: configured) */
+	char *mail_root;
+	struct backend_params params;
+	notmuch_database_t *db; /* read-only, for lookups; NULL until needed */
+	struct staged *batch;
+	size_t n, cap;
+	size_t bytes;
+	/* Keys committed by this store, sorted, for has() without the database. */
+	char (*done)[BACKEND_POP3_KEY_LEN + 1];
+	size_t ndone, capdone;
+};
+
+/* ---- keys ---- */
+
+static void
+hex_key(const unsigned char *md, char *key)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	for (size_t i = 0; i < BACKEND_POP3_KEY_LEN / 2; i++) {
+		key[2 * i] = hex[md[i] >> 4];
+		key[2 * i + 1] = hex[md[i] & 15];
+	}
+	key[BACKEND_POP3_KEY_LEN] = '\0';
+}
+
+static void
+sha256_key(const char *tag, const char *a, size_t alen, const char *b, size_t blen, char *key)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+
+	if (ctx == NULL || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1 ||
+	    EVP_DigestUpdate(ctx, tag, strlen(tag)) != 1 || EVP_DigestUpdate(ctx, a, alen) != 1 ||
+	    EVP_DigestUpdate(ctx, "\n", 1) != 1 || EVP_DigestUpdate(ctx, b, blen) != 1 ||
+	    EVP_DigestFinal_ex(ctx, md, &mdlen) != 1 || mdlen < BACKEND_POP3_KEY_LEN / 2) {
+		/* SHA-256 is in every OpenSSL petrel builds with. */
+		abort();
+	}
+	EVP_MD_CTX_free(ctx);
+	hex_key(md, key);
+}
+
+void
+backend_pop3_store_uid_key(const char *mailbox, const char *uid, char *key)
+{
+	/* A unique-id has no "\n" (RFC 1939: 0x21 to 0x7E), so the last
+	   "\n" splits the text one way only. */
+	sha256_key("uid\n", mailbox, strlen(mailbox), uid, strlen(uid), key);
+}
+
+void
+backend_pop3_store_content_key(const char *data, size_t len, char *key)
+{
+	struct str lf = STR_INIT;
+
+	/* As stored: the same message sent with CRLF or LF has one key. */
+	str_reserve(&lf, len);
+	for (size_t i = 0; i < len; i++)
+		if (!(data[i] == '\r' && i + 1 < len && data[i + 1] == '\n'))
+			str_append_char(&lf, data[i]);
+	sha256_key("content\n", lf.s != NULL ? lf.s : "", lf.len, "", 0, key);
+	str_free(&lf);
+}
+
+/* ---- opening ---- */
+
+static char *
+path_of(const struct backend_pop3_store *st, const char *sub, const char *key)
+{
+	return xasprintf("%s/%s/%s" NAME_SUFFIX, st->mail_root, sub, key);
+}
+
+int
+backend_pop3_store_open(const char *db_path, const struct backend_params *params,
+                        struct backend_pop3_store **st_r, struct err *err)
+{
+	struct backend_pop3_store *st = xcalloc(1, sizeof(*st));
+	const char *v;
+
+	*st_r = NULL;
+	st->db_path = db_path != NULL ? xstrdup(db_path) : NULL;
+	st->params = *params;
+	if (backend_notmuch_db_open(db_path, 1, &st->db, err) < 0)
+		goto fail;
+	v = notmuch_config_get(st->db, NOTMUCH_CONFIG_MAIL_ROOT);
+	st->mail_root = xstrdup(v != NULL && *v != '\0' ? v : notmuch_database_get_path(st->db));
+	if (backend_local_maildir_create(st->mail_root, err) < 0)
+		goto fail;
+	*st_r = st;
+	return 0;
+fail:
+	backend_pop3_store_free(&st);
+	return -1;
+}
+
+void
+backend_pop3_store_free(struct backend_pop3_store **stp)
+{
+	struct backend_pop3_store *st = *stp;
+
+	if (st == NULL)
+		return;
+	if (st->db != NULL)
+		backend_notmuch_db_close(&st->db, NULL);
+	free(st->db_path);
+	free(st->mail_root);
+	free(st->batch);
+	free(st->done);
+	free(st);
+	*stp = NULL;
+}
+
+const char *
+backend_pop3_store_mail_root(const struct backend_pop3_store *st)
+{
+	return st->mail_root;
+}
+
+size_t
+backend_pop3_store_pending(const struct backend_pop3_store *st, size_t *bytes_r)
+{
+	if (bytes_r != NULL)
+		*bytes_r = st->bytes;
+	return st->n;
+}
+
+/* ---- lookups ---- */
+
+static int
+key_cmp(const void *a, const void *b)
+{
+	return memcmp(a, b, BACKEND_POP3_KEY_LEN);
+}
+
+static int
+done_has(const struct backend_pop3_store *st, const char *key)
+{
+	return st->ndone > 0 &&
+	       bsearch(key, st->done, st->ndone, sizeof(*st->done), key_cmp) != NULL;
+}
+
+static int
+batch_has(const struct backend_pop3_store *st, const char *key)
+{
+	for (size_t i = 0; i < st->n; i++)
+		if (memcmp(st->batch[i].key, key, BACKEND_POP3_KEY_LEN) == 0)
+			return 1;
+	return 0;
+}
+
+static struct staged *
+stage(struct backend_pop3_store *st, const char *key, int written)
+{
+	struct staged *s;
+
+	if (st->n == st->cap) {
+		st->cap = st->cap ? st->cap * 2 : 64;
+		st->batch = xreallocarray(st->batch, st->cap, sizeof(*st->batch));
+	}
+	s = &st->batch[st->n++];
+	memcpy(s->key, key, BACKEND_POP3_KEY_LEN + 1);
+	s->written = written;
+	return s;
+}
+
+static int
+valid_key(const char *key, struct err *err)
+{
+	if (strlen(key) != BACKEND_POP3_KEY_LEN ||
+	    strspn(key, "0123456789abcdef") != BACKEND_POP3_KEY_LEN)
+		return err_set(err, ERR_INTERNAL, "pop3 store: malformed key");
+	return 0;
+}
+
+static int
+indexed(struct backend_pop3_store *st, const char *key, struct err *err)
+{
+	char query[sizeof(BACKEND_POP3_PROPERTY) + BACKEND_POP3_KEY_LEN + 16];
+	notmuch_query_t *q;
+	notmuch_status_t s;
+	unsigned count = 0;
+
+	if (st->db == NULL && backend_notmuch_db_open(st->db_path, 1, &st->db, err) < 0)
+		return -1;
+	snprintf(query, sizeof(query), "property:%s=%s", BACKEND_POP3_PROPERTY, key);
+	q = notmuch_query_create(st->db, query);
+	if (q == NULL)
+		return err_set(err, ERR_INTERNAL, "out of memory in libnotmuch");
+	/* Excluded tags must not hide a message that is there. */
+	notmuch_query_set_omit_excluded(q, NOTMUCH_EXCLUDE_FALSE);
+	s = notmuch_query_count_messages(q, &count);
+	notmuch_query_destroy(q);
+	if (s != NOTMUCH_STATUS_SUCCESS)
+		return backend_notmuch_db_err(err, s, st->db, NULL, "cannot search the notmuch database");
+	return count > 0;
+}
+
+int
+backend_pop3_store_has(struct backend_pop3_store *st, const char *key, struct err *err)
+{
+	struct stat sb;
+	char *path;
+	int r;
+
+	if (valid_key(key, err) < 0)
+		return -1;
+	if (batch_has(st, key) || done_has(st, key))
+		return 1;
+	r = indexed(st, key, err);
+	if (r != 0)
+		return r;
+	/* Delivered by a run that stopped before indexing it: it joins the
+	   batch, to be indexed by the next commit. */
+	path = path_of(st, "new", key);
+	r = lstat(path, &sb) == 0 && S_ISREG(sb.st_mode);
+	free(path);
+	if (r) {
+		stage(st, key, 0);
+		log_trace(LOG_CH_BACKEND, "pop3 store: %s was delivered but not indexed", key);
+	}
+	return r;
+}
+
+/* ---- writing ---- */
+
+int
+backend_pop3_store_add(struct backend_pop3_store *st, const char *key, const char *data,
+                       size_t len, struct err *err)
+{
+	struct str lf = STR_INIT;
+	char *tmp;
+	int fd, ret = -1;
+
+	if (valid_key(key, err) < 0)
+		return -1;
+	if (batch_has(st, key))
+		return 0;
+	/* CRLF made LF, as maildir files are. */
+	str_reserve(&lf, len);
+	for (size_t i = 0; i < len; i++)
+		if (!(data[i] == '\r' && i + 1 < len && data[i + 1] == '\n'))
+			str_append_char(&lf, data[i]);
+	tmp = path_of(st, "tmp", key);
+	/* The name is the message's: a leftover of an earlier crash is the
+	   same message, half written, and is overwritten. */
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0) {
+		err_sys(err, ERR_IO, errno, "cannot create %s", tmp);
+		goto out;
+	}
+	if (file_write_full(fd, lf.s != NULL ? lf.s : "", lf.len) < 0) {
+		err_sys(err, ERR_IO, errno, "cannot write %s", tmp);
+		close(fd);
+		unlink(tmp);
+		goto out;
+	}
+	if (close(fd) < 0) {
+		err_sys(err, ERR_IO, errno, "cannot write %s", tmp);
+		unlink(tmp);
+		goto out;
+	}
+	stage(st, key, 1);
+	st->bytes += len;
+	ret = 0;
+out:
+	str_free(&lf);
+	free(tmp);
+	return ret;
+}
+
+static int
+sync_path(const char *path, int flags, int fs, struct err *err)
+{
+	int fd = open(path, flags | O_RDONLY | O_CLOEXEC);
+	int rc;
+
+	if (fd < 0)
+		return err_sys(err, ERR_IO, errno, "cannot open %s", path);
+	rc = fs ? syncfs(fd) : fsync(fd);
+	if (rc < 0 && !(errno == EINVAL && (flags & O_DIRECTORY))) {
+		err_sys(err, ERR_IO, errno, "cannot sync %s", path);
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+/* tmp/ files durable, then linked into new/, then new/ durable. */
+static int
+place_files(struct backend_pop3_store *st, struct err *err)
+{
+	size_t written = 0;
+	char *dir;
+	int ret = -1;
+
+	for (size_t i = 0; i < st->n; i++)
+		written += st->batch[i].written;
+	if (written == 0)
+		return 0;
+	if (written > FSYNC_EACH_MAX) {
+		/* One flush of the file system for the whole batch. */
+		dir = xasprintf("%s/tmp", st->mail_root);
+		ret = sync_path(dir, O_DIRECTORY, 1, err);
+		free(dir);
+		if (ret < 0)
+			return -1;
+	} else {
+		for (size_t i = 0; i < st->n; i++) {
+			char *tmp;
+
+			if (!st->batch[i].written)
+				continue;
+			tmp = path_of(st, "tmp", st->batch[i].key);
+			ret = sync_path(tmp, 0, 0, err);
+			free(tmp);
+			if (ret < 0)
+				return -1;
+		}
+	}
+	for (size_t i = 0; i < st->n; i++) {
+		struct staged *s = &st->batch[i];
+		char *tmp, *dest;
+		int rc;
+
+		if (!s->written)
+			continue;
+		tmp = path_of(st, "tmp", s->key);
+		dest = path_of(st, "new", s->key);
+		rc = link(tmp, dest);
+		if (rc < 0 && errno == EEXIST) {
+			/* The same message, delivered by an earlier run. */
+			rc = 0;
+		}
+		if (rc < 0)
+			err_sys(err, ERR_IO, errno, "cannot deliver %s", dest);
+		else
+			unlink(tmp);
+		free(tmp);
+		free(dest);
+		if (rc < 0)
+			return -1;
+		s->written = 0;
+	}
+	dir = xasprintf("%s/new", st->mail_root);
+	ret = sync_path(dir, O_DIRECTORY, 0, err);
+	free(dir);
+	return ret;
+}
+
+/* Indexes one file of the batch into the writable db, in its atomic step. */
+static int
+index_one(notmuch_database_t *db, const char *path, const char *key, char **new_tags,
+          int sync_flags, struct err *err)
+{
+	notmuch_indexopts_t *opts = notmuch_database_get_default_indexopts(db);
+	notmuch_message_t *m = NULL;
+	notmuch_status_t s;
+
+	s = notmuch_database_index_file(db, path, opts, &m);
+	if (s == NOTMUCH_STATUS_SUCCESS) {
+		for (char **t = new_tags; *t != NULL && s == NOTMUCH_STATUS_SUCCESS; t++)
+			s = notmuch_message_add_tag(m, *t);
+		if (s == NOTMUCH_STATUS_SUCCESS && sync_flags)
+			s = notmuch_message_maildir_flags_to_tags(m);
+	} else if (s == NOTMUCH_STATUS_DUPLICATE_MESSAGE_ID) {
+		/* Another file of a message the store has (or this very file,
+		   indexed by an earlier run): no new tags, as notmuch new. */
+		s = NOTMUCH_STATUS_SUCCESS;
+	}
+	if (s == NOTMUCH_STATUS_SUCCESS && m != NULL)
+		s = notmuch_message_add_property(m, BACKEND_POP3_PROPERTY, key);
+	if (m != NULL)
+		notmuch_message_destroy(m);
+	if (opts != NULL)
+		notmuch_indexopts_destroy(opts);
+	if (s == NOTMUCH_STATUS_FILE_NOT_EMAIL) {
+		log_warn("%s is not mail notmuch can index; it stays in the maildir, not indexed",
+		         path);
+		return 0;
+	}
+	if (s != NOTMUCH_STATUS_SUCCESS)
+		return backend_notmuch_db_err(err, s, db, NULL, "cannot index %s", path);
+	return 0;
+}
+
+static int
+sync_flags_of(notmuch_database_t *db)
+{
+	notmuch_bool_t b = TRUE;
+
+	if (notmuch_config_get_bool(db, NOTMUCH_CONFIG_SYNC_MAILDIR_FLAGS, &b) !=
+	    NOTMUCH_STATUS_SUCCESS)
+		b = TRUE;
+	return b ? 1 : 0;
+}
+
+static int
+index_batch(struct backend_pop3_store *st, struct err *err)
+{
+	notmuch_database_t *db = st->db;
+	notmuch_status_t s;
+	char **tags = NULL;
+	int sync_flags, ret = -1;
+
+	st->db = NULL;
+	if (db == NULL && backend_notmuch_db_open(st->db_path, 1, &db, err) < 0)
+		return -1;
+	if (backend_notmuch_db_writable(db, &st->params, err) < 0)
+		goto out;
+	s = notmuch_database_begin_atomic(db);
+	if (s != NOTMUCH_STATUS_SUCCESS) {
+		backend_notmuch_db_err(err, s, db, NULL, "cannot write the notmuch database");
+		goto out;
+	}
+	tags = backend_notmuch_db_values(db, NOTMUCH_CONFIG_NEW_TAGS, NULL);
+	sync_flags = sync_flags_of(db);
+	for (size_t i = 0; i < st->n; i++) {
+		char *path = path_of(st, "new", st->batch[i].key);
+		int rc = index_one(db, path, st->batch[i].key, tags, sync_flags, err);
+
+		free(path);
+		if (rc < 0)
+			goto out; /* closing inside the atomic step keeps nothing */
+	}
+	s = notmuch_database_end_atomic(db);
+	if (s != NOTMUCH_STATUS_SUCCESS) {
+		backend_notmuch_db_err(err, s, db, NULL, "cannot write the notmuch database");
+		goto out;
+	}
+	ret = backend_notmuch_db_close(&db, err);
+out:
+	backend_notmuch_db_values_free(&tags);
+	if (db != NULL) {
+		notmuch_database_close(db);
+		backend_notmuch_db_close(&db, NULL);
+	}
+	return ret;
+}
+
+int
+backend_pop3_store_commit(struct backend_pop3_store *st, struct err *err)
+{
+	size_t n = st->n;
+
+	if (n == 0)
+		return 0;
+	if (place_files(st, err) < 0 || index_batch(st, err) < 0)
+		return -1;
+	if (st->ndone + n > st->capdone) {
+		st->capdone = (st->ndone + n) * 2;
+		st->done = xreallocarray(st->done, st->capdone, sizeof(*st->done));
+	}
+	for (size_t i = 0; i < n; i++)
+		memcpy(st->done[st->ndone++], st->batch[i].key, BACKEND_POP3_KEY_LEN + 1);
+	qsort(st->done, st->ndone, sizeof(*st->done), key_cmp);
+	st->n = 0;
+	st->bytes = 0;
+	log_trace(LOG_CH_BACKEND, "pop3 store: %zu messages durable and indexed", n);
+	return 0;
+}

@@ -1,0 +1,80 @@
+/*
+ * backend-pop3-store: fetched POP3 messages delivered into the notmuch
+ * store in batches, so that delivering the same message twice stores it
+ * once.
+ *
+ * Every message has a key: 32 hex digits of SHA-256 over the mailbox
+ * ("user@host") and its unique-id, or over its content when it has no
+ * usable unique-id.  The key names its maildir file, KEY.pop3.petrel in
+ * the mail root's new/ (cur/KEY.pop3.petrel:2,FLAGS once read), and is
+ * written in the notmuch database as the message property
+ * petrel-pop3=KEY.  So "is it in the store?" has an exact answer: the
+ * property is in the database, or the file is in new/ (delivered, not
+ * indexed yet).
+ *
+ * A batch: add() writes each message to tmp/ (CRLF made LF, not yet
+ * synced); commit() makes them all durable with one syncfs(2) (fsync of
+ * each file for small batches), links them into new/ (a name already
+ * there is the same message, delivered before: kept as it is), fsyncs
+ * new/ once, then indexes every file of the batch in one atomic notmuch
+ * step with new.tags (and, with maildir.synchronize_flags, the tags its
+ * flags give, as notmuch new does) and the property.  When commit()
+ * returns 0 every message of the batch is durable and indexed.  A crash
+ * at any point leaves either nothing under the final name, or a whole
+ * file in new/ that has() finds (and the next commit indexes).
+ *
+ * A message notmuch refuses to index as mail (an empty one, say) stays
+ * in new/ as delivered and counts as stored: the maildir is the store,
+ * the database its index; a warning names the file.
+ *
+ * The database is opened read-only for lookups and read-write only
+ * inside commit(), so other notmuch programs can write between batches.
+ * Blocking; one thread at a time (the fetch job's worker).
+ */
+#ifndef BACKEND_POP3_STORE_H
+#define BACKEND_POP3_STORE_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "backend/backend.h"
+#include "base/base-err.h"
+
+#define BACKEND_POP3_KEY_LEN 32
+/* The notmuch message property holding the key. */
+#define BACKEND_POP3_PROPERTY "petrel-pop3"
+
+struct backend_pop3_store;
+
+/* key[33] for a unique-id in mailbox ("user@host"); for content. Pure. */
+void backend_pop3_store_uid_key(const char *mailbox, const char *uid, char *key);
+void backend_pop3_store_content_key(const char *data, size_t len, char *key);
+
+/*
+ * Opens the store at db_path (NULL: the configured one), creating it when
+ * there is none.  params: lock_timeout_ms and cancel_fd (waiting for the
+ * database's write lock), progress.  *st_r is the caller's.
+ */
+int backend_pop3_store_open(const char *db_path, const struct backend_params *params,
+                            struct backend_pop3_store **st_r, struct err *err);
+/* Frees; messages added and not committed stay in tmp/, unseen.  NULLs *st. */
+void backend_pop3_store_free(struct backend_pop3_store **st);
+/* The maildir messages go to. */
+const char *backend_pop3_store_mail_root(const struct backend_pop3_store *st);
+
+/*
+ * 1 when the store holds the message with this key, or will once the next
+ * commit() returns 0 (added in this batch, or a file in new/ waiting to
+ * be indexed, which joins the batch); 0 when not; -1 on error.
+ */
+int backend_pop3_store_has(struct backend_pop3_store *st, const char *key, struct err *err);
+/* Writes a message (CRLF or LF) for the next commit.  ERR_IO on a full disk. */
+int backend_pop3_store_add(struct backend_pop3_store *st, const char *key, const char *data,
+                           size_t len, struct err *err);
+/* Messages waiting for commit(), and their bytes. */
+size_t backend_pop3_store_pending(const struct backend_pop3_store *st, size_t *bytes_r);
+/* Makes the batch durable and indexed (see above).  On failure the files
+ * already in new/ stay there (has() finds them); nothing is half-written. */
+int backend_pop3_store_commit(struct backend_pop3_store *st, struct err *err);
+
+#endif

@@ -1,0 +1,154 @@
+#!/bin/sh
+# The IMAP backend against a scripted hostile server (imap-peer.py): absurd
+# and negative literal counts, a literal shorter than announced, EXISTS
+# going backwards, FETCH past EXISTS, an EXPUNGE flood, BYE in the middle
+# of a command, NUL bytes, a line without end, BODYSTRUCTURE 10,000 deep,
+# plain text injected after the STARTTLS go-ahead, a server that drips one
+# byte a second, a reset connection, escapes in an ALERT.  Each ends in a
+# clear one-line error (or, where the server's lie is harmless, the right
+# listing), within its bound, with no crash or leak (see the sanitizer
+# build).
+set -u
+. "$top_srcdir/tests/lib/tap.sh"
+: "${PETREL:?PETREL must name the petrel binary}"
+peer_py="$top_srcdir/tests/hostile/imap-peer.py"
+T=$(mktemp -d "${TMPDIR:-/tmp}/petrel-imap-hostile.XXXXXX") || bail "mktemp failed"
+peer_pid=
+trap 'if [ -n "$peer_pid" ]; then kill "$peer_pid" 2>/dev/null; fi; rm -rf "$T"' EXIT
+HOME="$T/home"
+XDG_CACHE_HOME="$HOME/.cache"
+MAILRC=/dev/null
+TZ=UTC
+LC_ALL=C.UTF-8
+COLUMNS=80
+export HOME XDG_CACHE_HOME MAILRC TZ LC_ALL COLUMNS
+mkdir -p "$HOME"
+PY=${HARNESS_PYTHON:-python3}
+[ -x /usr/bin/python3 ] && PY=/usr/bin/python3
+
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
+	-subj "/CN=localhost" -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
+	-keyout "$T/key.pem" -out "$T/cert.pem" 2>"$T/openssl.log" ||
+	bail "openssl could not make a certificate"
+
+peer_start() {
+	rm -f "$T/port" "$T/status"
+	"$PY" "$peer_py" "$1" "$T/port" "$T/status" "$T/cert.pem" "$T/key.pem" \
+		2>"$T/peer.log" &
+	peer_pid=$!
+	_i=0
+	while [ ! -s "$T/port" ]; do
+		_i=$((_i + 1))
+		[ "$_i" -le 100 ] || bail "the scripted peer did not start: $(cat "$T/peer.log")"
+		sleep 0.1
+	done
+	port=$(cat "$T/port")
+}
+
+peer_stop() {
+	kill "$peer_pid" 2>/dev/null
+	wait "$peer_pid" 2>/dev/null
+	peer_pid=
+	status=$(cat "$T/status" 2>/dev/null)
+}
+
+# run SCENARIO [petrel options...]: petrel -H against the peer, plain text
+# allowed; sets $out, $errout, $rc, $elapsed.
+run() {
+	_s=$1
+	shift
+	peer_start "$_s"
+	_t0=$(date +%s)
+	"$PETREL" -n -S imap_starttls=no -S imap_allow_plaintext=yes -S timeout=3 "$@" \
+		-H -f "imap://u:p@127.0.0.1:$port/INBOX" >"$T/out" 2>"$T/err" </dev/null
+	rc=$?
+	elapsed=$(($(date +%s) - _t0))
+	peer_stop
+	out=$(cat "$T/out")
+	errout=$(cat "$T/err")
+}
+
+# one_error DESC NEEDLE: failed, with exactly one line on stderr holding NEEDLE
+one_error() {
+	check "$1: fails" test "$rc" -ne 0
+	check_eq "$1: one line on stderr" "$(printf '%s\n' "$errout" | wc -l | tr -d ' ')" 1
+	check_contains "$1: says why" "$errout" "$2"
+	check "$1: no crash (exit $rc)" test "$rc" -lt 128
+}
+
+run ok
+check_eq "honest peer: exit 0" "$rc" 0
+check_contains "honest peer: listing" "$out" "Third"
+
+run literal-huge
+one_error "literal {4294967295}" "127.0.0.1:$port"
+check_contains "literal {4294967295}: the bound named" "$errout" "literal"
+check "literal {4294967295}: quickly (${elapsed}s)" test "$elapsed" -le 5
+
+run literal-minus
+one_error "literal {-1}" "127.0.0.1:$port"
+
+run literal-short
+one_error "literal shorter than announced" "127.0.0.1:$port"
+
+run exists-back
+check "EXISTS backwards: no crash (exit $rc)" test "$rc" -lt 128
+check "EXISTS backwards: at most one line on stderr" test \
+	"$(printf '%s' "$errout" | grep -c '')" -le 1
+check_contains "EXISTS backwards: the folder was read again" "$status" "FETCH 1:* (UID FLAGS)"
+check_contains "EXISTS backwards: the listing follows the server's last word" "$out" "First"
+
+run fetch-past
+check_eq "FETCH past EXISTS: ignored, exit 0" "$rc" 0
+check_contains "FETCH past EXISTS: the listing is right" "$out" "Third"
+check "FETCH past EXISTS: three lines" test "$(printf '%s\n' "$out" | wc -l)" -eq 3
+
+run expunge-flood
+check "EXPUNGE flood: no crash (exit $rc)" test "$rc" -lt 128
+check "EXPUNGE flood: quickly (${elapsed}s)" test "$elapsed" -le 10
+
+run bye-mid
+one_error "BYE mid-command" "going away now"
+check_contains "BYE mid-command: reconnection tried" "$status" "connection 2"
+
+run nul
+one_error "NUL byte" "127.0.0.1:$port"
+check_contains "NUL byte: named" "$errout" "NUL"
+
+run endless
+one_error "endless line" "longer than"
+check "endless line: quickly (${elapsed}s)" test "$elapsed" -le 10
+
+run deep
+one_error "BODYSTRUCTURE 10,000 deep" "127.0.0.1:$port"
+check_contains "BODYSTRUCTURE 10,000 deep: the bound named" "$errout" "deep"
+
+# STARTTLS with a forged CAPABILITY in the go-ahead's write: thrown away,
+# capabilities asked again over TLS, the password only sent then.
+peer_start starttls-inject
+"$PETREL" -n -S "tls_ca_file=$T/cert.pem" -H -f "imap://u:p@127.0.0.1:$port/INBOX" \
+	>"$T/out" 2>"$T/err" </dev/null
+rc=$?
+peer_stop
+check_eq "STARTTLS injection: exit 0" "$rc" 0
+check_contains "STARTTLS injection: the listing" "$(cat "$T/out")" "Third"
+check_contains "STARTTLS injection: capabilities asked over TLS" "$status" "tls
+C: a2 CAPABILITY"
+check "STARTTLS injection: no login before TLS" test \
+	"$(printf '%s\n' "$status" | sed -n '/^tls$/q;p' | grep -c 'LOGIN')" -eq 0
+
+run drip -S timeout=2
+one_error "drip" "did not answer within 2 seconds"
+check "drip: within the bound (${elapsed}s)" test "$elapsed" -le 6
+
+run reset
+one_error "reset" "127.0.0.1:$port"
+check "reset: within the bound (${elapsed}s)" test "$elapsed" -le 15
+
+run alert-escape
+check_eq "ALERT with an escape: exit 0" "$rc" 0
+check_contains "ALERT with an escape: shown" "$errout" "mind the escape"
+check "ALERT with an escape: no ESC reaches the terminal" test \
+	"$(printf '%s' "$errout" | tr -d -c '\033' | wc -c)" -eq 0
+
+finish

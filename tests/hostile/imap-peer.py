@@ -1,0 +1,304 @@
+#!/usr/bin/env python3
+"""A scripted hostile IMAP server for the IMAP backend's tests
+(tests/hostile/imap-hostile.sh).
+
+  imap-peer.py SCENARIO PORTFILE STATUSFILE [CERT KEY]
+
+Listens on 127.0.0.1 on a free port, writes the port to PORTFILE, and
+serves up to five connections one after the other as SCENARIO says,
+writing what happened to STATUSFILE, one note a line ("C: line" for each
+command received, "closed", "reset", "tls"...).  It speaks enough honest
+IMAP (LOGIN, ENABLE, ID, NAMESPACE, SELECT, UID SEARCH, UID FETCH, NOOP,
+IDLE, LOGOUT) for a client to reach the point where the scenario turns
+hostile.  Gives up after 60 seconds whatever happens.
+
+Scenarios:
+  ok              honest throughout (three messages)
+  literal-huge    a header literal of {4294967295} then a few bytes and close
+  literal-minus   a literal {-1}
+  literal-short   {100} with 10 bytes, ")" and a tagged OK, then close
+  exists-back     3 EXISTS at SELECT, then "* 1 EXISTS" with no expunge
+  fetch-past      "* 99 FETCH (FLAGS (\\Seen) UID 99)" with 3 EXISTS
+  expunge-flood   100,000 "* 1 EXPUNGE" in answer to a FETCH of 3 messages
+  bye-mid         "* BYE" in the middle of the header FETCH, then close
+  nul             an untagged OK with a NUL byte in it
+  endless         a line of 'A's that never ends (2 MiB, then it waits)
+  deep            a BODYSTRUCTURE nested 10,000 deep in a FETCH answer
+  starttls-inject STARTTLS answered with a forged CAPABILITY in the same write
+  drip            every byte of the greeting a second apart
+  reset           RST in the middle of the header FETCH
+  alert-escape    an ALERT with a terminal escape sequence
+"""
+
+import os
+import re
+import signal
+import socket
+import ssl
+import struct
+import sys
+import time
+
+MESSAGES = [
+    (1, b"From: One <one@example.org>\r\nSubject: First\r\nDate: Mon, 02 Jun 2025 10:00:00 +0000\r\n\r\n"),
+    (2, b"From: Two <two@example.org>\r\nSubject: Second\r\nDate: Tue, 03 Jun 2025 10:00:00 +0000\r\n\r\n"),
+    (3, b"From: Three <three@example.org>\r\nSubject: Third\r\nDate: Wed, 04 Jun 2025 10:00:00 +0000\r\n\r\n"),
+]
+
+
+class Closed(Exception):
+    pass
+
+
+class Peer:
+    def __init__(self, scenario, conn, status, cert, key, n):
+        self.scenario = scenario
+        self.conn = conn
+        self.status = status
+        self.cert = cert
+        self.key = key
+        self.n = n  # which connection this is, from 1
+        self.buf = b""
+        self.tls = False
+
+    def note(self, text):
+        self.status.write(text + "\n")
+        self.status.flush()
+
+    def send(self, data):
+        self.conn.sendall(data)
+
+    def readline(self):
+        while b"\n" not in self.buf:
+            data = self.conn.recv(65536)
+            if not data:
+                raise Closed()
+            self.buf += data
+            if len(self.buf) > 1 << 20:
+                raise Closed()
+        line, self.buf = self.buf.split(b"\n", 1)
+        return line.rstrip(b"\r")
+
+    def read_literal(self, n):
+        while len(self.buf) < n:
+            data = self.conn.recv(65536)
+            if not data:
+                raise Closed()
+            self.buf += data
+        data, self.buf = self.buf[:n], self.buf[n:]
+        return data
+
+    def reset(self):
+        self.conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.conn.close()
+        self.note("reset")
+        raise Closed()
+
+    # ---- the honest part ----
+
+    def caps(self):
+        c = b"IMAP4rev1 LITERAL+ ESEARCH UIDPLUS IDLE ENABLE ID NAMESPACE"
+        if self.scenario == "starttls-inject" and not self.tls:
+            c += b" STARTTLS LOGINDISABLED"
+        return c
+
+    def greeting(self):
+        if self.scenario == "drip":
+            g = b"* OK hostile server dripping its greeting one byte a second\r\n"
+            for i in range(len(g)):
+                self.send(g[i:i + 1])
+                time.sleep(1)
+            self.note("greeting complete")
+            return
+        if self.scenario == "nul":
+            self.send(b"* OK [CAPABILITY " + self.caps() + b"] hello\0world\r\n")
+            return
+        if self.scenario == "alert-escape":
+            self.send(b"* OK [CAPABILITY " + self.caps() + b"] ready\r\n")
+            return
+        self.send(b"* OK [CAPABILITY " + self.caps() + b"] hostile ready\r\n")
+
+    def run(self):
+        self.greeting()
+        while True:
+            line = self.readline()
+            self.note("C: " + line.decode("latin-1"))
+            m = re.match(rb"^(\S+) (UID )?(\S+)(.*)$", line)
+            if m is None:
+                continue
+            tag, uid, cmd, rest = m.group(1), m.group(2), m.group(3).upper(), m.group(4)
+            # A literal in the command (LOGIN with a {n+} password).
+            lm = re.search(rb"\{(\d+)\+?\}$", line)
+            if lm:
+                self.read_literal(int(lm.group(1)))
+                self.readline()
+            handler = getattr(self, "cmd_" + cmd.decode("latin-1").lower(), None)
+            if handler is None:
+                self.send(tag + b" BAD what?\r\n")
+            elif cmd in (b"FETCH", b"SEARCH"):
+                handler(tag, bool(uid), rest)
+            else:
+                handler(tag, rest)
+
+    def cmd_capability(self, tag, rest):
+        self.send(b"* CAPABILITY " + self.caps() + b"\r\n" + tag + b" OK done\r\n")
+
+    def cmd_starttls(self, tag, rest):
+        # The forged line comes in the same write as the go-ahead.
+        self.send(tag + b" OK Begin TLS\r\n* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] injected\r\n")
+        if self.buf:
+            self.note("client spoke before the handshake")
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(self.cert, self.key)
+        self.conn = ctx.wrap_socket(self.conn, server_side=True)
+        self.tls = True
+        self.note("tls")
+
+    def cmd_login(self, tag, rest):
+        self.send(tag + b" OK [CAPABILITY " + self.caps() + b"] logged in\r\n")
+
+    def cmd_enable(self, tag, rest):
+        self.send(tag + b" OK nothing enabled\r\n")
+
+    def cmd_id(self, tag, rest):
+        self.send(b"* ID NIL\r\n" + tag + b" OK done\r\n")
+
+    def cmd_namespace(self, tag, rest):
+        self.send(b'* NAMESPACE (("" "/")) NIL NIL\r\n' + tag + b" OK done\r\n")
+
+    def cmd_select(self, tag, rest):
+        out = b"* FLAGS (\\Seen \\Deleted)\r\n* 3 EXISTS\r\n* 0 RECENT\r\n"
+        out += b"* OK [UIDVALIDITY 7] ok\r\n* OK [UIDNEXT 4] ok\r\n"
+        if self.scenario == "alert-escape":
+            out += b"* OK [ALERT] \x1b]0;pwned\x07 mind the escape\r\n"
+        self.send(out + tag + b" OK [READ-WRITE] selected\r\n")
+
+    cmd_examine = cmd_select
+
+    def cmd_search(self, tag, uid, rest):
+        self.send(b'* ESEARCH (TAG "' + tag + b'") UID ALL 1:3\r\n' + tag + b" OK done\r\n")
+
+    def fetch_honest(self, tag, uids):
+        out = b""
+        for seq, (u, hdr) in enumerate(MESSAGES, 1):
+            if u not in uids:
+                continue
+            out += (b"* %d FETCH (UID %d FLAGS () INTERNALDATE \"02-Jun-2025 10:00:00 +0000\" "
+                    b"RFC822.SIZE %d BODY[HEADER.FIELDS (FROM SUBJECT DATE)] {%d}\r\n" %
+                    (seq, u, len(hdr) + 10, len(hdr)))
+            out += hdr + b")\r\n"
+        self.send(out + tag + b" OK fetched\r\n")
+
+    def cmd_fetch(self, tag, uid, rest):
+        uids = set()
+        m = re.match(rb"^ (\S+)", rest)
+        for part in m.group(1).split(b","):
+            if b":" in part:
+                a, b_ = part.split(b":")
+                hi = 3 if b_ == b"*" else int(b_)
+                lo = 1 if a == b"*" else int(a)
+                uids.update(range(min(lo, hi), max(lo, hi) + 1))
+            else:
+                uids.add(int(part))
+        if b"HEADER" not in rest:
+            # UID FLAGS, by UID or by sequence number: honest.
+            out = b""
+            for seq, (u, _) in enumerate(MESSAGES, 1):
+                if (u if uid else seq) in uids:
+                    out += b"* %d FETCH (UID %d FLAGS ())\r\n" % (seq, u)
+            self.send(out + tag + b" OK done\r\n")
+            return
+        s = self.scenario
+        if s == "literal-huge":
+            self.send(b"* 1 FETCH (UID 1 BODY[HEADER.FIELDS (FROM)] {4294967295}\r\nFrom: x")
+            self.note("sent huge literal")
+            raise Closed()
+        if s == "literal-minus":
+            self.send(b"* 1 FETCH (UID 1 BODY[HEADER.FIELDS (FROM)] {-1}\r\n)\r\n" + tag + b" OK\r\n")
+        elif s == "literal-short":
+            self.send(b"* 1 FETCH (UID 1 BODY[HEADER.FIELDS (FROM)] {100}\r\n0123456789)\r\n"
+                      + tag + b" OK fetched\r\n")
+            time.sleep(0.2)
+            raise Closed()
+        elif s == "exists-back":
+            self.send(b"* 1 EXISTS\r\n")
+            self.fetch_honest(tag, uids)
+        elif s == "fetch-past":
+            self.send(b"* 99 FETCH (FLAGS (\\Seen) UID 99)\r\n")
+            self.fetch_honest(tag, uids)
+        elif s == "expunge-flood":
+            self.send(b"* 1 EXPUNGE\r\n" * 100000)
+            self.send(tag + b" OK fetched\r\n")
+        elif s == "bye-mid":
+            hdr = MESSAGES[0][1]
+            self.send(b"* 1 FETCH (UID 1 FLAGS () BODY[HEADER.FIELDS (FROM)] {%d}\r\n" % len(hdr)
+                      + hdr + b")\r\n* BYE going away now\r\n")
+            raise Closed()
+        elif s == "endless":
+            chunk = b"A" * 65536
+            self.send(b"* 1 FETCH (UID 1 FLAGS (")
+            for _ in range(32):
+                self.send(chunk)
+            self.note("sent 2 MiB")
+            time.sleep(30)
+        elif s == "deep":
+            self.send(b"* 1 FETCH (UID 1 BODYSTRUCTURE " + b"(" * 10000 + b'"TEXT" "PLAIN"'
+                      + b")" * 10000 + b")\r\n")
+            self.fetch_honest(tag, uids)
+        elif s == "reset":
+            self.send(b"* 1 FETCH (UID 1 FLAGS () BODY[HEADER.FIELDS (FROM)] {40}\r\nFrom: ")
+            time.sleep(0.1)
+            self.reset()
+        else:
+            self.fetch_honest(tag, uids)
+
+    def cmd_noop(self, tag, rest):
+        self.send(tag + b" OK noop\r\n")
+
+    def cmd_idle(self, tag, rest):
+        self.send(b"+ idling\r\n")
+        while self.readline().upper() != b"DONE":
+            pass
+        self.send(tag + b" OK idle done\r\n")
+
+    def cmd_logout(self, tag, rest):
+        self.send(b"* BYE bye\r\n" + tag + b" OK logged out\r\n")
+        raise Closed()
+
+
+def main():
+    scenario, portfile, statusfile = sys.argv[1:4]
+    cert = sys.argv[4] if len(sys.argv) > 4 else None
+    key = sys.argv[5] if len(sys.argv) > 5 else None
+    signal.alarm(60)
+    srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(5)
+    with open(statusfile, "w") as status:
+        with open(portfile + ".tmp", "w") as f:
+            f.write(str(srv.getsockname()[1]))
+        os.rename(portfile + ".tmp", portfile)
+        for n in range(1, 6):
+            srv.settimeout(15 if n == 1 else 3)
+            try:
+                conn, _ = srv.accept()
+            except socket.timeout:
+                break
+            status.write("connection %d\n" % n)
+            status.flush()
+            peer = Peer(scenario, conn, status, cert, key, n)
+            try:
+                peer.run()
+            except (Closed, ConnectionError, ssl.SSLError, OSError):
+                pass
+            try:
+                peer.conn.close()
+            except OSError:
+                pass
+            status.write("closed\n")
+            status.flush()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,311 @@
+/*
+ * The POP3 backend's pieces that need no server: the APOP digest (RFC
+ * 1939's own example), message keys, and the batch store: a message
+ * stored once whatever happens around it (a batch committed twice, a
+ * file left in new/ by a run that stopped before indexing, a leftover in
+ * tmp/, a message notmuch cannot index).
+ *
+ * The store lives in a temporary directory named by NOTMUCH_CONFIG: the
+ * user's own notmuch configuration is never read.
+ */
+#include "config.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <notmuch.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "backend/backend-notmuch.h"
+#include "backend/backend-pop3-conn.h"
+#include "backend/backend-pop3-store.h"
+#include "backend/backend.h"
+#include "base/base-file.h"
+#include "base/base-log.h"
+#include "base/base-str.h"
+#include "base/base-xalloc.h"
+#include "test-common.h"
+
+/* Sanitizer builds: see tests/unit/backend/test-backend-notmuch.c. */
+const char *__lsan_default_suppressions(void);
+const char *__asan_default_options(void);
+
+const char *
+__lsan_default_suppressions(void)
+{
+	return "leak:notmuch_database_load_config\n";
+}
+
+const char *
+__asan_default_options(void)
+{
+	return "fast_unwind_on_malloc=0";
+}
+
+static char *mail;
+static struct str logged = STR_INIT;
+
+static void
+capture(enum log_level level, const char *line, void *ctx)
+{
+	(void)level;
+	(void)ctx;
+	str_append(&logged, line);
+	str_append_char(&logged, '\n');
+}
+
+static char *
+message(int n)
+{
+	return xasprintf("From: Peer <peer@example.org>\r\n"
+	                 "Subject: Message %d\r\n"
+	                 "Message-ID: <store-%d@example.org>\r\n"
+	                 "\r\n"
+	                 "Body %d.\r\n",
+	                 n, n, n);
+}
+
+static size_t
+files_in(const char *sub)
+{
+	char *dir = xasprintf("%s/%s", mail, sub);
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	size_t n = 0;
+
+	while (d != NULL && (de = readdir(d)) != NULL)
+		n += de->d_name[0] != '.';
+	if (d != NULL)
+		closedir(d);
+	free(dir);
+	return n;
+}
+
+static unsigned
+count(const char *query)
+{
+	notmuch_database_t *db = NULL;
+	notmuch_query_t *q;
+	unsigned n = 0;
+	char *msg = NULL;
+
+	if (notmuch_database_open_with_config(mail, NOTMUCH_DATABASE_MODE_READ_ONLY, NULL, NULL,
+	                                      &db, &msg) != NOTMUCH_STATUS_SUCCESS) {
+		free(msg);
+		return 0;
+	}
+	q = notmuch_query_create(db, query);
+	notmuch_query_set_omit_excluded(q, NOTMUCH_EXCLUDE_FALSE);
+	if (notmuch_query_count_messages(q, &n) != NOTMUCH_STATUS_SUCCESS)
+		n = 0;
+	notmuch_query_destroy(q);
+	notmuch_database_destroy(db);
+	return n;
+}
+
+static struct backend_pop3_store *
+open_store(void)
+{
+	struct backend_params p;
+	struct backend_pop3_store *st = NULL;
+	struct err err;
+
+	backend_params_init(&p);
+	if (backend_pop3_store_open(mail, &p, &st, &err) < 0)
+		fprintf(stderr, "# %s\n", err.msg);
+	return st;
+}
+
+static void
+test_apop(void)
+{
+	char digest[33];
+	struct err err;
+
+	test_begin("APOP digest: RFC 1939's example");
+	test_assert(backend_pop3_apop_digest("<1896.697170952@dbc.mtview.ca.us>", "tanstaaf",
+	                                     digest, &err) == 0);
+	test_assert_str(digest, "c4c9334bac560ecc979e58001b3e22fb");
+	test_end();
+}
+
+static void
+test_keys(void)
+{
+	char a[33], b[33], c[33];
+
+	test_begin("keys");
+	backend_pop3_store_uid_key("alice@host", "uid-1", a);
+	backend_pop3_store_uid_key("alice@host", "uid-1", b);
+	test_assert_int(strlen(a), 32);
+	test_assert(strspn(a, "0123456789abcdef") == 32);
+	test_assert_str(a, b);
+	backend_pop3_store_uid_key("alice@host", "uid-2", b);
+	test_assert(strcmp(a, b) != 0);
+	backend_pop3_store_uid_key("bob@host", "uid-1", b);
+	test_assert(strcmp(a, b) != 0);
+	/* The same text split differently is another key. */
+	backend_pop3_store_uid_key("alice@hostu", "id-1", b);
+	test_assert(strcmp(a, b) != 0);
+	backend_pop3_store_content_key("a\r\nb\r\n", 6, a);
+	backend_pop3_store_content_key("a\nb\n", 4, b);
+	backend_pop3_store_content_key("a\nc\n", 4, c);
+	test_assert_str(a, b);
+	test_assert(strcmp(a, c) != 0);
+	test_end();
+}
+
+static void
+test_batch(void)
+{
+	struct backend_pop3_store *st = open_store();
+	char key[4][33], *m[4], *path, *data = NULL;
+	struct err err;
+	size_t len = 0;
+
+	test_begin("a batch: durable, indexed, found again");
+	test_assert(st != NULL);
+	if (st == NULL)
+		return;
+	for (int i = 0; i < 4; i++) {
+		char uid[16];
+
+		snprintf(uid, sizeof(uid), "uid-%d", i);
+		backend_pop3_store_uid_key("alice@host", uid, key[i]);
+		m[i] = message(i);
+	}
+	test_assert_int(backend_pop3_store_has(st, key[0], &err), 0);
+	test_assert(backend_pop3_store_add(st, key[0], m[0], strlen(m[0]), &err) == 0);
+	test_assert(backend_pop3_store_add(st, key[1], m[1], strlen(m[1]), &err) == 0);
+	/* The same message twice in a batch is one. */
+	test_assert(backend_pop3_store_add(st, key[1], m[1], strlen(m[1]), &err) == 0);
+	test_assert_int(backend_pop3_store_pending(st, NULL), 2);
+	test_assert_int(backend_pop3_store_has(st, key[0], &err), 1);
+	test_assert_int(files_in("new"), 0);
+	test_assert(backend_pop3_store_commit(st, &err) == 0);
+	test_assert_int(backend_pop3_store_pending(st, NULL), 0);
+	test_assert_int(files_in("new"), 2);
+	test_assert_int(files_in("tmp"), 0);
+	test_assert_int(count("*"), 2);
+	test_assert_int(count("tag:inbox and tag:unread"), 2);
+	path = xasprintf("property:%s=%s", BACKEND_POP3_PROPERTY, key[0]);
+	test_assert_int(count(path), 1);
+	free(path);
+	/* Stored as LF, byte for byte otherwise. */
+	path = xasprintf("%s/new/%s.pop3.petrel", mail, key[0]);
+	test_assert(file_read_all(path, 1 << 20, &data, &len, &err) == 0);
+	test_assert_str(data != NULL ? data : "",
+	                "From: Peer <peer@example.org>\nSubject: Message 0\n"
+	                "Message-ID: <store-0@example.org>\n\nBody 0.\n");
+	free(data);
+	free(path);
+	backend_pop3_store_free(&st);
+	test_end();
+
+	test_begin("another run finds them in the store");
+	st = open_store();
+	test_assert_int(backend_pop3_store_has(st, key[0], &err), 1);
+	test_assert_int(backend_pop3_store_has(st, key[1], &err), 1);
+	test_assert_int(backend_pop3_store_has(st, key[2], &err), 0);
+	/* Delivered again (a run that stopped before recording it): still one. */
+	test_assert(backend_pop3_store_add(st, key[0], m[0], strlen(m[0]), &err) == 0);
+	test_assert(backend_pop3_store_commit(st, &err) == 0);
+	test_assert_int(files_in("new"), 2);
+	test_assert_int(count("*"), 2);
+	backend_pop3_store_free(&st);
+	test_end();
+
+	test_begin("a file in new/ that was never indexed joins the next batch");
+	path = xasprintf("%s/new/%s.pop3.petrel", mail, key[2]);
+	test_assert(file_write_atomic(path, m[2], strlen(m[2]), 0600, &err) == 0);
+	free(path);
+	/* A half-written leftover in tmp/ is overwritten. */
+	path = xasprintf("%s/tmp/%s.pop3.petrel", mail, key[3]);
+	test_assert(file_write_atomic(path, "From: trunc", 11, 0600, &err) == 0);
+	free(path);
+	st = open_store();
+	test_assert_int(count("*"), 2);
+	test_assert_int(backend_pop3_store_has(st, key[2], &err), 1);
+	test_assert_int(backend_pop3_store_pending(st, NULL), 1);
+	test_assert_int(backend_pop3_store_has(st, key[3], &err), 0);
+	test_assert(backend_pop3_store_add(st, key[3], m[3], strlen(m[3]), &err) == 0);
+	test_assert(backend_pop3_store_commit(st, &err) == 0);
+	test_assert_int(count("*"), 4);
+	test_assert_int(files_in("new"), 4);
+	test_assert_int(files_in("tmp"), 0);
+	test_assert_int(count("id:store-3@example.org"), 1);
+	path = xasprintf("property:%s=%s", BACKEND_POP3_PROPERTY, key[2]);
+	test_assert_int(count(path), 1);
+	free(path);
+	backend_pop3_store_free(&st);
+	test_end();
+
+	test_begin("a message notmuch cannot index stays in the maildir");
+	st = open_store();
+	backend_pop3_store_content_key("", 0, key[0]);
+	str_reset(&logged);
+	test_assert(backend_pop3_store_add(st, key[0], "", 0, &err) == 0);
+	test_assert(backend_pop3_store_commit(st, &err) == 0);
+	test_assert_int(files_in("new"), 5);
+	test_assert(strstr(str_cstr(&logged), "is not mail notmuch can index") != NULL);
+	test_assert_int(count("*"), 4);
+	backend_pop3_store_free(&st);
+	test_end();
+
+	for (int i = 0; i < 4; i++)
+		free(m[i]);
+}
+
+static void
+test_bad_key(void)
+{
+	struct backend_pop3_store *st = open_store();
+	struct err err;
+
+	test_begin("keys that are not keys are refused");
+	test_assert_int(backend_pop3_store_has(st, "../../etc/passwd", &err), -1);
+	test_assert(backend_pop3_store_add(st, "ABC", "x", 1, &err) < 0);
+	backend_pop3_store_free(&st);
+	test_end();
+}
+
+int
+main(void)
+{
+	const char *tmp = test_tmpdir();
+	char *config = xasprintf("%s/notmuch-config", tmp);
+	char *home = xasprintf("%s/home", tmp);
+	char *text;
+	struct err err;
+
+	mail = xasprintf("%s/mail", tmp);
+	text = xasprintf("[database]\npath=%s\n[new]\ntags=unread;inbox;\n"
+	                 "[maildir]\nsynchronize_flags=true\n",
+	                 mail);
+	if (file_write_atomic(config, text, strlen(text), 0600, &err) < 0)
+		fprintf(stderr, "# %s\n", err.msg);
+	free(text);
+	mkdir(home, 0700);
+	setenv("NOTMUCH_CONFIG", config, 1);
+	setenv("HOME", home, 1);
+	unsetenv("NOTMUCH_PROFILE");
+	unsetenv("NOTMUCH_DATABASE");
+	unsetenv("MAILDIR");
+	log_set_sink(capture, NULL);
+	log_set_level(LOG_INFO);
+
+	test_apop();
+	test_keys();
+	test_batch();
+	test_bad_key();
+
+	log_set_sink(NULL, NULL);
+	str_free(&logged);
+	free(config);
+	free(home);
+	free(mail);
+	return test_done();
+}

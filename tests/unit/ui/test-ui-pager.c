@@ -1,0 +1,244 @@
+/* The pager model: line kinds, quoting levels, the signature, wrapping
+ * with CJK and combining marks, tabs, search, hidden quotes, header
+ * weeding and attachment lines. */
+#include "config.h"
+
+#include <locale.h>
+#include <string.h>
+
+#include "base/base-str.h"
+#include "test-common.h"
+#include "ui/ui-model-pager.h"
+#include "ui/ui-width.h"
+
+static const char msg[] = "From: Ann <ann@example.org>\n"
+                          "Subject: Hello\n"
+                          "\n"
+                          "Hi Bob,\n"
+                          "> quoted once\n"
+                          "> > quoted twice\n"
+                          ">> also twice\n"
+                          "\n"
+                          "[-- Attachment #2: report.pdf (application/pdf, 12K) --]\n"
+                          "-- \n"
+                          "Ann\n";
+
+static const char *
+line(const struct ui_pager *p, size_t i)
+{
+	static char buf[512];
+	size_t n = p->lines[i].len < sizeof(buf) - 1 ? p->lines[i].len : sizeof(buf) - 1;
+
+	memcpy(buf, p->lines[i].text, n);
+	buf[n] = '\0';
+	return buf;
+}
+
+static void
+test_kinds(void)
+{
+	struct ui_pager *p = ui_pager_new(msg, strlen(msg));
+
+	test_begin("line kinds");
+	test_assert_int(p->nlines, 11);
+	test_assert_int(p->lines[0].kind, UI_PL_HEADER);
+	test_assert_int(p->lines[0].name_len, 5);
+	test_assert_int(p->lines[1].kind, UI_PL_HEADER);
+	test_assert_int(p->lines[3].kind, UI_PL_BODY);
+	test_assert_int(p->lines[4].kind, UI_PL_QUOTED);
+	test_assert_int(p->lines[4].level, 1);
+	test_assert_int(p->lines[5].level, 2);
+	test_assert_int(p->lines[6].level, 2);
+	test_assert_int(p->lines[8].kind, UI_PL_ATTACH);
+	test_assert_int(p->lines[9].kind, UI_PL_SIGNATURE);
+	test_assert_int(p->lines[10].kind, UI_PL_SIGNATURE);
+	test_assert_int(ui_pager_body_start(p), 3);
+	ui_pager_free(&p);
+	test_end();
+}
+
+static void
+test_wrap(void)
+{
+	const char *text =
+	    "H: v\n\n"
+	    "one two three four five\n"
+	    "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e\xe6\x97\xa5\xe6\x9c\xac\n" /* 日本語日本: 10 cols
+	                                                                      */
+	    "e\xcc\x81"
+	    "e\xcc\x81"
+	    "e\xcc\x81"
+	    "e\xcc\x81"
+	    "e\xcc\x81\n" /* 5 é, combining */
+	    "abcdefghijklmnop\n"
+	    "a\tb\n";
+	struct ui_pager *p = ui_pager_new(text, strlen(text));
+
+	test_begin("wrapping");
+	ui_pager_layout(p, 7);
+	/* At a blank when there is one. */
+	test_assert_str(line(p, 2), "one two");
+	test_assert_str(line(p, 3), "three");
+	test_assert(p->lines[3].cont);
+	test_assert_str(line(p, 4), "four");
+	test_assert_str(line(p, 5), "five");
+	/* CJK: 3 characters (6 columns) fit in 7, never half of one. */
+	test_assert_str(line(p, 6), "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e");
+	test_assert_str(line(p, 7), "\xe6\x97\xa5\xe6\x9c\xac");
+	/* Combining marks stay with their letters: 5 columns fit. */
+	test_assert_str(line(p, 8), "e\xcc\x81"
+	                            "e\xcc\x81"
+	                            "e\xcc\x81"
+	                            "e\xcc\x81"
+	                            "e\xcc\x81");
+	/* No blank: a hard break. */
+	test_assert_str(line(p, 9), "abcdefg");
+	test_assert_str(line(p, 10), "hijklm");
+	test_assert_str(line(p, 11), "nop");
+	/* Tabs go to the next stop (then wrap). */
+	test_assert_str(line(p, 12), "a      ");
+	test_assert_str(line(p, 13), "b");
+	/* Continuation lines leave a column for the marker. */
+	for (size_t i = 0; i < p->nlines; i++)
+		test_assert(ui_width_str(p->lines[i].text, p->lines[i].len) <=
+		            (p->lines[i].cont ? 6u : 7u));
+	/* Back to a wide screen: one line each. */
+	ui_pager_layout(p, 80);
+	test_assert_str(line(p, 2), "one two three four five");
+	test_assert_str(line(p, 6), "a       b");
+	/* Narrower than a wide character: it still shows, alone. */
+	ui_pager_layout(p, 1);
+	test_assert_str(line(p, 23), "\xe6\x97\xa5");
+	ui_pager_free(&p);
+	test_end();
+}
+
+static void
+test_scroll_search(void)
+{
+	struct str text = STR_INIT;
+	struct ui_pager *p;
+	size_t s[4], e[4];
+	struct err err;
+	int wrapped;
+
+	test_begin("scrolling and search");
+	str_append(&text, "Subject: x\n\n");
+	for (int i = 0; i < 50; i++)
+		str_appendf(&text, "line %d%s\n", i, i == 30 ? " Needle and needle" : "");
+	p = ui_pager_new(text.s, text.len);
+	ui_pager_set_height(p, 10);
+	ui_pager_scroll(p, 1000);
+	test_assert_int(p->top, 42);
+	test_assert(ui_pager_at_end(p));
+	ui_pager_goto(p, 0);
+	test_assert(ui_pager_set_search(p, "needle", &err) == 0);
+	test_assert_int(ui_pager_search(p, 1, &wrapped), 32);
+	test_assert(!wrapped);
+	test_assert_int(ui_pager_matches(p, 32, s, e, 4), 2);
+	test_assert_int(s[0], 8);
+	test_assert_int(e[0], 14);
+	test_assert_int(s[1], 19);
+	/* An upper-case letter makes it case-sensitive. */
+	test_assert(ui_pager_set_search(p, "Needle", &err) == 0);
+	test_assert_int(ui_pager_matches(p, 32, s, e, 4), 1);
+	ui_pager_goto(p, 40);
+	test_assert_int(ui_pager_search(p, 1, &wrapped), 32);
+	test_assert(wrapped);
+	test_assert_int(ui_pager_search(p, -1, &wrapped), 32);
+	test_assert(!wrapped);
+	test_assert(ui_pager_set_search(p, "a(", &err) < 0);
+	test_assert(ui_pager_set_search(p, "zzz", &err) == 0);
+	test_assert_int(ui_pager_search(p, 1, &wrapped), -1);
+	ui_pager_free(&p);
+	str_free(&text);
+	test_end();
+}
+
+static void
+test_hide_quoted(void)
+{
+	struct ui_pager *p = ui_pager_new(msg, strlen(msg));
+
+	test_begin("hiding quoted text");
+	ui_pager_set_hide_quoted(p, 1);
+	test_assert_int(p->nlines, 9);
+	test_assert_str(line(p, 4), "[-- 3 quoted lines hidden --]");
+	test_assert_int(p->lines[4].kind, UI_PL_ATTACH);
+	test_assert_str(line(p, 5), "");
+	ui_pager_set_hide_quoted(p, 0);
+	test_assert_int(p->nlines, 11);
+	ui_pager_free(&p);
+	test_end();
+}
+
+static void
+test_weed(void)
+{
+	struct ui_weed w;
+
+	test_begin("header weeding");
+	ui_weed_init(&w, NULL);
+	test_assert(ui_weed_show(&w, "Subject"));
+	test_assert(ui_weed_show(&w, "FROM"));
+	test_assert(!ui_weed_show(&w, "Received"));
+	test_assert(!ui_weed_show(&w, "X-Mailer"));
+	ui_weed_apply(&w, 1, "x-");
+	test_assert(ui_weed_show(&w, "X-Mailer"));
+	/* ignore drops the same unignore entry, as mutt does. */
+	ui_weed_apply(&w, 0, "X-:");
+	test_assert(!ui_weed_show(&w, "X-Mailer"));
+	ui_weed_apply(&w, 1, "x-spam");
+	test_assert(ui_weed_show(&w, "X-Spam-Status"));
+	test_assert(!ui_weed_show(&w, "X-Mailer"));
+	ui_weed_apply(&w, 1, "*");
+	test_assert(ui_weed_show(&w, "Received"));
+	ui_weed_clear(&w);
+	test_end();
+}
+
+static void
+test_attach_line(void)
+{
+	struct core_folder_part part = {"2.1", "image/png", "logo.png", 2048, 2, 1, 0};
+	struct str s = STR_INIT;
+
+	test_begin("attachment lines");
+	ui_attach_line(&s, &part);
+	test_assert_str(s.s, "    2.1   image/png                logo.png  2.0K [attachment]");
+	str_free(&s);
+	test_end();
+}
+
+static void
+test_huge_line(void)
+{
+	struct str text = STR_INIT;
+	struct ui_pager *p;
+
+	test_begin("a very long line is cut");
+	str_append(&text, "\n");
+	for (int i = 0; i < 400000; i++)
+		str_append_char(&text, 'x');
+	p = ui_pager_new(text.s, text.len);
+	ui_pager_layout(p, 100);
+	test_assert(p->nlines < 3000);
+	ui_pager_free(&p);
+	str_free(&text);
+	test_end();
+}
+
+int
+main(void)
+{
+	setlocale(LC_ALL, "C.UTF-8");
+	ui_width_init();
+	test_kinds();
+	test_wrap();
+	test_scroll_search();
+	test_hide_quoted();
+	test_weed();
+	test_attach_line();
+	test_huge_line();
+	return test_done();
+}

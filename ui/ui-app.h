@@ -1,0 +1,327 @@
+/*
+ * ui-app: the TUI's state and what keys and worker events do to it,
+ * without curses.
+ *
+ * One struct ui_app holds every screen's model (index, pager, attachment
+ * list, composer, browser, help), the prompt, the message line, the jobs
+ * in flight and the workers they go to.  The loop (ui-loop.c) feeds it
+ * keys with ui_app_key() and worker events with ui_app_event(), and
+ * draws it (ui-draw*.c) when ui_app_dirty() says something changed.
+ * Everything that can touch a store is a request posted to the account
+ * worker and finished when its events come back; the only things done
+ * while the user waits are local: running the editor, a viewer or a
+ * shell command with the terminal handed over (ui-term.h), an HTML
+ * converter, writing dead.letter.
+ *
+ * The functions are split over ui-app.c (input, prompts, jobs, folders),
+ * ui-app-index.c, ui-app-pager.c (pager, attachments, help),
+ * ui-app-compose.c and ui-app-browser.c (browser and sidebar).
+ *
+ * UI thread only.
+ */
+#ifndef UI_APP_H
+#define UI_APP_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "base/base-str.h"
+#include "core/core.h"
+#include "ui/ui-color.h"
+#include "ui/ui-keymap.h"
+#include "ui/ui-mailcap.h"
+#include "ui/ui-model-compose.h"
+#include "ui/ui-model-index.h"
+#include "ui/ui-model-line.h"
+#include "ui/ui-model-pager.h"
+
+enum ui_screen {
+	UI_SCR_INDEX,
+	UI_SCR_PAGER,
+	UI_SCR_ATTACH,
+	UI_SCR_COMPOSE,
+	UI_SCR_BROWSER,
+	UI_SCR_HELP, /* a text screen: help, or an attachment shown as text */
+};
+
+/* What a job is for, to know what its events mean. */
+enum ui_job_kind {
+	UI_JOB_OPEN,
+	UI_JOB_HEADERS,
+	UI_JOB_FETCH,
+	UI_JOB_FLAGS,
+	UI_JOB_SYNC,
+	UI_JOB_CLOSE,
+	UI_JOB_LIST,
+	UI_JOB_SEND,
+	UI_JOB_APPEND,
+	UI_JOB_COPY,
+};
+
+/* What a fetched message is for. */
+enum ui_fetch_purpose {
+	UI_FETCH_VIEW,
+	UI_FETCH_REPLY,
+	UI_FETCH_GROUP_REPLY,
+	UI_FETCH_LIST_REPLY,
+	UI_FETCH_FORWARD,
+	UI_FETCH_PIPE,
+	UI_FETCH_ATTACH,
+};
+
+/* What an APPEND is for. */
+enum ui_append_purpose {
+	UI_APPEND_FCC,
+	UI_APPEND_POSTPONE,
+};
+
+struct ui_job {
+	uint64_t id;
+	enum ui_job_kind kind;
+	unsigned gen;    /* the folder generation it belongs to */
+	int purpose;     /* enum ui_fetch_purpose / ui_append_purpose */
+	uint64_t msg_id; /* FETCH: the message */
+	uint32_t msg_index;
+	struct str data; /* FETCH: the message as it arrives */
+	char *arg;       /* a command (pipe), a folder (copy, list) */
+	int cancellable;
+	int browser; /* LIST: for the browser rather than the sidebar */
+	uint64_t done, total;
+	char label[48];
+	struct ui_job *next;
+};
+
+/* What a finished prompt does with its answer (text NULL: cancelled;
+ * yes for yes/no prompts). */
+struct ui_app;
+typedef void ui_prompt_fn(struct ui_app *app, const char *text, int yes);
+
+enum ui_complete {
+	UI_COMPLETE_NONE,
+	UI_COMPLETE_FILE,
+	UI_COMPLETE_FOLDER,
+};
+
+struct ui_prompt {
+	int active;
+	int yesno; /* a one-key yes/no question */
+	int yes_default;
+	char *label;
+	struct ui_line line;
+	enum ui_complete complete;
+	ui_prompt_fn *done;
+};
+
+/* Histories of the kinds of prompts. */
+enum ui_hist {
+	UI_HIST_PATTERN,
+	UI_HIST_FOLDER,
+	UI_HIST_COMMAND,
+	UI_HIST_FILE,
+	UI_HIST_ADDRESS,
+	UI_HIST_TEXT,
+	UI_HIST_COUNT
+};
+
+struct ui_folder_entry {
+	char *name; /* as shown */
+	char *path; /* what opening it opens */
+	uint32_t messages, unseen;
+	int counted;
+	int noselect;
+};
+
+struct ui_app {
+	const struct config *cfg;
+	struct ui_keymap *km;
+	struct ui_colors colors;
+	struct ui_weed weed;
+	struct ui_mailcap mailcap;
+	struct core_queue *events;
+	struct core_worker *account; /* the store */
+	struct core_worker *sender;  /* sendmail; started when first needed */
+
+	int rows, cols;
+	int quit; /* leave the loop */
+	int exit_status;
+	int dirty; /* something to redraw */
+	int clear; /* repaint everything (Ctrl-L, after a program) */
+
+	enum ui_screen screen;
+	enum ui_screen pager_back; /* where q in the pager goes */
+
+	/* Input. */
+	struct ui_input *queue; /* pending keys and macro items */
+	size_t nqueue, capqueue;
+	uint32_t pending[UI_KEYSEQ_MAX]; /* keys of a binding being typed */
+	size_t npending;
+	uint32_t last_key;
+	int tag_prefix;
+	int in_keys; /* ui_app_key is draining the queue */
+	struct ui_prompt prompt;
+	struct ui_history hist[UI_HIST_COUNT];
+
+	/* The message line. */
+	char *message;
+	int message_error;
+
+	/* Jobs in flight. */
+	struct ui_job *jobs;
+
+	/* The folder. */
+	char *folder;      /* as opened (path or URL) */
+	char *folder_root; /* the account's folder directory, expanded */
+	unsigned gen;      /* bumped by each open */
+	int opened;
+	int read_only;
+	struct ui_index *idx;
+	size_t load_next; /* the end (exclusive) of the next window to load */
+	int loading;
+	int load_stopped;
+	long last_rebuild_ms;
+	char *keep_msgid; /* the Message-ID to put the cursor on after a reload */
+	enum ui_sort sort;
+	int sort_reverse;
+	char *index_format;
+	char *search_text; /* the index's last search pattern */
+	int search_dir;
+	const char *after_close; /* what to do when CLOSE_FOLDER ends: "quit", "open" */
+	char *open_next;         /* the folder to open after closing */
+
+	/* The message shown. */
+	struct core_folder_msg *msg;
+	uint32_t msg_index; /* in the index */
+	struct str msg_raw;
+	struct ui_pager *pager;
+	int pager_weed; /* weed headers (toggled by h) */
+	int pager_hide_quoted;
+	char *pager_search;
+	int pager_search_dir;
+
+	/* The text screen (help, an attachment shown as text). */
+	struct ui_pager *sub;
+	char *sub_title;
+	enum ui_screen sub_back;
+
+	/* The attachment list. */
+	struct ui_attach_list attach;
+	enum ui_screen attach_back;
+	char *attach_dir; /* where the last attachment was saved */
+
+	/* The composer. */
+	struct ui_draft draft;
+	int composing;
+	char *draft_path;     /* the editor's file */
+	uint32_t reply_index; /* the message replied to, UI_NONE */
+	unsigned reply_gen;
+	size_t compose_cursor; /* the selected attachment */
+	enum ui_screen compose_back;
+	struct str sent_data; /* the message while SEND runs */
+
+	/* Browser and sidebar. */
+	struct ui_folder_entry *folders;
+	size_t nfolders;
+	size_t browser_cursor, browser_top;
+	int sidebar;
+	size_t sidebar_cursor;
+	struct ui_folder_entry *mailboxes; /* the sidebar's list */
+	size_t nmailboxes;
+
+	char *html_converter; /* NULL: none found */
+	struct ui_strv me;    /* the user's addresses (from, alternates), lower case */
+};
+
+/* Sets up the app from the configuration (keymaps already in km, which
+ * it takes); opens nothing yet.  ui_app_free releases everything. */
+void ui_app_init(struct ui_app *app, const struct config *cfg, struct ui_keymap *km,
+                 struct core_queue *events, struct core_worker *account);
+void ui_app_free(struct ui_app *app);
+
+/* The terminal's size changed (and at start). */
+void ui_app_resize(struct ui_app *app, int rows, int cols);
+/* Handles one key from the terminal (and the macros it runs). */
+void ui_app_key(struct ui_app *app, uint32_t key);
+/* Handles one event from a worker; the app owns ev and frees it. */
+void ui_app_event(struct ui_app *app, struct core_event *ev);
+/* Ms until the app wants to be called back with ui_app_tick (-1: never). */
+int ui_app_timeout(const struct ui_app *app);
+void ui_app_tick(struct ui_app *app);
+/* A signal asked petrel to stop: leave without writing the folder. */
+void ui_app_interrupt(struct ui_app *app, const char *why);
+/* Makes the models ready for drawing (rebuilds the index when due). */
+void ui_app_prepare_draw(struct ui_app *app);
+
+/* Opens a folder (path or URL); the current one must be closed. */
+void ui_app_open_folder(struct ui_app *app, const char *folder);
+/* Leaves the current folder (writing its changes, asking about deleted
+ * messages) and opens path. */
+void ui_app_change_folder_to(struct ui_app *app, const char *path);
+/* Asks whether to leave without saving, and does. */
+void ui_app_exit_fn(struct ui_app *app);
+
+/* Shared between the ui-app*.c files. */
+void ui_app_message(struct ui_app *app, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void ui_app_error(struct ui_app *app, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void ui_app_prompt(struct ui_app *app, const char *label, const char *initial, enum ui_hist hist,
+                   enum ui_complete complete, ui_prompt_fn *done);
+void ui_app_ask(struct ui_app *app, const char *question, int yes_default, ui_prompt_fn *done);
+/* Asks a quad-option question: calls done right away for yes/no. */
+void ui_app_ask_quad(struct ui_app *app, enum var_id var, const char *question, ui_prompt_fn *done);
+struct ui_job *ui_app_post(struct ui_app *app, struct core_worker *w, struct core_request *req,
+                           enum ui_job_kind kind, const char *label);
+void ui_app_set_flags(struct ui_app *app, struct ui_msg *m, unsigned add, unsigned remove);
+int ui_app_writable(struct ui_app *app);
+void ui_app_fetch(struct ui_app *app, struct ui_msg *m, enum ui_fetch_purpose purpose,
+                  const char *arg);
+/* Expands a folder name as typed (+name, ~/x); caller frees; NULL with
+ * an error shown. */
+char *ui_app_expand(struct ui_app *app, const char *name);
+/* Runs a shell command with the terminal; returns its wait status. */
+int ui_app_run(struct ui_app *app, const char *cmd, const char *stdin_path, int wait_key);
+/* Appends the user's own addresses (from, alternates), lower case. */
+void ui_app_me(struct ui_app *app, struct ui_strv *me);
+/* Whether addr is one of app->me (for ui_format_ctx.is_me). */
+int ui_app_is_me(const char *addr, void *app);
+enum ui_map ui_app_map(const struct ui_app *app);
+int ui_app_body_rows(const struct ui_app *app);
+int ui_app_sidebar_width(const struct ui_app *app);
+
+/* Per-screen functions: 1 when fn was handled. */
+int ui_index_fn(struct ui_app *app, enum ui_fn fn);
+/* The message functions the index and the pager share (flags, replies,
+ * save, pipe...), acting on the index's current message. */
+int ui_index_msg_fn(struct ui_app *app, enum ui_fn fn);
+int ui_pager_fn(struct ui_app *app, enum ui_fn fn);
+int ui_attach_fn(struct ui_app *app, enum ui_fn fn);
+int ui_compose_fn(struct ui_app *app, enum ui_fn fn);
+int ui_browser_fn(struct ui_app *app, enum ui_fn fn);
+int ui_help_fn(struct ui_app *app, enum ui_fn fn);
+int ui_sidebar_fn(struct ui_app *app, enum ui_fn fn);
+
+/* Completion handlers of jobs, by module. */
+void ui_index_loaded(struct ui_app *app);
+void ui_pager_fetched(struct ui_app *app, struct ui_job *job);
+void ui_compose_sent(struct ui_app *app, struct ui_job *job, const struct err *err);
+void ui_compose_appended(struct ui_app *app, struct ui_job *job, const struct err *err);
+void ui_browser_listed(struct ui_app *app, struct ui_job *job, const struct core_ev_folders *f);
+
+/* Entry points of other modules. */
+/* Shows text (UTF-8, terminal-safe, header lines first) on the text
+ * screen; q goes back to `back`. */
+void ui_pager_show(struct ui_app *app, const char *title, const char *text, size_t len,
+                   enum ui_screen back);
+void ui_pager_open_current(struct ui_app *app);
+void ui_pager_relayout(struct ui_app *app);
+void ui_help_show(struct ui_app *app);
+void ui_compose_start(struct ui_app *app, enum ui_draft_kind kind);
+void ui_compose_reply(struct ui_app *app, enum ui_fetch_purpose purpose);
+/* Starts a reply or forward of msg (lent), message index in the index. */
+void ui_compose_from_msg(struct ui_app *app, enum ui_fetch_purpose purpose,
+                         struct core_folder_msg *msg, uint32_t index);
+void ui_browser_open(struct ui_app *app);
+void ui_sidebar_refresh(struct ui_app *app);
+void ui_attach_open(struct ui_app *app);
+void ui_folder_entries_free(struct ui_folder_entry **v, size_t *n);
+
+#endif

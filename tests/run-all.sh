@@ -56,7 +56,8 @@ suite() {
 			tail -40 "$dir/$t.log" 2>/dev/null
 		done
 	fi
-	sed -n '/^Testsuite summary/,/^====/p' "$dir/check.out"
+	echo "$name build:"
+	grep -E '^# (TOTAL|PASS|SKIP|XFAIL|FAIL|XPASS|ERROR):' "$dir/check.out"
 	summarise "$dir"
 }
 

@@ -63,18 +63,19 @@ bench_setup() {
 	# a wrapper that sets that up and execs petrel (so timeit measures
 	# petrel's own memory); BENCH_NOTMUCH_CONFIG and BENCH_UNSET_MAIL
 	# in its environment change the notmuch configuration and unset MAIL.
-	mkdir -p "$BENCH_WORK/home/.config" "$BENCH_WORK/home/.cache"
+	mkdir -p "$BENCH_WORK/home/.config" "$BENCH_WORK/home/.cache" "$BENCH_WORK/home/.local/state"
 	BENCH_PETREL=$BENCH_WORK/petrel
 	cat >"$BENCH_PETREL" <<EOF
 #!/bin/sh
 HOME=$BENCH_WORK/home
 XDG_CONFIG_HOME=$BENCH_WORK/home/.config
 XDG_CACHE_HOME=$BENCH_WORK/home/.cache
+XDG_STATE_HOME=$BENCH_WORK/home/.local/state
 MAILRC=/dev/null
 NOTMUCH_CONFIG=\${BENCH_NOTMUCH_CONFIG:-$BENCH_WORK/no-notmuch}
 COLUMNS=100
 LC_ALL=C.UTF-8
-export HOME XDG_CONFIG_HOME XDG_CACHE_HOME MAILRC NOTMUCH_CONFIG COLUMNS LC_ALL
+export HOME XDG_CONFIG_HOME XDG_CACHE_HOME XDG_STATE_HOME MAILRC NOTMUCH_CONFIG COLUMNS LC_ALL
 if [ -n "\${BENCH_UNSET_MAIL:-}" ]; then
 	unset MAIL
 else
@@ -274,19 +275,24 @@ EOF
 
 # bench_row CASE CLIENT BYTES FLOOR-MEDIAN TARGET: a row from the last
 # bench_measure; FLOOR-MEDIAN empty for a floor itself.  When the
-# measurement failed, the row says why instead of giving numbers.
+# measurement failed, the row says why instead of giving numbers.  One
+# measurement gives one row: a second row without a new measurement says
+# "not measured" instead of repeating the numbers, unless BM_KEEP=yes is
+# set for the first (then the second shows the same run against another
+# floor).
 bench_row() {
 	if [ "${BM_OK:-}" != yes ]; then
 		printf '| %s | %s | %s | | | | | | %s | %s |\n' "$1" "$2" \
 			"${BM_WHY:-not measured}" "$5" "${BM_LOAD:-}" >>"$BENCH_TABLE"
-		BM_OK='' BM_WHY='' BM_LOAD=''
+		if [ "${BM_KEEP:-}" != yes ]; then
+			BM_OK='' BM_WHY='' BM_LOAD=''
+		fi
 		return 0
 	fi
-	# One measurement, one row: a second row without a new measurement
-	# says "not measured" instead of repeating these numbers.
-	BM_OK=''
 	_br_load=$BM_LOAD
-	BM_LOAD=
+	if [ "${BM_KEEP:-}" != yes ]; then
+		BM_OK='' BM_LOAD=''
+	fi
 	_br_ratio=
 	if [ -n "$4" ]; then
 		_br_ratio=$(awk -v a="$BM_MEDIAN" -v b="$4" 'BEGIN { if (b > 0) printf "%.2fx", a / b }')

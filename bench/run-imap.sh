@@ -32,6 +32,9 @@
 #
 # Prints a markdown table (also kept in BENCH_CACHE/results/).  Nothing
 # here passes or fails; rows petrel cannot run yet say so.
+
+# The BM_* variables set here are read by bench_measure in lib.sh.
+# shellcheck disable=SC2034
 set -eu
 
 bench_dir=$(cd "$(dirname "$0")" && pwd)
@@ -206,6 +209,20 @@ for count in $counts; do
 		unset BM_STDIN BM_PREPARE BM_CHECK
 	fi
 	bench_row "save the 5 MB attachment (saveattachment), warm; includes opening the folder" \
+		petrel "" "$part_floor" "(information)"
+
+	# getpart fetches the one part from the server, without the rest of
+	# the message.
+	if ! bench_petrel_unsupported imap; then
+		printf 'getpart -f %s 2 %s\nexit\n' "$attach_msg" "$BENCH_WORK/attachment" \
+			>"$BENCH_WORK/getpart.in"
+		BM_STDIN=$BENCH_WORK/getpart.in BM_PREPARE=prep_attachment BM_CHECK=check_attachment
+		bench_measure "p-getpart-$k" "$BENCH_PETREL" -n -S "header_cache=$BENCH_WORK/hc-warm" \
+			-S "tls_ca_file=$HARNESS_CA" -N -f "$url"
+		[ "$BM_OK" = yes ] || bench_petrel_why
+		unset BM_STDIN BM_PREPARE BM_CHECK
+	fi
+	bench_row "fetch the 5 MB attachment alone (getpart), warm; includes opening the folder" \
 		petrel "" "$part_floor" "(information)"
 
 	# Straight to Dovecot: the same without the relay's copying.

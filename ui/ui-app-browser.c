@@ -45,8 +45,15 @@ add_entry(struct ui_folder_entry **v, size_t *n, const char *name, const char *p
 	*v = xreallocarray(*v, *n + 1, sizeof(**v));
 	e = &(*v)[(*n)++];
 	memset(e, 0, sizeof(*e));
-	/* Folder names come from the disk or a server: shown sanitised. */
-	core_folder_sanitize(&clean, name, strlen(name), 0);
+	/* Folder names come from the disk or a server: shown sanitised, and
+	 * a URL without its password. */
+	{
+		struct str plain = STR_INIT;
+
+		ui_url_redact(&plain, name);
+		core_folder_sanitize(&clean, plain.s, plain.len, 0);
+		str_free(&plain);
+	}
 	e->name = str_detach(&clean);
 	e->path = xstrdup(path);
 	if (f != NULL) {

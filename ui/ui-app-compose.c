@@ -559,8 +559,8 @@ send_now(struct ui_app *app)
 		core_send_strv_free(rcpt, nrcpt);
 		return;
 	}
-	if (app->sender == NULL && core_view_send_start(config_string(app->cfg, NULL, VAR_SENDMAIL),
-	                                                app->events, &app->sender, &err) < 0) {
+	if (app->sender == NULL &&
+	    core_view_send_start(app->cfg, app->events, &app->sender, &err) < 0) {
 		ui_app_error(app, "%s", err.msg);
 		core_send_strv_free(rcpt, nrcpt);
 		return;
@@ -656,18 +656,9 @@ ui_compose_sent(struct ui_app *app, struct ui_job *job, const struct err *err)
 
 	(void)job;
 	if (err != NULL) {
-		const char *dead = config_string(app->cfg, NULL, VAR_ENV_DEAD);
-		struct err derr;
-
-		if (dead != NULL &&
-		    core_send_dead_letter(dead, app->sent_data.s, app->sent_data.len, &derr) == 0)
-			ui_app_error(app, "Sending failed: %s.  A copy is in %s; y tries again.",
-			             err->msg, dead);
-		else
-			ui_app_error(app,
-			             "Sending failed: %s.  The message is still here: y tries "
-			             "again, P postpones it.",
-			             err->msg);
+		/* The sending worker said where the message is (the outbox,
+		 * DEAD); it also stays here to send again. */
+		ui_app_error(app, "Sending failed: %s.  y tries again.", err->msg);
 		return;
 	}
 	record = *app->draft.fcc ? app->draft.fcc : NULL;

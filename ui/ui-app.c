@@ -176,6 +176,7 @@ ui_app_free(struct ui_app *app)
 	free(app->queue);
 	free(app->message);
 	free(app->folder);
+	free(app->folder_shown);
 	free(app->folder_root);
 	free(app->keep_msgid);
 	free(app->index_format);
@@ -566,12 +567,19 @@ ui_app_open_folder(struct ui_app *app, const char *folder)
 		free(app->folder);
 		app->folder = xstrdup(folder);
 	}
+	{
+		struct str shown = STR_INIT;
+
+		ui_url_redact(&shown, folder);
+		free(app->folder_shown);
+		app->folder_shown = str_detach(&shown);
+	}
 	if (app->screen != UI_SCR_COMPOSE)
 		app->screen = UI_SCR_INDEX;
 	req = core_request_new(CORE_REQ_OPEN_FOLDER);
 	req->u.open_folder.folder = arena_strdup(req->arena, folder);
 	ui_app_post(app, app->account, req, UI_JOB_OPEN, "opening");
-	ui_app_message(app, "Opening %s...", folder);
+	ui_app_message(app, "Opening %s...", app->folder_shown);
 }
 
 static void
@@ -666,7 +674,7 @@ close_folder(struct ui_app *app, int write, const char *after)
 	req->u.close_folder.expunge = write && !app->read_only;
 	ui_app_post(app, app->account, req, UI_JOB_CLOSE, write ? "writing" : "closing");
 	if (write && !app->read_only)
-		ui_app_message(app, "Writing changes to %s...", app->folder);
+		ui_app_message(app, "Writing changes to %s...", app->folder_shown);
 }
 
 /* Drops the deletion marks (the user chose to keep those messages). */
@@ -753,7 +761,7 @@ sync_go(struct ui_app *app, const char *text, int yes)
 	stop_loading(app);
 	req = core_request_new(CORE_REQ_EXPUNGE);
 	ui_app_post(app, app->account, req, UI_JOB_SYNC, "writing");
-	ui_app_message(app, "Writing changes to %s...", app->folder);
+	ui_app_message(app, "Writing changes to %s...", app->folder_shown);
 }
 
 static void
@@ -1002,7 +1010,7 @@ job_done(struct ui_app *app, struct ui_job *job, const struct err *err)
 	case UI_JOB_OPEN:
 		if (err != NULL && current) {
 			app->loading = 0;
-			ui_app_error(app, "Cannot open %s: %s", app->folder, err->msg);
+			ui_app_error(app, "Cannot open %s: %s", app->folder_shown, err->msg);
 		}
 		break;
 	case UI_JOB_HEADERS:
@@ -1038,19 +1046,19 @@ job_done(struct ui_app *app, struct ui_job *job, const struct err *err)
 		break;
 	case UI_JOB_SYNC:
 		if (err != NULL) {
-			ui_app_error(app, "Writing %s failed: %s", app->folder, err->msg);
+			ui_app_error(app, "Writing %s failed: %s", app->folder_shown, err->msg);
 			xfree(&app->keep_msgid);
 			break;
 		}
 		ui_app_open_folder(app, app->folder);
-		ui_app_message(app, "%s written.", app->folder);
+		ui_app_message(app, "%s written.", app->folder_shown);
 		break;
 	case UI_JOB_CLOSE:
 		if (err != NULL) {
 			app->after_close = NULL;
 			xfree(&app->open_next);
 			ui_app_error(app, "Writing %s failed: %s (x leaves without saving)",
-			             app->folder, err->msg);
+			             app->folder_shown, err->msg);
 			break;
 		}
 		folder_closed(app);
@@ -1076,16 +1084,82 @@ job_done(struct ui_app *app, struct ui_job *job, const struct err *err)
 	}
 }
 
+/* Reads every summary again (the folder changed under us), keeping the
+ * cursor on its message. */
+static void
+reload(struct ui_app *app, uint32_t exists)
+{
+	struct ui_msg *cur = ui_index_current(app->idx);
+
+	free(app->keep_msgid);
+	app->keep_msgid = cur != NULL && *cur->s.message_id ? xstrdup(cur->s.message_id) : NULL;
+	stop_loading(app);
+	ui_index_free(&app->idx);
+	app->gen++;
+	app->idx = ui_index_new(exists);
+	app->idx->ascii_tree = !ui_width_utf8();
+	ui_index_set_sort(app->idx, app->sort, app->sort_reverse);
+	ui_index_set_height(app->idx, (size_t)ui_app_body_rows(app));
+	app->load_next = exists;
+	app->loading = 1;
+	app->load_stopped = 0;
+	post_window(app);
+}
+
+/* Events no request asked for: new mail, a folder changed by someone
+ * else, a failed idle. */
+static void
+unsolicited(struct ui_app *app, const struct core_event *ev)
+{
+	const char *folder;
+	size_t before;
+
+	switch (ev->type) {
+	case CORE_EV_NEW_MAIL:
+		folder = ev->u.new_mail.folder;
+		if (app->idx == NULL || !app->opened || folder == NULL || app->folder == NULL ||
+		    strcmp(folder, app->folder) != 0 || ev->u.new_mail.exists <= app->idx->count) {
+			ui_app_message(app, "New mail in %s.",
+			               folder != NULL ? folder : "a folder");
+			break;
+		}
+		before = app->idx->count;
+		ui_index_grow(app->idx, ev->u.new_mail.exists);
+		{
+			struct core_request *req = core_request_new(CORE_REQ_FETCH_HEADERS);
+
+			req->u.fetch_headers.first = (uint32_t)before;
+			req->u.fetch_headers.count = (uint32_t)(ev->u.new_mail.exists - before);
+			ui_app_post(app, app->account, req, UI_JOB_HEADERS, "reading new mail");
+		}
+		ui_app_message(app, "%zu new message%s.", ev->u.new_mail.exists - before,
+		               ev->u.new_mail.exists - before == 1 ? "" : "s");
+		break;
+	case CORE_EV_FOLDER_CHANGED:
+		folder = ev->u.folder_changed.folder;
+		if (app->idx == NULL || !app->opened || folder == NULL || app->folder == NULL ||
+		    strcmp(folder, app->folder) != 0)
+			break;
+		reload(app, ev->u.folder_changed.exists);
+		if (ev->u.folder_changed.reopened)
+			ui_app_message(app, "%s changed on the server: read again.",
+			               app->folder_shown);
+		break;
+	case CORE_EV_ERROR:
+		ui_app_error(app, "%s", ev->u.error.err.msg);
+		break;
+	default:
+		break;
+	}
+}
+
 void
 ui_app_event(struct ui_app *app, struct core_event *ev)
 {
 	struct ui_job *job = ev->job_id != 0 ? job_find(app, ev->job_id) : NULL;
 
 	if (ev->job_id == 0) {
-		if (ev->type == CORE_EV_NEW_MAIL)
-			ui_app_message(app, "New mail in %s.", ev->u.new_mail.folder);
-		else if (ev->type == CORE_EV_ERROR)
-			ui_app_error(app, "%s", ev->u.error.err.msg);
+		unsolicited(app, ev);
 		core_event_free(&ev);
 		return;
 	}
@@ -1162,7 +1236,8 @@ ui_app_tick(struct ui_app *app)
 void
 ui_app_interrupt(struct ui_app *app, const char *why)
 {
-	log_info("%s: leaving without writing %s", why, app->folder ? app->folder : "the folder");
+	log_info("%s: leaving without writing %s", why,
+	         app->folder_shown ? app->folder_shown : "the folder");
 	app->quit = 1;
 	app->exit_status = 1;
 }

@@ -170,9 +170,10 @@ struct ui_app {
 	struct ui_job *jobs;
 
 	/* The folder. */
-	char *folder;      /* as opened (path or URL) */
-	char *folder_root; /* the account's folder directory, expanded */
-	unsigned gen;      /* bumped by each open */
+	char *folder;       /* as opened (path or URL) */
+	char *folder_shown; /* the same without a password, for the screen */
+	char *folder_root;  /* the account's folder directory, expanded */
+	unsigned gen;       /* bumped by each open */
 	int opened;
 	int read_only;
 	struct ui_index *idx;

@@ -244,7 +244,7 @@ static const char *
 folder_name(const struct ui_app *app, int short_form)
 {
 	static char buf[1024];
-	const char *f = app->folder, *home = getenv("HOME"), *slash;
+	const char *f = app->folder_shown, *home = getenv("HOME"), *slash;
 	size_t n;
 
 	if (f == NULL)

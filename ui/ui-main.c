@@ -159,6 +159,10 @@ ui_main(const struct ui_opts *o)
 	load_config(cfg, o, &errors);
 	if (o->debug_file == NULL && config_string(cfg, NULL, VAR_DEBUG_FILE) != NULL)
 		open_debug_file(config_string(cfg, NULL, VAR_DEBUG_FILE));
+	/* What the stores need of the configuration (notmuch queries, the
+	 * POP3 and IMAP settings), before any worker starts. */
+	core_store_setup(cfg);
+	core_account_setup(cfg);
 	km = load_keymaps(cfg, o->argv0, &errors);
 	if (km == NULL)
 		goto out;
@@ -209,6 +213,8 @@ out:
 	ui_strv_clear(&errors);
 	free(root);
 	free(folder);
+	core_store_reset();
+	core_account_reset();
 	config_free(&cfg);
 	core_folder_msg_shutdown();
 	if (debug_file != NULL) {

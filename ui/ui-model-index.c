@@ -66,6 +66,25 @@ ui_index_new(size_t count)
 }
 
 void
+ui_index_grow(struct ui_index *idx, size_t count)
+{
+	if (count <= idx->count)
+		return;
+	idx->msgs = xreallocarray(idx->msgs, count, sizeof(*idx->msgs));
+	idx->rows = xreallocarray(idx->rows, count, sizeof(*idx->rows));
+	memset(idx->msgs + idx->count, 0, (count - idx->count) * sizeof(*idx->msgs));
+	for (size_t i = idx->count; i < count; i++) {
+		idx->msgs[i].index = (uint32_t)i;
+		idx->msgs[i].row = UI_NONE;
+		idx->msgs[i].parent = idx->msgs[i].child = idx->msgs[i].next = UI_NONE;
+		idx->msgs[i].tree = "";
+	}
+	idx->count = count;
+	idx->counts.total = count;
+	idx->dirty = 1;
+}
+
+void
 ui_index_free(struct ui_index **idxp)
 {
 	struct ui_index *idx = *idxp;

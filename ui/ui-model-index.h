@@ -73,6 +73,10 @@ struct ui_index {
 struct ui_index *ui_index_new(size_t count);
 void ui_index_free(struct ui_index **idx);
 
+/* The folder grew to count messages (new mail): the new ones are
+ * placeholders until their summaries come.  Marks the rows dirty. */
+void ui_index_grow(struct ui_index *idx, size_t count);
+
 /* Copies n summaries for messages first..first+n-1 (those past count are
  * ignored).  Marks the rows dirty. */
 void ui_index_add(struct ui_index *idx, size_t first, const struct mime_summary *items, size_t n);

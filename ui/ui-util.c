@@ -154,3 +154,27 @@ ui_subject_base(const char *s)
 		s += n;
 	}
 }
+
+void
+ui_url_redact(struct str *out, const char *url)
+{
+	const char *scheme = strstr(url, "://"), *auth, *end, *at, *colon;
+
+	if (scheme == NULL) {
+		str_append(out, url);
+		return;
+	}
+	auth = scheme + 3;
+	end = auth + strcspn(auth, "/?#");
+	at = NULL;
+	for (const char *p = auth; p < end; p++)
+		if (*p == '@')
+			at = p;
+	colon = at != NULL ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
+	if (colon == NULL) {
+		str_append(out, url);
+		return;
+	}
+	str_append_len(out, url, (size_t)(colon - url));
+	str_append(out, at);
+}

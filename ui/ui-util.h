@@ -51,6 +51,11 @@ void ui_rm_tree(const char *dir);
  * case; for comparing names case-insensitively. */
 void ui_lower_copy(char *dst, size_t size, const char *src);
 
+/* Appends url with the password of its user information left out
+ * ("imaps://ann:secret@host/x" -> "imaps://ann@host/x"), for showing;
+ * other text is appended as it is. */
+void ui_url_redact(struct str *out, const char *url);
+
 /* Strips "Re:", "Re[2]:", "Fwd:", "Fw:", "Aw:", "Sv:" prefixes (any case,
  * repeated) and leading blanks; returns a pointer into s. */
 const char *ui_subject_base(const char *s);

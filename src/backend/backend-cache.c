@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -157,7 +158,7 @@ backend_cache_encode(struct str *out, const struct mime_summary *s, unsigned fla
 	size_t start = out->len;
 	/* \Recent belongs to one session: never kept. */
 	unsigned char head[4] = {BACKEND_CACHE_VERSION,
-				 (unsigned char)(flags & ~(unsigned)MIME_FLAG_RECENT), 0, 0};
+	                         (unsigned char)(flags & ~(unsigned)MIME_FLAG_RECENT), 0, 0};
 
 	str_append_len(out, head, 4);
 	str_u32(out, s->lines);
@@ -178,7 +179,7 @@ backend_cache_encode(struct str *out, const struct mime_summary *s, unsigned fla
 
 int
 backend_cache_decode(const void *data, size_t len, struct arena *arena, struct mime_summary *s,
-		     unsigned *flags_r)
+                     unsigned *flags_r)
 {
 	const unsigned char *p = data;
 	struct rd r;
@@ -229,6 +230,9 @@ struct env_ref {
 	MDB_dbi dbi;
 	size_t mapsize;
 	int refs;
+	/* Where the map is, as /proc/self/maps said for map_size. */
+	void *map;
+	size_t map_len, map_for;
 };
 
 static pthread_mutex_t envs_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -273,7 +277,7 @@ env_check_format(MDB_env *env, MDB_dbi *dbi_r)
 
 		if (mdb_stat(txn, *dbi_r, &st) == 0 && st.ms_entries > 0)
 			log_info("the header cache was made by another program or version: "
-				 "starting it again");
+			         "starting it again");
 	}
 	if ((rc = mdb_drop(txn, *dbi_r, 0)) != 0)
 		goto fail;
@@ -332,7 +336,7 @@ env_open(const char *path, struct env_ref **ref_r, struct err *err)
 		if (rc == ENOENT || rc == EACCES || rc == ENOSPC || rc == EROFS)
 			break;
 		log_warn("the header cache %s cannot be read (%s): starting it again", path,
-			 mdb_strerror(rc));
+		         mdb_strerror(rc));
 		env_remove_files(path);
 	}
 	if (rc != 0) {
@@ -399,7 +403,7 @@ struct backend_cache {
 
 static void
 make_key(const struct backend_cache *c, int kind, uint32_t uidvalidity, uint32_t uid,
-	 unsigned char key[KEY_LEN])
+         unsigned char key[KEY_LEN])
 {
 	key[0] = (unsigned char)kind;
 	memcpy(key + 1, c->fh, HASH_LEN);
@@ -416,7 +420,7 @@ cache_broken(struct backend_cache *c, int rc)
 		return;
 	c->broken = 1;
 	log_warn("the header cache %s failed (%s): not using it, it is rebuilt next time",
-		 c->ref->path, mdb_strerror(rc));
+	         c->ref->path, mdb_strerror(rc));
 }
 
 static MDB_txn *
@@ -455,7 +459,7 @@ read_done(struct backend_cache *c)
 
 int
 backend_cache_open(const char *dir, const char *account, const char *folder,
-		   struct backend_cache **cache_r, struct err *err)
+                   struct backend_cache **cache_r, struct err *err)
 {
 	struct backend_cache *c;
 	unsigned char ah[HASH_LEN];
@@ -518,8 +522,7 @@ backend_cache_close(struct backend_cache **cp)
 
 /* Runs fn in a write transaction, growing the map once when it is full. */
 static int
-write_txn(struct backend_cache *c, int (*fn)(struct backend_cache *, MDB_txn *, void *),
-	  void *arg)
+write_txn(struct backend_cache *c, int (*fn)(struct backend_cache *, MDB_txn *, void *), void *arg)
 {
 	MDB_txn *txn;
 	int rc;
@@ -543,7 +546,7 @@ write_txn(struct backend_cache *c, int (*fn)(struct backend_cache *, MDB_txn *, 
 		    mdb_env_set_mapsize(c->ref->env, c->ref->mapsize * 2) == 0) {
 			c->ref->mapsize *= 2;
 			log_trace(LOG_CH_BACKEND, "header cache %s: map grown to %zu MiB",
-				  c->ref->path, c->ref->mapsize >> 20);
+			          c->ref->path, c->ref->mapsize >> 20);
 		} else {
 			attempt = 2;
 		}
@@ -663,7 +666,7 @@ lookup(struct backend_cache *c, int kind, uint32_t uid, MDB_val *v)
 
 int
 backend_cache_get(struct backend_cache *c, uint32_t uid, struct arena *arena,
-		  struct mime_summary *s, unsigned *flags_r)
+                  struct mime_summary *s, unsigned *flags_r)
 {
 	MDB_val v;
 
@@ -671,7 +674,7 @@ backend_cache_get(struct backend_cache *c, uint32_t uid, struct arena *arena,
 		return 0;
 	if (backend_cache_decode(v.mv_data, v.mv_size, arena, s, flags_r) < 0) {
 		log_trace(LOG_CH_BACKEND, "header cache: the entry of UID %u does not check out",
-			  uid);
+		          uid);
 		return 0;
 	}
 	return 1;
@@ -704,7 +707,7 @@ pend_add(struct backend_cache *c, enum pend_kind kind, uint32_t uid)
 
 void
 backend_cache_put(struct backend_cache *c, uint32_t uid, const struct mime_summary *s,
-		  unsigned flags)
+                  unsigned flags)
 {
 	struct pend *p;
 
@@ -728,8 +731,7 @@ backend_cache_set_flags(struct backend_cache *c, uint32_t uid, unsigned flags)
  * count (4), the UIDs as LEB128 gaps from the one before, CRC-32 (4).
  */
 void
-backend_cache_put_state(struct backend_cache *c, uint64_t modseq, const uint32_t *uids,
-			size_t n)
+backend_cache_put_state(struct backend_cache *c, uint64_t modseq, const uint32_t *uids, size_t n)
 {
 	struct pend *p;
 	uint32_t prev = 0;
@@ -761,7 +763,7 @@ backend_cache_put_state(struct backend_cache *c, uint64_t modseq, const uint32_t
 
 int
 backend_cache_get_state(struct backend_cache *c, uint32_t *uidvalidity_r, uint64_t *modseq_r,
-			uint32_t **uids_r, size_t *n_r)
+                        uint32_t **uids_r, size_t *n_r)
 {
 	unsigned char key[KEY_LEN];
 	MDB_val k = {KEY_LEN, key}, v;
@@ -843,7 +845,7 @@ flush_fn(struct backend_cache *c, MDB_txn *txn, void *arg)
 		case PEND_ENTRY:
 		case PEND_STATE:
 			make_key(c, p->kind == PEND_ENTRY ? KEY_ENTRY : KEY_FOLDER, c->uidvalidity,
-				 p->kind == PEND_ENTRY ? p->uid : 0, key);
+			         p->kind == PEND_ENTRY ? p->uid : 0, key);
 			v.mv_size = p->len;
 			v.mv_data = c->buf.s + p->off;
 			if ((rc = mdb_put(txn, c->ref->dbi, &k, &v, 0)) != 0)
@@ -858,9 +860,10 @@ flush_fn(struct backend_cache *c, MDB_txn *txn, void *arg)
 				break;
 			if (rc != 0)
 				return rc;
-			if (v.mv_size < 8 || ((unsigned char *)v.mv_data)[0] != BACKEND_CACHE_VERSION ||
+			if (v.mv_size < 8 ||
+			    ((unsigned char *)v.mv_data)[0] != BACKEND_CACHE_VERSION ||
 			    ((unsigned char *)v.mv_data)[1] ==
-				    (unsigned char)(p->flags & ~(unsigned)MIME_FLAG_RECENT))
+			        (unsigned char)(p->flags & ~(unsigned)MIME_FLAG_RECENT))
 				break;
 			copy = xmemdup(v.mv_data, v.mv_size);
 			/* Only an entry that checked out gets a new checksum. */
@@ -880,16 +883,71 @@ flush_fn(struct backend_cache *c, MDB_txn *txn, void *arg)
 	return 0;
 }
 
+/*
+ * The map's pages stay in the page cache but leave this process's
+ * resident set: a folder of 100,000 summaries read or written once would
+ * otherwise keep the whole file resident (LMDB maps it read-only and
+ * shared, so dropping the mappings loses nothing; a later read maps the
+ * page again from the page cache).
+ */
+static void
+find_map(struct env_ref *ref)
+{
+	struct stat st;
+	FILE *maps;
+	char line[512], *path;
+
+	/* LMDB does not say where its map is: /proc/self/maps does. */
+	ref->map = NULL;
+	ref->map_len = 0;
+	ref->map_for = ref->mapsize;
+	path = xasprintf("%s/data.mdb", ref->path);
+	if (stat(path, &st) < 0 || (maps = fopen("/proc/self/maps", "re")) == NULL) {
+		free(path);
+		return;
+	}
+	while (fgets(line, sizeof(line), maps) != NULL) {
+		unsigned long lo, hi, ino;
+		char *name = strchr(line, '/');
+
+		if (sscanf(line, "%lx-%lx %*s %*s %*s %lu", &lo, &hi, &ino) == 3 &&
+		    ino == (unsigned long)st.st_ino && name != NULL &&
+		    strstr(name, "/data.mdb") != NULL) {
+			ref->map = (void *)lo;
+			ref->map_len = hi - lo;
+			break;
+		}
+	}
+	fclose(maps);
+	free(path);
+}
+
+static void
+release_map(struct backend_cache *c)
+{
+	if (c->broken)
+		return;
+	/* A grown map is a new mapping. */
+	pthread_mutex_lock(&envs_lock);
+	if (c->ref->map_for != c->ref->mapsize)
+		find_map(c->ref);
+	if (c->ref->map != NULL)
+		madvise(c->ref->map, c->ref->map_len, MADV_DONTNEED);
+	pthread_mutex_unlock(&envs_lock);
+}
+
 void
 backend_cache_flush(struct backend_cache *c)
 {
 	if (c->n_pend == 0) {
 		read_done(c);
+		release_map(c);
 		return;
 	}
 	write_txn(c, flush_fn, NULL);
 	c->n_pend = 0;
 	str_reset(&c->buf);
+	release_map(c);
 }
 
 /* ---- bodies ---- */
@@ -906,7 +964,7 @@ struct backend_body_cache {
 
 int
 backend_body_cache_open(const char *dir, const char *account, const char *folder,
-			struct backend_body_cache **bc_r, struct err *err)
+                        struct backend_body_cache **bc_r, struct err *err)
 {
 	struct backend_body_cache *bc;
 	unsigned char h[HASH_LEN];
@@ -946,16 +1004,16 @@ backend_body_cache_close(struct backend_body_cache **bcp)
 
 static char *
 body_path(const struct backend_body_cache *bc, uint32_t uidvalidity, uint32_t uid,
-	  const char *section)
+          const char *section)
 {
 	/* Part names are digits, capitals and dots (checked by the caller). */
 	return xasprintf("%s/%s-%u-%u-%s", bc->dir, bc->fhex, uidvalidity, uid,
-			 section[0] != '\0' ? section : "msg");
+	                 section[0] != '\0' ? section : "msg");
 }
 
 int
 backend_body_cache_get(struct backend_body_cache *bc, uint32_t uidvalidity, uint32_t uid,
-		       const char *section, uint64_t offset, uint64_t length, struct str *out)
+                       const char *section, uint64_t offset, uint64_t length, struct str *out)
 {
 	char *path = body_path(bc, uidvalidity, uid, section);
 	char *data = NULL;
@@ -969,8 +1027,8 @@ backend_body_cache_get(struct backend_body_cache *bc, uint32_t uidvalidity, uint
 	if (len < BODY_HEAD || memcmp(data, BODY_MAGIC, 4) != 0 ||
 	    (unsigned char)data[4] != BACKEND_CACHE_VERSION)
 		goto bad;
-	dlen = (uint64_t)get_u32((unsigned char *)data + 5) << 32 |
-	       get_u32((unsigned char *)data + 9);
+	dlen =
+	    (uint64_t)get_u32((unsigned char *)data + 5) << 32 | get_u32((unsigned char *)data + 9);
 	if (dlen != len - BODY_HEAD ||
 	    crc_of(data + BODY_HEAD, (size_t)dlen) != get_u32((unsigned char *)data + 13))
 		goto bad;
@@ -995,7 +1053,7 @@ out:
 
 void
 backend_body_cache_put(struct backend_body_cache *bc, uint32_t uidvalidity, uint32_t uid,
-		       const char *section, const char *data, size_t len)
+                       const char *section, const char *data, size_t len)
 {
 	char *path;
 	struct str f = STR_INIT;

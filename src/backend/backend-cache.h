@@ -50,7 +50,7 @@ struct backend_cache;
  * backend_cache_close(), which writes what is buffered.
  */
 int backend_cache_open(const char *dir, const char *account, const char *folder,
-		       struct backend_cache **cache_r, struct err *err);
+                       struct backend_cache **cache_r, struct err *err);
 void backend_cache_close(struct backend_cache **cache);
 
 /* Binds the handle to the folder's UIDVALIDITY, dropping the entries of
@@ -65,12 +65,12 @@ void backend_cache_drop_folder(struct backend_cache *c);
  * not check out.
  */
 int backend_cache_get(struct backend_cache *c, uint32_t uid, struct arena *arena,
-		      struct mime_summary *s, unsigned *flags_r);
+                      struct mime_summary *s, unsigned *flags_r);
 /* 1 when a summary of uid is cached (without checking it). */
 int backend_cache_has(struct backend_cache *c, uint32_t uid);
 /* Buffers a summary (its flags given apart) until backend_cache_flush(). */
 void backend_cache_put(struct backend_cache *c, uint32_t uid, const struct mime_summary *s,
-		       unsigned flags);
+                       unsigned flags);
 /* Buffers new flags for a cached summary (nothing when there is none). */
 void backend_cache_set_flags(struct backend_cache *c, uint32_t uid, unsigned flags);
 /*
@@ -80,35 +80,34 @@ void backend_cache_set_flags(struct backend_cache *c, uint32_t uid, unsigned fla
  * the record never claims more than the entries hold.
  */
 void backend_cache_put_state(struct backend_cache *c, uint64_t modseq, const uint32_t *uids,
-			     size_t n);
+                             size_t n);
 /* The folder record, of whatever UIDVALIDITY it was written under (before
  * the folder is selected): 1 with *uidvalidity_r, *modseq_r, *uids_r
  * (caller frees) and *n_r; 0 when there is none or it does not check out. */
 int backend_cache_get_state(struct backend_cache *c, uint32_t *uidvalidity_r, uint64_t *modseq_r,
-			    uint32_t **uids_r, size_t *n_r);
+                            uint32_t **uids_r, size_t *n_r);
 /* Writes what is buffered, in one transaction. */
 void backend_cache_flush(struct backend_cache *c);
 
 /* Encodes and decodes one entry (exposed for the unit tests). */
 void backend_cache_encode(struct str *out, const struct mime_summary *s, unsigned flags);
-int backend_cache_decode(const void *data, size_t len, struct arena *arena,
-			 struct mime_summary *s, unsigned *flags_r);
+int backend_cache_decode(const void *data, size_t len, struct arena *arena, struct mime_summary *s,
+                         unsigned *flags_r);
 
 struct backend_body_cache;
 
 /* The body cache of `account` for one folder, under dir (created when
  * missing).  Fails with ERR_IO when the directory cannot be made. */
 int backend_body_cache_open(const char *dir, const char *account, const char *folder,
-			    struct backend_body_cache **bc_r, struct err *err);
+                            struct backend_body_cache **bc_r, struct err *err);
 void backend_body_cache_close(struct backend_body_cache **bc);
 /* Appends bytes [offset, offset+length) (length 0: to the end) of the
  * cached part `section` ("" the whole message) of uid: 1, or 0 when it is
  * not cached or does not check out (the file is then removed). */
 int backend_body_cache_get(struct backend_body_cache *bc, uint32_t uidvalidity, uint32_t uid,
-			   const char *section, uint64_t offset, uint64_t length,
-			   struct str *out);
+                           const char *section, uint64_t offset, uint64_t length, struct str *out);
 /* Keeps a whole part (failures are logged). */
 void backend_body_cache_put(struct backend_body_cache *bc, uint32_t uidvalidity, uint32_t uid,
-			    const char *section, const char *data, size_t len);
+                            const char *section, const char *data, size_t len);
 
 #endif

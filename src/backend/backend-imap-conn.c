@@ -82,8 +82,8 @@ printable(char *buf, size_t size, const char *text)
 	if (text == NULL)
 		text = "";
 	for (; text[i] != '\0' && i + 1 < size; i++)
-		buf[i] = (unsigned char)text[i] >= 0x20 && (unsigned char)text[i] < 0x7f ? text[i]
-											 : '?';
+		buf[i] =
+		    (unsigned char)text[i] >= 0x20 && (unsigned char)text[i] < 0x7f ? text[i] : '?';
 	buf[i] = '\0';
 }
 
@@ -239,7 +239,8 @@ line_done(struct backend_imap_conn *c, struct err *err)
 	if (c->oline_secret) {
 		if (write_block(c, err) < 0)
 			return -1;
-		if (net_conn_write_secret(c->net, c->oline.s, c->oline.len, c->oline_public, &e) < 0)
+		if (net_conn_write_secret(c->net, c->oline.s, c->oline.len, c->oline_public, &e) <
+		    0)
 			return conn_fail(c, &e, err);
 	} else {
 		str_append_len(&c->oblock, c->oline.s, c->oline.len);
@@ -498,7 +499,7 @@ fd_readable(int fd)
 
 int
 backend_imap_conn_idle(struct backend_imap_conn *c, int wake_fd, int timeout_ms, int *woken_r,
-		       struct err *err)
+                       struct err *err)
 {
 	struct err e;
 	uint32_t tag;
@@ -522,7 +523,8 @@ backend_imap_conn_idle(struct backend_imap_conn *c, int wake_fd, int timeout_ms,
 			/* Refused: let wait() report the server's words. */
 			rc = backend_imap_conn_wait(c, tag, err);
 			if (rc == 0)
-				rc = err_set(err, ERR_PROTO, "%s: IDLE ended before it began", c->peer);
+				rc = err_set(err, ERR_PROTO, "%s: IDLE ended before it began",
+				             c->peer);
 			goto out;
 		}
 		if (read_step(c, err) < 0)
@@ -587,8 +589,8 @@ static char *
 server_mechs(struct backend_imap_conn *c)
 {
 	static const char *const known[] = {"OAUTHBEARER", "XOAUTH2",  "SCRAM-SHA-256",
-					    "SCRAM-SHA-1", "CRAM-MD5", "PLAIN",
-					    "LOGIN",       "GSSAPI"};
+	                                    "SCRAM-SHA-1", "CRAM-MD5", "PLAIN",
+	                                    "LOGIN",       "GSSAPI"};
 	struct str s = STR_INIT;
 	char name[64];
 
@@ -605,8 +607,7 @@ server_mechs(struct backend_imap_conn *c)
 }
 
 static int
-login_plain(struct backend_imap_conn *c, const struct backend_imap_conn_params *p,
-	    struct err *err)
+login_plain(struct backend_imap_conn *c, const struct backend_imap_conn_params *p, struct err *err)
 {
 	uint32_t tag;
 	struct err e;
@@ -614,17 +615,17 @@ login_plain(struct backend_imap_conn *c, const struct backend_imap_conn_params *
 	if (imap_cmd_login(c->s, p->user, p->password, &tag, &e) < 0) {
 		if (e.kind == ERR_TLS)
 			return err_set(err, ERR_TLS,
-				       "%s: refusing to send the password without TLS (set "
-				       "imap_allow_plaintext=yes only for a server on a trusted "
-				       "network)",
-				       c->peer);
-		return err_set(err, e.kind == ERR_UNSUPPORTED ? ERR_AUTH : e.kind, "%s: %s", c->peer,
-			       e.msg);
+			               "%s: refusing to send the password without TLS (set "
+			               "imap_allow_plaintext=yes only for a server on a trusted "
+			               "network)",
+			               c->peer);
+		return err_set(err, e.kind == ERR_UNSUPPORTED ? ERR_AUTH : e.kind, "%s: %s",
+		               c->peer, e.msg);
 	}
 	if (backend_imap_conn_wait(c, tag, &e) < 0) {
 		if (e.kind == ERR_REJECTED)
-			return err_set(err, ERR_AUTH, "%s: login as %s failed: %s", c->peer, p->user,
-				       e.msg);
+			return err_set(err, ERR_AUTH, "%s: login as %s failed: %s", c->peer,
+			               p->user, e.msg);
 		if (err != NULL)
 			*err = e;
 		return -1;
@@ -633,8 +634,8 @@ login_plain(struct backend_imap_conn *c, const struct backend_imap_conn_params *
 }
 
 static int
-login_sasl(struct backend_imap_conn *c, const struct backend_imap_conn_params *p,
-	   const char *mechs, struct err *err)
+login_sasl(struct backend_imap_conn *c, const struct backend_imap_conn_params *p, const char *mechs,
+           struct err *err)
 {
 	struct net_sasl_params sp;
 	const char *mech;
@@ -696,18 +697,17 @@ out:
 }
 
 static int
-authenticate(struct backend_imap_conn *c, const struct backend_imap_conn_params *p,
-	     struct err *err)
+authenticate(struct backend_imap_conn *c, const struct backend_imap_conn_params *p, struct err *err)
 {
 	char *mechs;
 	int rc;
 
 	if (p->user == NULL || p->user[0] == '\0')
 		return err_set(err, ERR_AUTH, "%s: no user name to log in with (set imap_user)",
-			       c->peer);
+		               c->peer);
 	if (p->password == NULL && p->token == NULL)
 		return err_set(err, ERR_AUTH, "%s: no password for %s (set imap_pass)", c->peer,
-			       p->user);
+		               p->user);
 	mechs = server_mechs(c);
 	/*
 	 * SASL when the server names mechanisms (it picks the strongest both
@@ -720,8 +720,7 @@ authenticate(struct backend_imap_conn *c, const struct backend_imap_conn_params 
 
 		rc = login_sasl(c, p, mechs, &e);
 		if (rc < 0 && e.kind == ERR_UNSUPPORTED && p->password != NULL &&
-		    p->mechanisms == NULL &&
-		    !(imap_session_caps(c->s) & IMAP_CAP_LOGINDISABLED))
+		    p->mechanisms == NULL && !(imap_session_caps(c->s) & IMAP_CAP_LOGINDISABLED))
 			rc = login_plain(c, p, err);
 		else if (rc < 0 && err != NULL)
 			*err = e;
@@ -733,8 +732,7 @@ authenticate(struct backend_imap_conn *c, const struct backend_imap_conn_params 
 }
 
 static int
-starttls(struct backend_imap_conn *c, const struct backend_imap_conn_params *p,
-	 struct err *err)
+starttls(struct backend_imap_conn *c, const struct backend_imap_conn_params *p, struct err *err)
 {
 	uint32_t tag;
 	struct err e;
@@ -743,9 +741,9 @@ starttls(struct backend_imap_conn *c, const struct backend_imap_conn_params *p,
 		if (p->tls == BACKEND_IMAP_TLS_OPTIONAL)
 			return 0;
 		return err_set(err, ERR_TLS,
-			       "%s: the server does not offer STARTTLS, and imap_starttls=required "
-			       "(use imaps://, or set imap_starttls=optional to allow plain text)",
-			       c->peer);
+		               "%s: the server does not offer STARTTLS, and imap_starttls=required "
+		               "(use imaps://, or set imap_starttls=optional to allow plain text)",
+		               c->peer);
 	}
 	if (imap_cmd_starttls(c->s, &tag, err) < 0)
 		return -1;
@@ -754,7 +752,7 @@ starttls(struct backend_imap_conn *c, const struct backend_imap_conn_params *p,
 			return 0;
 		if (e.kind == ERR_REJECTED)
 			return err_set(err, ERR_TLS, "%s: the server refused STARTTLS: %s", c->peer,
-				       e.msg);
+			               e.msg);
 		if (err != NULL)
 			*err = e;
 		return -1;
@@ -810,7 +808,7 @@ on_namespace(void *ctx, const struct imap_event *ev)
 		free(c->prefix);
 		c->prefix = xstrdup(ns->prefix != NULL ? ns->prefix : "");
 	} else if (ev->kind == IMAP_EV_DATA && ev->resp != NULL &&
-		   ev->resp->type == IMAP_RESP_LIST && c->delim == '\0') {
+	           ev->resp->type == IMAP_RESP_LIST && c->delim == '\0') {
 		c->delim = ev->resp->u.list.delimiter;
 	}
 }
@@ -818,8 +816,7 @@ on_namespace(void *ctx, const struct imap_event *ev)
 /* ID, ENABLE, COMPRESS and NAMESPACE: each optional, none fatal when the
  * server says no. */
 static int
-negotiate(struct backend_imap_conn *c, const struct backend_imap_conn_params *p,
-	  struct err *err)
+negotiate(struct backend_imap_conn *c, const struct backend_imap_conn_params *p, struct err *err)
 {
 	static const char *const id[] = {"name", "petrel", "version", PACKAGE_VERSION, NULL};
 	unsigned caps = imap_session_caps(c->s), want = 0;
@@ -843,8 +840,8 @@ negotiate(struct backend_imap_conn *c, const struct backend_imap_conn_params *p,
 			return -1;
 		}
 	}
-	if ((caps & IMAP_CAP_COMPRESS_DEFLATE) && !p->no_compress && !net_conn_is_compressed(c->net) &&
-	    compress(c, err) < 0)
+	if ((caps & IMAP_CAP_COMPRESS_DEFLATE) && !p->no_compress &&
+	    !net_conn_is_compressed(c->net) && compress(c, err) < 0)
 		return -1;
 	/* ID and NAMESPACE (or a LIST for the delimiter) go together. */
 	tag = tag2 = 0;
@@ -871,8 +868,8 @@ fail:
 }
 
 int
-backend_imap_conn_open(const struct backend_imap_conn_params *p,
-		       struct backend_imap_conn **conn_r, struct err *err)
+backend_imap_conn_open(const struct backend_imap_conn_params *p, struct backend_imap_conn **conn_r,
+                       struct err *err)
 {
 	struct backend_imap_conn *c;
 	struct imap_session_params sp;
@@ -883,9 +880,9 @@ backend_imap_conn_open(const struct backend_imap_conn_params *p,
 	net_params_init(&np);
 	np.host = p->host;
 	np.port = p->port != NULL ? p->port : implicit ? "993" : "143";
-	np.tls = implicit ? NET_TLS_IMPLICIT
-		 : p->tls == BACKEND_IMAP_TLS_NONE ? NET_TLS_NONE
-						   : NET_TLS_STARTTLS;
+	np.tls = implicit                          ? NET_TLS_IMPLICIT
+	         : p->tls == BACKEND_IMAP_TLS_NONE ? NET_TLS_NONE
+	                                           : NET_TLS_STARTTLS;
 	np.tls_ca_file = p->tls_ca_file;
 	np.tls_no_verify = p->tls_no_verify;
 	np.connect_timeout_ms = p->connect_timeout_ms;
@@ -910,7 +907,7 @@ backend_imap_conn_open(const struct backend_imap_conn_params *p,
 	}
 	if (imap_session_state(c->s) == IMAP_STATE_LOGOUT) {
 		err_set(err, ERR_CONN, "%s: the server refused the connection: %s", c->peer,
-			c->bye);
+		        c->bye);
 		goto fail;
 	}
 	if (!imap_session_caps_known(c->s) && capability(c, err) < 0)
@@ -949,7 +946,8 @@ backend_imap_conn_free(struct backend_imap_conn **connp)
 		/* A courtesy: the server need not wait for its own timeout.
 		 * The answer is not waited for beyond a short while. */
 		net_conn_set_cancel_fd(c->net, -1);
-		if (imap_cmd_logout(c->s, &tag, NULL) == 0 && backend_imap_conn_flush(c, NULL) == 0) {
+		if (imap_cmd_logout(c->s, &tag, NULL) == 0 &&
+		    backend_imap_conn_flush(c, NULL) == 0) {
 			struct err e;
 
 			while (!c->failed && find_done(c, tag) == NULL &&

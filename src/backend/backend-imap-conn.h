@@ -82,7 +82,7 @@ struct backend_imap_conn;
  * ERR_PROTO, ERR_CANCELLED.  Blocks.
  */
 int backend_imap_conn_open(const struct backend_imap_conn_params *params,
-			   struct backend_imap_conn **conn_r, struct err *err);
+                           struct backend_imap_conn **conn_r, struct err *err);
 /* Sends LOGOUT when the connection is healthy and that does not block for
  * long, then closes and frees; NULLs *conn.  NULL is fine. */
 void backend_imap_conn_free(struct backend_imap_conn **conn);
@@ -98,7 +98,7 @@ const char *backend_imap_conn_prefix(const struct backend_imap_conn *conn);
 
 /* Where events go from now on (fn NULL: nowhere). */
 void backend_imap_conn_set_handler(struct backend_imap_conn *conn, backend_imap_event_fn *fn,
-				   void *ctx);
+                                   void *ctx);
 /* The cancel descriptor from now on (-1: none); a worker sets its job's. */
 void backend_imap_conn_set_cancel_fd(struct backend_imap_conn *conn, int fd);
 
@@ -126,7 +126,7 @@ int backend_imap_conn_poll(struct backend_imap_conn *conn, int timeout_ms, struc
  * Blocks.
  */
 int backend_imap_conn_idle(struct backend_imap_conn *conn, int wake_fd, int timeout_ms,
-			   int *woken_r, struct err *err);
+                           int *woken_r, struct err *err);
 /* From the handler: ends the IDLE under way after the current event. */
 void backend_imap_conn_idle_stop(struct backend_imap_conn *conn);
 

@@ -21,7 +21,7 @@
 struct backend_imap_acct {
 	struct backend_imap_conn_params cp; /* strings below */
 	char *host, *port, *user, *password, *ca_file, *mechanisms;
-	char *id;       /* "user@host:port", for messages and the caches */
+	char *id; /* "user@host:port", for messages and the caches */
 	char *cache_dir;
 	char *body_cache_dir;
 	int keepalive_ms;
@@ -35,14 +35,14 @@ struct backend_imap_acct {
  * backend_imap_acct_clear().  Blocks only in get_password.
  */
 int backend_imap_acct_init(struct backend_imap_acct *acct, const struct url *url,
-			   const struct backend_params *params, struct err *err);
+                           const struct backend_params *params, struct err *err);
 void backend_imap_acct_clear(struct backend_imap_acct *acct);
 /* Opens a connection for the account (see backend_imap_conn_open). */
 int backend_imap_acct_connect(struct backend_imap_acct *acct, struct backend_imap_conn **conn_r,
-			      struct err *err);
+                              struct err *err);
 /* 1 when url names a folder of the same account (server and user). */
 int backend_imap_acct_same(const struct backend_imap_acct *acct, const struct url *url,
-			   const struct backend_params *params);
+                           const struct backend_params *params);
 
 /*
  * The server's name of the folder a URL path names: "" is INBOX, '/'
@@ -50,7 +50,7 @@ int backend_imap_acct_same(const struct backend_imap_acct *acct, const struct ur
  * is in the server's encoding (modified UTF-7 or UTF-8).  Appends to out.
  */
 int backend_imap_mailbox(struct backend_imap_conn *conn, const char *path, struct str *out,
-			 struct err *err);
+                         struct err *err);
 
 /* IMAP flag names for enum mime_flag bits (\Recent never: the server sets
  * it); *n_r names at most 6. */
@@ -59,19 +59,19 @@ void backend_imap_flag_names(unsigned flags, const char **names, size_t *n_r);
 /* The operations without a folder (backend-imap-store.c), as backend.h
  * describes them. */
 int backend_imap_append_op(const struct url *url, const struct backend_params *params,
-			   const char *data, size_t len, unsigned flags, time_t date,
-			   struct err *err);
+                           const char *data, size_t len, unsigned flags, time_t date,
+                           struct err *err);
 int backend_imap_list_op(const struct url *root, const struct backend_params *params,
-			 struct arena *arena, struct backend_folder_info **folders_r,
-			 size_t *count_r, struct err *err);
+                         struct arena *arena, struct backend_folder_info **folders_r,
+                         size_t *count_r, struct err *err);
 int backend_imap_create_op(const struct url *url, const struct backend_params *params,
-			   struct err *err);
+                           struct err *err);
 int backend_imap_remove_op(const struct url *url, const struct backend_params *params,
-			   struct err *err);
+                           struct err *err);
 int backend_imap_rename_op(const struct url *from, const struct url *to,
-			   const struct backend_params *params, struct err *err);
+                           const struct backend_params *params, struct err *err);
 int backend_imap_subscribe_op(const struct url *url, const struct backend_params *params, int on,
-			      struct err *err);
+                              struct err *err);
 
 /* Connection failures worth a new connection and another try. */
 int backend_imap_err_transient(const struct err *err);

@@ -28,7 +28,7 @@ dup_or_null(const char *s)
 
 int
 backend_imap_acct_init(struct backend_imap_acct *a, const struct url *url,
-		       const struct backend_params *params, struct err *err)
+                       const struct backend_params *params, struct err *err)
 {
 	int implicit = strcmp(url->scheme, "imaps") == 0;
 	const char *user;
@@ -43,8 +43,8 @@ backend_imap_acct_init(struct backend_imap_acct *a, const struct url *url,
 		user = getenv("USER");
 	if (user == NULL || user[0] == '\0')
 		return err_set(err, ERR_USAGE,
-			       "%s: no user name (put it in the URL as user@%s, or set imap_user)",
-			       url->host, url->host);
+		               "%s: no user name (put it in the URL as user@%s, or set imap_user)",
+		               url->host, url->host);
 	backend_imap_conn_params_init(&a->cp);
 	a->host = xstrdup(url->host);
 	a->port = xstrdup(url->port != NULL ? url->port : implicit ? "993" : "143");
@@ -73,10 +73,10 @@ backend_imap_acct_init(struct backend_imap_acct *a, const struct url *url,
 	}
 	a->cp.host = a->host;
 	a->cp.port = a->port;
-	a->cp.tls = implicit            ? BACKEND_IMAP_TLS_IMPLICIT
-		    : params->tls.plain    ? BACKEND_IMAP_TLS_NONE
-		    : params->tls.starttls ? BACKEND_IMAP_TLS_STARTTLS
-					   : BACKEND_IMAP_TLS_OPTIONAL;
+	a->cp.tls = implicit               ? BACKEND_IMAP_TLS_IMPLICIT
+	            : params->tls.plain    ? BACKEND_IMAP_TLS_NONE
+	            : params->tls.starttls ? BACKEND_IMAP_TLS_STARTTLS
+	                                   : BACKEND_IMAP_TLS_OPTIONAL;
 	a->cp.tls_ca_file = a->ca_file;
 	a->cp.tls_no_verify = !params->tls.verify;
 	a->cp.connect_timeout_ms = params->connect_timeout_ms;
@@ -108,14 +108,14 @@ backend_imap_acct_clear(struct backend_imap_acct *a)
 
 int
 backend_imap_acct_connect(struct backend_imap_acct *a, struct backend_imap_conn **conn_r,
-			  struct err *err)
+                          struct err *err)
 {
 	return backend_imap_conn_open(&a->cp, conn_r, err);
 }
 
 int
 backend_imap_acct_same(const struct backend_imap_acct *a, const struct url *url,
-		       const struct backend_params *params)
+                       const struct backend_params *params)
 {
 	const char *user = url->user != NULL ? url->user : params->user;
 	int implicit;
@@ -140,7 +140,7 @@ backend_imap_err_transient(const struct err *err)
 
 int
 backend_imap_mailbox(struct backend_imap_conn *conn, const char *path, struct str *out,
-		     struct err *err)
+                     struct err *err)
 {
 	char delim = backend_imap_conn_delimiter(conn);
 	struct str name = STR_INIT;
@@ -156,7 +156,8 @@ backend_imap_mailbox(struct backend_imap_conn *conn, const char *path, struct st
 		str_append_char(&name, *p == '/' ? delim : *p);
 	while (name.len > 0 && name.s[name.len - 1] == delim)
 		str_truncate(&name, name.len - 1);
-	rc = imap_session_encode_mailbox(backend_imap_conn_session(conn), str_cstr(&name), out, err);
+	rc =
+	    imap_session_encode_mailbox(backend_imap_conn_session(conn), str_cstr(&name), out, err);
 	str_free(&name);
 	return rc;
 }
@@ -195,13 +196,12 @@ struct store_ctx {
 	const char *prefix;  /* the listed root, in the server's form */
 };
 
-static void
-store_event(void *ctx, const struct imap_event *ev);
+static void store_event(void *ctx, const struct imap_event *ev);
 
 static int
 open_conn(const struct url *url, const struct backend_params *params,
-	  struct backend_imap_acct *acct, struct backend_imap_conn **conn_r,
-	  struct store_ctx *sc, struct err *err)
+          struct backend_imap_acct *acct, struct backend_imap_conn **conn_r, struct store_ctx *sc,
+          struct err *err)
 {
 	if (backend_imap_acct_init(acct, url, params, err) < 0)
 		return -1;
@@ -224,7 +224,7 @@ close_conn(struct backend_imap_acct *acct, struct backend_imap_conn **conn)
  * the tag is read only after, as argument order is not defined). */
 static int
 wait_cmd(struct backend_imap_conn *conn, struct store_ctx *sc, int queued, const uint32_t *tag,
-	 struct err *err)
+         struct err *err)
 {
 	if (queued < 0)
 		return -1;
@@ -261,7 +261,7 @@ to_crlf(struct str *out, const char *data, size_t len)
 
 int
 backend_imap_append_op(const struct url *url, const struct backend_params *params, const char *data,
-	    size_t len, unsigned flags, time_t date, struct err *err)
+                       size_t len, unsigned flags, time_t date, struct err *err)
 {
 	struct backend_imap_acct acct;
 	struct backend_imap_conn *conn = NULL;
@@ -283,19 +283,20 @@ backend_imap_append_op(const struct url *url, const struct backend_params *param
 		struct imap_session *s = backend_imap_conn_session(conn);
 
 		if (wait_cmd(conn, &sc,
-			     imap_cmd_append(s, str_cstr(&mbox), names, n_names, date, msg.s, msg.len,
-					     &tag, err),
-			     &tag, err) == 0) {
+		             imap_cmd_append(s, str_cstr(&mbox), names, n_names, date, msg.s,
+		                             msg.len, &tag, err),
+		             &tag, err) == 0) {
 			rc = 0;
 			break;
 		}
-		if (err->kind != ERR_REJECTED || sc.code != IMAP_CODE_TRYCREATE || !params->create ||
-		    attempt > 0)
+		if (err->kind != ERR_REJECTED || sc.code != IMAP_CODE_TRYCREATE ||
+		    !params->create || attempt > 0)
 			break;
 		log_trace(LOG_CH_BACKEND, "imap: creating %s for APPEND", str_cstr(&mbox));
-		if (wait_cmd(conn, &sc, imap_cmd_create(s, str_cstr(&mbox), &tag, err), &tag, err) < 0 ||
+		if (wait_cmd(conn, &sc, imap_cmd_create(s, str_cstr(&mbox), &tag, err), &tag, err) <
+		        0 ||
 		    wait_cmd(conn, &sc, imap_cmd_subscribe(s, str_cstr(&mbox), 1, &tag, err), &tag,
-			     err) < 0)
+		             err) < 0)
 			break;
 	}
 out:
@@ -415,8 +416,8 @@ store_event(void *ctx, const struct imap_event *ev)
 	if (ev->kind == IMAP_EV_NOTICE && r != NULL && r->code.kind == IMAP_CODE_ALERT) {
 		struct str t = STR_INIT;
 
-		mime_sanitize(&t, r->text != NULL ? r->text : "", r->text != NULL ? strlen(r->text) : 0,
-			      0);
+		mime_sanitize(&t, r->text != NULL ? r->text : "",
+		              r->text != NULL ? strlen(r->text) : 0, 0);
 		log_warn("%s: %s", backend_imap_conn_peer(sc->conn), str_cstr(&t));
 		str_free(&t);
 		return;
@@ -437,8 +438,9 @@ store_event(void *ctx, const struct imap_event *ev)
 }
 
 int
-backend_imap_list_op(const struct url *root, const struct backend_params *params, struct arena *arena,
-	  struct backend_folder_info **folders_r, size_t *count_r, struct err *err)
+backend_imap_list_op(const struct url *root, const struct backend_params *params,
+                     struct arena *arena, struct backend_folder_info **folders_r, size_t *count_r,
+                     struct err *err)
 {
 	struct backend_imap_acct acct;
 	struct backend_imap_conn *conn = NULL;
@@ -473,8 +475,8 @@ backend_imap_list_op(const struct url *root, const struct backend_params *params
 			lo.status = IMAP_STATUS_MESSAGES | IMAP_STATUS_UNSEEN;
 	}
 	sc.arena = arena;
-	if (wait_cmd(conn, &sc, imap_cmd_list(s, "", str_cstr(&pattern), &lo, &tag, err), &tag, err) <
-	    0)
+	if (wait_cmd(conn, &sc, imap_cmd_list(s, "", str_cstr(&pattern), &lo, &tag, err), &tag,
+	             err) < 0)
 		goto out;
 	/* Then which of them are subscribed: LIST (SUBSCRIBED) or LSUB. */
 	memset(&lo, 0, sizeof(lo));
@@ -519,8 +521,8 @@ out:
 enum mbox_op { OP_CREATE, OP_DELETE, OP_SUBSCRIBE, OP_UNSUBSCRIBE };
 
 static int
-mbox_cmd(struct backend_imap_conn *conn, struct store_ctx *sc, enum mbox_op op,
-	 const char *mbox, struct err *err)
+mbox_cmd(struct backend_imap_conn *conn, struct store_ctx *sc, enum mbox_op op, const char *mbox,
+         struct err *err)
 {
 	struct imap_session *s = backend_imap_conn_session(conn);
 	uint32_t tag;
@@ -542,7 +544,7 @@ mbox_cmd(struct backend_imap_conn *conn, struct store_ctx *sc, enum mbox_op op,
 
 static int
 imap_mbox_op(const struct url *url, const struct backend_params *params, enum mbox_op op,
-	     struct err *err)
+             struct err *err)
 {
 	struct backend_imap_acct acct;
 	struct backend_imap_conn *conn = NULL;
@@ -558,7 +560,8 @@ imap_mbox_op(const struct url *url, const struct backend_params *params, enum mb
 	if (backend_imap_mailbox(conn, url->path, &mbox, err) < 0)
 		goto out;
 	if ((op == OP_CREATE || op == OP_DELETE) && strcmp(str_cstr(&mbox), "INBOX") == 0) {
-		err_set(err, ERR_USAGE, "INBOX cannot be %s", op == OP_CREATE ? "created" : "removed");
+		err_set(err, ERR_USAGE, "INBOX cannot be %s",
+		        op == OP_CREATE ? "created" : "removed");
 		goto out;
 	}
 	if (mbox_cmd(conn, &sc, op, str_cstr(&mbox), err) < 0)
@@ -590,14 +593,14 @@ backend_imap_remove_op(const struct url *url, const struct backend_params *param
 
 int
 backend_imap_subscribe_op(const struct url *url, const struct backend_params *params, int on,
-	       struct err *err)
+                          struct err *err)
 {
 	return imap_mbox_op(url, params, on ? OP_SUBSCRIBE : OP_UNSUBSCRIBE, err);
 }
 
 int
-backend_imap_rename_op(const struct url *from, const struct url *to, const struct backend_params *params,
-	    struct err *err)
+backend_imap_rename_op(const struct url *from, const struct url *to,
+                       const struct backend_params *params, struct err *err)
 {
 	struct backend_imap_acct acct;
 	struct backend_imap_conn *conn = NULL;
@@ -613,16 +616,16 @@ backend_imap_rename_op(const struct url *from, const struct url *to, const struc
 	sc.conn = conn;
 	if (!backend_imap_acct_same(&acct, to, params)) {
 		err_set(err, ERR_UNSUPPORTED,
-			"a folder can only be renamed within its own IMAP account");
+		        "a folder can only be renamed within its own IMAP account");
 		goto out;
 	}
 	if (backend_imap_mailbox(conn, from->path, &a, err) < 0 ||
 	    backend_imap_mailbox(conn, to->path, &b, err) < 0)
 		goto out;
 	if (wait_cmd(conn, &sc,
-		     imap_cmd_rename(backend_imap_conn_session(conn), str_cstr(&a), str_cstr(&b),
-				     &tag, err),
-		     &tag, err) < 0)
+	             imap_cmd_rename(backend_imap_conn_session(conn), str_cstr(&a), str_cstr(&b),
+	                             &tag, err),
+	             &tag, err) < 0)
 		goto out;
 	mbox_cmd(conn, &sc, OP_UNSUBSCRIBE, str_cstr(&a), &ignored);
 	mbox_cmd(conn, &sc, OP_SUBSCRIBE, str_cstr(&b), &ignored);

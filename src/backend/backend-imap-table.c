@@ -182,8 +182,7 @@ backend_imap_table_set_uid(struct backend_imap_table *t, size_t index, uint32_t 
 	if (index != t->known) {
 		struct backend_imap_msg m = t->m[index];
 
-		memmove(&t->m[t->known + 1], &t->m[t->known],
-			(index - t->known) * sizeof(*t->m));
+		memmove(&t->m[t->known + 1], &t->m[t->known], (index - t->known) * sizeof(*t->m));
 		t->m[t->known] = m;
 		fen_rebuild(t);
 	}

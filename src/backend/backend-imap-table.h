@@ -30,20 +30,20 @@ enum backend_imap_msg_state {
 };
 
 struct backend_imap_msg {
-	uint32_t uid;    /* 0: a placeholder whose UID is not known yet */
-	uint8_t flags;   /* enum mime_flag bits as on the server */
-	uint8_t pset;    /* mime_flag bits to set that the server has not confirmed */
-	uint8_t pclear;  /* ... and to clear */
-	uint8_t st;      /* enum backend_imap_msg_state */
+	uint32_t uid;   /* 0: a placeholder whose UID is not known yet */
+	uint8_t flags;  /* enum mime_flag bits as on the server */
+	uint8_t pset;   /* mime_flag bits to set that the server has not confirmed */
+	uint8_t pclear; /* ... and to clear */
+	uint8_t st;     /* enum backend_imap_msg_state */
 };
 
 struct backend_imap_table {
 	struct backend_imap_msg *m;
-	size_t n;         /* entries, tombstones and placeholders included */
-	size_t cap;       /* a power of two (the tree's size) */
-	uint32_t *fen;    /* Fenwick tree of live counts, 1-based, cap entries */
-	size_t live;      /* entries not GONE: the server's message count */
-	size_t known;     /* entries [0, known) have UIDs; the rest are placeholders */
+	size_t n;      /* entries, tombstones and placeholders included */
+	size_t cap;    /* a power of two (the tree's size) */
+	uint32_t *fen; /* Fenwick tree of live counts, 1-based, cap entries */
+	size_t live;   /* entries not GONE: the server's message count */
+	size_t known;  /* entries [0, known) have UIDs; the rest are placeholders */
 };
 
 void backend_imap_table_init(struct backend_imap_table *t);
@@ -54,10 +54,9 @@ void backend_imap_table_reset(struct backend_imap_table *t);
 /* Appends a live entry: uid must be above every known UID (-1 if not), or
  * 0 for a placeholder.  flags are mime_flag bits (st KNOWN when known). */
 int backend_imap_table_append(struct backend_imap_table *t, uint32_t uid, unsigned flags,
-			      int known);
+                              int known);
 /* Index of the live message with this sequence number (1-based), or -1. */
-int backend_imap_table_seq_index(const struct backend_imap_table *t, uint32_t seq,
-				 size_t *index_r);
+int backend_imap_table_seq_index(const struct backend_imap_table *t, uint32_t seq, size_t *index_r);
 /* Sequence number of a live entry (its rank among live entries). */
 uint32_t backend_imap_table_index_seq(const struct backend_imap_table *t, size_t index);
 /* The entry with this UID, GONE or not: 1 found, 0 not. */

@@ -57,6 +57,8 @@
 #define PREFETCH_AHEAD 4
 /* NOOP polls for news when IDLE is not used. */
 #define POLL_INTERVAL_MS (60 * 1000)
+/* An idle folder whose server stays away tries again this often. */
+#define OFFLINE_RETRY_MS (30 * 1000)
 /* Waits before each reconnection attempt (the first is at once): about
  * eight seconds in all, enough for a server restart, short enough that a
  * face waiting for a job hears the verdict soon. */
@@ -138,9 +140,10 @@ struct backend_folder {
 	uint64_t *found;
 	size_t n_found, cap_found;
 	int modified;
+	int pending; /* set_flags() recorded changes flush_flags() has not sent */
 	enum imap_code_kind last_code; /* of the last completion */
-	int flags_cached; /* QRESYNC said cached flags are current */
-	int qsel;         /* a SELECT with QRESYNC is under way */
+	int flags_cached;              /* QRESYNC said cached flags are current */
+	int qsel;                      /* a SELECT with QRESYNC is under way */
 
 	/* The job under way (set_job). */
 	struct backend_progress progress;
@@ -291,7 +294,7 @@ on_uid_fetch(struct backend_folder *f, const struct imap_fetch *fe)
 		uids_push(f, 0, 0);
 	f->uids[fe->seq - 1] = fe->uid;
 	f->uid_flags[fe->seq - 1] =
-		(uint8_t)((fe->present & IMAP_FETCH_FLAGS) ? imap_summary_flags(&fe->flags) : 0);
+	    (uint8_t)((fe->present & IMAP_FETCH_FLAGS) ? imap_summary_flags(&fe->flags) : 0);
 }
 
 static int
@@ -328,7 +331,8 @@ merge_uids(struct backend_folder *f, int with_flags)
 			if (with_flags && !(m->st & BACKEND_IMAP_MSG_GONE)) {
 				if ((m->st & BACKEND_IMAP_MSG_KNOWN) && m->flags != f->uid_flags[j])
 					f->changes |= CH_FLAGS;
-				if (m->flags != f->uid_flags[j] || !(m->st & BACKEND_IMAP_MSG_KNOWN))
+				if (m->flags != f->uid_flags[j] ||
+				    !(m->st & BACKEND_IMAP_MSG_KNOWN))
 					m->st |= BACKEND_IMAP_MSG_DIRTY;
 				m->flags = f->uid_flags[j];
 				m->st |= BACKEND_IMAP_MSG_KNOWN;
@@ -453,7 +457,7 @@ stash_tidy(struct backend_folder *f)
 static void
 on_summary(struct backend_folder *f, size_t idx, const struct imap_fetch *fe)
 {
-	const struct backend_imap_msg *m = &f->t.m[idx];
+	struct backend_imap_msg *m = &f->t.m[idx];
 	int has_header = 0;
 
 	for (size_t i = 0; i < fe->n_sections; i++)
@@ -480,19 +484,23 @@ on_summary(struct backend_folder *f, size_t idx, const struct imap_fetch *fe)
 			s->id = m->uid;
 			s->flags = msg_flags(m);
 			f->win_filled[lo] = 1;
-			if (f->cache != NULL)
+			if (f->cache != NULL) {
 				backend_cache_put(f->cache, m->uid, s, m->flags);
+				/* The entry carries the flags: nothing to update. */
+				m->st &= (uint8_t)~BACKEND_IMAP_MSG_DIRTY;
+			}
 			return;
 		}
 	}
 	stash_put(f, m->uid, fe);
-	if (f->cache != NULL)
+	if (f->cache != NULL) {
 		backend_cache_put(f->cache, m->uid, &f->stash[f->n_stash - 1].sum, m->flags);
+		m->st &= (uint8_t)~BACKEND_IMAP_MSG_DIRTY;
+	}
 }
 
 static void
-on_body_data(struct backend_folder *f, const char *data, size_t len, uint64_t done,
-	     uint64_t total)
+on_body_data(struct backend_folder *f, const char *data, size_t len, uint64_t done, uint64_t total)
 {
 	str_append_len(f->body_out, data, len);
 	f->body_got = 1;
@@ -539,7 +547,7 @@ on_fetch(struct backend_folder *f, const struct imap_fetch *fe)
 	}
 	if (backend_imap_table_seq_index(t, fe->seq, &idx) < 0) {
 		log_trace(LOG_CH_BACKEND, "%s: FETCH for message %u, which the table lacks",
-			  f->shown, fe->seq);
+		          f->shown, fe->seq);
 		f->resync = 1;
 		return;
 	}
@@ -555,7 +563,7 @@ on_fetch(struct backend_folder *f, const struct imap_fetch *fe)
 			f->changes |= CH_NEW;
 		} else if (m->uid != fe->uid) {
 			log_trace(LOG_CH_BACKEND, "%s: message %u has UID %u, the table says %u",
-				  f->shown, fe->seq, fe->uid, m->uid);
+			          f->shown, fe->seq, fe->uid, m->uid);
 			f->resync = 1;
 			return;
 		}
@@ -576,8 +584,9 @@ on_fetch(struct backend_folder *f, const struct imap_fetch *fe)
 		if (f->body_out != NULL && m->uid == f->body_uid) {
 			for (size_t i = 0; i < fe->n_sections; i++)
 				if (fe->sections[i].data != NULL)
-					on_body_data(f, fe->sections[i].data, (size_t)fe->sections[i].len,
-						     fe->sections[i].len, fe->sections[i].len);
+					on_body_data(f, fe->sections[i].data,
+					             (size_t)fe->sections[i].len,
+					             fe->sections[i].len, fe->sections[i].len);
 				else if (!fe->sections[i].streamed)
 					f->body_got = 1; /* NIL: nothing there */
 			return;
@@ -695,7 +704,7 @@ on_event(void *ctx, const struct imap_event *ev)
 		break;
 	case IMAP_EV_RESYNC:
 		log_trace(LOG_CH_BACKEND, "%s: resynchronising: %s", f->shown,
-			  ev->text != NULL ? ev->text : "");
+		          ev->text != NULL ? ev->text : "");
 		f->resync = 1;
 		break;
 	case IMAP_EV_NOTICE:
@@ -703,10 +712,11 @@ on_event(void *ctx, const struct imap_event *ev)
 			struct str t = STR_INIT;
 
 			mime_sanitize(&t, r->text, strlen(r->text), 0);
-			log_warn("%s: the server says: %s", backend_imap_conn_peer(f->conn), str_cstr(&t));
+			log_warn("%s: the server says: %s", backend_imap_conn_peer(f->conn),
+			         str_cstr(&t));
 			str_free(&t);
 		} else if (r != NULL && r->code.kind == IMAP_CODE_HIGHESTMODSEQ && !f->building &&
-			   !f->qsel) {
+		           !f->qsel) {
 			/* Every change up to it has been sent to us by now. */
 			if (r->code.u.modseq > f->modseq)
 				f->modseq = r->code.u.modseq;
@@ -853,10 +863,11 @@ select_mailbox(struct backend_folder *f, struct err *err)
 			backend_imap_table_append(&f->t, 0, 0, 0);
 		f->changes |= CH_NEW;
 	}
-	if (q_validity != 0 && (mb->uidvalidity != q_validity || f->resync ||
-				f->t.live != mb->exists)) {
+	if (q_validity != 0 &&
+	    (mb->uidvalidity != q_validity || f->resync || f->t.live != mb->exists)) {
 		log_trace(LOG_CH_BACKEND, "%s: QRESYNC did not bring the folder up to date (%s)",
-			  f->shown, mb->uidvalidity != q_validity ? "new UIDVALIDITY" : "counts differ");
+		          f->shown,
+		          mb->uidvalidity != q_validity ? "new UIDVALIDITY" : "counts differ");
 		if (old_validity == 0) {
 			/* Only the cache's word was taken: forget it. */
 			backend_imap_table_reset(&f->t);
@@ -874,11 +885,11 @@ select_mailbox(struct backend_folder *f, struct err *err)
 				pending++;
 		if (pending > 0)
 			log_warn("%s: the folder was replaced on the server (UIDVALIDITY changed); "
-				 "%zu unsaved flag change%s dropped",
-				 f->shown, pending, pending == 1 ? "" : "s");
+			         "%zu unsaved flag change%s dropped",
+			         f->shown, pending, pending == 1 ? "" : "s");
 		else
 			log_info("%s: the folder was replaced on the server (UIDVALIDITY changed)",
-				 f->shown);
+			         f->shown);
 		backend_imap_table_reset(&f->t);
 		f->changes |= CH_REOPENED;
 		with_flags = 0;
@@ -902,8 +913,8 @@ select_mailbox(struct backend_folder *f, struct err *err)
 		f->changes |= CH_REOPENED;
 		if (merge_uids(f, with_flags) < 0) {
 			uids_clear(f);
-			return err_set(err, ERR_PROTO, "%s: the server's list of UIDs makes no sense",
-				       f->shown);
+			return err_set(err, ERR_PROTO,
+			               "%s: the server's list of UIDs makes no sense", f->shown);
 		}
 	}
 	uids_clear(f);
@@ -997,7 +1008,7 @@ flush_flags(struct backend_folder *f, struct err *err)
 	size_t n;
 	int rc = -1;
 
-	if (f->read_only)
+	if (f->read_only || !f->pending)
 		return 0;
 	uids = xcalloc(t->n ? t->n : 1, sizeof(*uids));
 	for (;;) {
@@ -1018,8 +1029,10 @@ flush_flags(struct backend_folder *f, struct err *err)
 				break;
 			}
 		}
-		if (start == t->known)
+		if (start == t->known) {
+			f->pending = 0;
 			break;
+		}
 		n = 0;
 		for (size_t i = start; i < t->known; i++)
 			if (t->m[i].pset == pset && t->m[i].pclear == pclear &&
@@ -1035,13 +1048,14 @@ flush_flags(struct backend_folder *f, struct err *err)
 				struct str set = STR_INIT;
 				uint64_t since = f->condstore ? f->modseq : 0;
 				uint32_t tag;
-				size_t used = imap_seqset_format(&set, uids + done, n - done, SET_MAX);
+				size_t used =
+				    imap_seqset_format(&set, uids + done, n - done, SET_MAX);
 				int r;
 
 				f->modified = 0;
 				r = imap_cmd_store(session(f), 1, str_cstr(&set),
-						   pass == 0 ? IMAP_STORE_ADD : IMAP_STORE_REMOVE, 1,
-						   names, n_names, since, &tag, err);
+				                   pass == 0 ? IMAP_STORE_ADD : IMAP_STORE_REMOVE,
+				                   1, names, n_names, since, &tag, err);
 				if (r == 0)
 					r = backend_imap_conn_wait(f->conn, tag, err);
 				if (r == 0 && f->modified) {
@@ -1049,19 +1063,20 @@ flush_flags(struct backend_folder *f, struct err *err)
 					 * were read: the change still applies, on top of
 					 * theirs, and their flags are read again. */
 					log_trace(LOG_CH_BACKEND,
-						  "%s: flags changed elsewhere meanwhile: %s",
-						  f->shown, str_cstr(&set));
+					          "%s: flags changed elsewhere meanwhile: %s",
+					          f->shown, str_cstr(&set));
 					r = imap_cmd_store(session(f), 1, str_cstr(&set),
-							   pass == 0 ? IMAP_STORE_ADD
-								     : IMAP_STORE_REMOVE,
-							   0, names, n_names, 0, &tag, err);
+					                   pass == 0 ? IMAP_STORE_ADD
+					                             : IMAP_STORE_REMOVE,
+					                   0, names, n_names, 0, &tag, err);
 					if (r == 0)
 						r = backend_imap_conn_wait(f->conn, tag, err);
 				}
 				str_free(&set);
 				if (r < 0) {
 					if (err->kind == ERR_REJECTED)
-						err_prefix(err, "%s: cannot change flags", f->shown);
+						err_prefix(err, "%s: cannot change flags",
+						           f->shown);
 					goto out;
 				}
 				done += used;
@@ -1115,8 +1130,8 @@ resync(struct backend_folder *f, struct err *err)
 		f->changes |= CH_REOPENED;
 		if (merge_uids(f, 1) < 0) {
 			uids_clear(f);
-			return err_set(err, ERR_PROTO, "%s: the server's list of UIDs makes no sense",
-				       f->shown);
+			return err_set(err, ERR_PROTO,
+			               "%s: the server's list of UIDs makes no sense", f->shown);
 		}
 	}
 	uids_clear(f);
@@ -1150,7 +1165,7 @@ ready(struct backend_folder *f, struct err *err)
  * dropped under it. */
 static int
 with_retry(struct backend_folder *f, int (*op)(struct backend_folder *, void *, struct err *),
-	   void *arg, struct err *err)
+           void *arg, struct err *err)
 {
 	int rc = -1;
 
@@ -1225,7 +1240,7 @@ folder_free(struct backend_folder *f)
 
 static int
 imap_open(const struct url *url, const struct backend_params *params,
-	  struct backend_folder **folder_r, struct err *err)
+          struct backend_folder **folder_r, struct err *err)
 {
 	struct backend_folder *f = xcalloc(1, sizeof(*f));
 	char *shown;
@@ -1250,7 +1265,7 @@ imap_open(const struct url *url, const struct backend_params *params,
 	}
 	if (f->acct.body_cache_dir != NULL &&
 	    backend_body_cache_open(f->acct.body_cache_dir, f->acct.id, f->path, &f->bodies, err) <
-		    0) {
+	        0) {
 		log_warn("%s", err->msg);
 		f->bodies = NULL;
 	}
@@ -1386,7 +1401,7 @@ window_pos(const struct backend_folder *f, size_t first, size_t n, size_t *pos)
  * and says in need[] which UIDs must be fetched; returns how many. */
 static size_t
 fill_local(struct backend_folder *f, const size_t *pos, size_t n, struct arena *arena,
-	   struct mime_summary *sums, uint8_t *filled, uint32_t *need)
+           struct mime_summary *sums, uint8_t *filled, uint32_t *need)
 {
 	size_t n_need = 0;
 
@@ -1399,7 +1414,8 @@ fill_local(struct backend_folder *f, const size_t *pos, size_t n, struct arena *
 		if (m->uid == 0 || (m->st & BACKEND_IMAP_MSG_GONE)) {
 			blank_summary(&sums[i], m);
 			if (m->uid != 0 && f->cache != NULL &&
-			    backend_cache_get(f->cache, m->uid, arena, &sums[i], &cached_flags) == 1) {
+			    backend_cache_get(f->cache, m->uid, arena, &sums[i], &cached_flags) ==
+			        1) {
 				sums[i].id = m->uid;
 				sums[i].flags = msg_flags(m);
 			}
@@ -1433,14 +1449,15 @@ fill_local(struct backend_folder *f, const size_t *pos, size_t n, struct arena *
 /* Queues UID FETCHes of the summaries of uids; the last tag in *tag_r. */
 static int
 queue_summary_fetch(struct backend_folder *f, const uint32_t *uids, size_t n, uint32_t *tag_r,
-		    struct err *err)
+                    struct err *err)
 {
 	size_t done = 0;
 
 	while (done < n) {
 		struct str set = STR_INIT;
 		size_t used = imap_seqset_format(&set, uids + done, n - done, SET_MAX);
-		int r = imap_cmd_fetch(session(f), 1, str_cstr(&set), SUMMARY_ITEMS, 0, 0, tag_r, err);
+		int r =
+		    imap_cmd_fetch(session(f), 1, str_cstr(&set), SUMMARY_ITEMS, 0, 0, tag_r, err);
 
 		str_free(&set);
 		if (r < 0)
@@ -1530,7 +1547,7 @@ load_op(struct backend_folder *f, void *arg, struct err *err)
 
 	if (window_pos(f, a->first, a->n, pos) < 0) {
 		err_set(err, ERR_USAGE, "messages %zu to %zu are not in the folder", a->first + 1,
-			a->first + a->n);
+		        a->first + a->n);
 		goto out;
 	}
 	/* The first batch of a window says which way the rest go. */
@@ -1597,8 +1614,8 @@ out:
 
 static int
 imap_load_summaries(struct backend_folder *f, size_t first, size_t n, struct arena *arena,
-		    struct mime_summary *sums, const struct backend_progress *progress,
-		    struct err *err)
+                    struct mime_summary *sums, const struct backend_progress *progress,
+                    struct err *err)
 {
 	struct load_args a = {first, n, arena, sums};
 	int rc;
@@ -1625,7 +1642,7 @@ imap_prefetch(struct backend_folder *f, size_t first, size_t n)
 
 struct body_args {
 	uint32_t uid;
-	size_t index; /* for messages */
+	size_t index;      /* for messages */
 	const char *items; /* "BODY.PEEK[]", "BODY.PEEK[1.2]<0.65536>" */
 	struct str *out;
 };
@@ -1643,11 +1660,11 @@ body_op(struct backend_folder *f, void *arg, struct err *err)
 	/* By UID: a reconnection may have renumbered the table. */
 	if (!backend_imap_table_find(&f->t, a->uid, &pos))
 		return err_set(err, ERR_USAGE, "%s: message %zu is no longer in the folder",
-			       f->shown, a->index + 1);
+		               f->shown, a->index + 1);
 	m = &f->t.m[pos];
 	if (m->st & BACKEND_IMAP_MSG_GONE)
 		return err_set(err, ERR_USAGE, "%s: message %zu was removed from the server",
-			       f->shown, a->index + 1);
+		               f->shown, a->index + 1);
 	snprintf(set, sizeof(set), "%u", m->uid);
 	f->body_uid = m->uid;
 	f->body_out = a->out;
@@ -1657,7 +1674,7 @@ body_op(struct backend_folder *f, void *arg, struct err *err)
 		rc = backend_imap_conn_wait(f->conn, tag, err);
 	if (rc == 0 && !f->body_got) {
 		rc = err_set(err, ERR_USAGE, "%s: message %zu is no longer on the server", f->shown,
-			     a->index + 1);
+		             a->index + 1);
 	}
 	f->body_out = NULL;
 	if (rc < 0)
@@ -1692,7 +1709,7 @@ check_index(const struct backend_folder *f, size_t index, size_t *pos_r, struct 
 
 static int
 fetch_section(struct backend_folder *f, size_t index, const char *section, uint64_t offset,
-	      uint64_t length, struct str *out, struct err *err)
+              uint64_t length, struct str *out, struct err *err)
 {
 	struct body_args a;
 	char items[128];
@@ -1708,17 +1725,16 @@ fetch_section(struct backend_folder *f, size_t index, const char *section, uint6
 			return err_set(err, ERR_USAGE, "bad MIME part name %s", section);
 	if (strlen(section) > 64)
 		return err_set(err, ERR_USAGE, "MIME part name too long");
-	if (f->bodies != NULL &&
-	    backend_body_cache_get(f->bodies, f->uidvalidity, uid, section, offset, length, out) ==
-		    1)
+	if (f->bodies != NULL && backend_body_cache_get(f->bodies, f->uidvalidity, uid, section,
+	                                                offset, length, out) == 1)
 		return 0;
 	if (!partial || f->bodies != NULL)
 		snprintf(items, sizeof(items), "BODY.PEEK[%s]", section);
 	else
-		snprintf(items, sizeof(items), "BODY.PEEK[%s]<%llu.%llu>", section,
-			 (unsigned long long)offset,
-			 (unsigned long long)(length != 0 && length < UINT32_MAX ? length
-										  : UINT32_MAX));
+		snprintf(
+		    items, sizeof(items), "BODY.PEEK[%s]<%llu.%llu>", section,
+		    (unsigned long long)offset,
+		    (unsigned long long)(length != 0 && length < UINT32_MAX ? length : UINT32_MAX));
 	/* With a body cache the whole part is fetched once and cut here. */
 	a.uid = uid;
 	a.index = index;
@@ -1768,8 +1784,8 @@ imap_fetch_header(struct backend_folder *f, size_t index, struct str *out, struc
 }
 
 static int
-imap_fetch_partial(struct backend_folder *f, size_t index, const char *section,
-		   uint64_t offset, uint64_t length, struct str *out, struct err *err)
+imap_fetch_partial(struct backend_folder *f, size_t index, const char *section, uint64_t offset,
+                   uint64_t length, struct str *out, struct err *err)
 {
 	return fetch_section(f, index, section, offset, length, out, err);
 }
@@ -1778,7 +1794,7 @@ imap_fetch_partial(struct backend_folder *f, size_t index, const char *section,
 
 static int
 imap_set_flags(struct backend_folder *f, size_t index, unsigned set, unsigned clear,
-	       struct err *err)
+               struct err *err)
 {
 	struct backend_imap_msg *m;
 	size_t pos;
@@ -1795,6 +1811,7 @@ imap_set_flags(struct backend_folder *f, size_t index, unsigned set, unsigned cl
 	clear &= ~(unsigned)MIME_FLAG_RECENT;
 	m->pset = (uint8_t)((m->pset | set) & ~clear);
 	m->pclear = (uint8_t)((m->pclear | clear) & ~set);
+	f->pending = 1;
 	/* A change the server already has need not be sent. */
 	if (m->st & BACKEND_IMAP_MSG_KNOWN) {
 		m->pset &= (uint8_t)~m->flags;
@@ -1835,7 +1852,7 @@ noop_op(struct backend_folder *f, void *arg, struct err *err)
 
 static int
 imap_check(struct backend_folder *f, enum backend_check *result_r,
-	   const struct backend_progress *progress, struct err *err)
+           const struct backend_progress *progress, struct err *err)
 {
 	(void)progress;
 	*result_r = BACKEND_CHECK_NONE;
@@ -1900,7 +1917,7 @@ sync_op(struct backend_folder *f, void *arg, struct err *err)
 
 static int
 imap_sync(struct backend_folder *f, int expunge, const struct backend_progress *progress,
-	  struct err *err)
+          struct err *err)
 {
 	(void)progress;
 	if (f->read_only && expunge)
@@ -1935,8 +1952,8 @@ cmp_uid64(const void *a, const void *b)
 /* The UIDs of messages idx[0..n) as faces number them, ascending and
  * each once; caller frees.  -1 when one is not in the folder. */
 static int
-uids_of(const struct backend_folder *f, const size_t *idx, size_t n, uint32_t **uids_r,
-	size_t *n_r, struct err *err)
+uids_of(const struct backend_folder *f, const size_t *idx, size_t n, uint32_t **uids_r, size_t *n_r,
+        struct err *err)
 {
 	uint32_t *uids = xcalloc(n ? n : 1, sizeof(*uids));
 	size_t k = 0, pos;
@@ -1976,8 +1993,8 @@ expunge_op(struct backend_folder *f, void *arg, struct err *err)
 	if (!(imap_session_caps(session(f)) & IMAP_CAP_UIDPLUS)) {
 		free(uids);
 		return err_set(err, ERR_UNSUPPORTED,
-			       "%s: the server cannot expunge single messages (no UIDPLUS)",
-			       f->shown);
+		               "%s: the server cannot expunge single messages (no UIDPLUS)",
+		               f->shown);
 	}
 	/* Only what is marked deleted, and still there. */
 	for (size_t i = 0; i < a->n; i++) {
@@ -2031,21 +2048,25 @@ idle_event(void *ctx, const struct imap_event *ev)
 
 static int
 imap_idle(struct backend_folder *f, int wake_fd, int timeout_ms, enum backend_check *result_r,
-	  struct err *err)
+          struct err *err)
 {
 	int woken = 0;
 
 	*result_r = BACKEND_CHECK_NONE;
 	if (f->conn == NULL || backend_imap_conn_failed(f->conn, NULL)) {
-		if (reconnect(f, wake_fd, err) < 0)
-			return nap(0, wake_fd, -1) ? 0 : -1;
+		/* Offline (the face was told): try again later, or as soon as
+		 * a request comes, which tries by itself. */
+		if (reconnect(f, wake_fd, err) < 0) {
+			nap(OFFLINE_RETRY_MS, wake_fd, -1);
+			return 0;
+		}
 	}
 	backend_imap_conn_set_cancel_fd(f->conn, -1);
 	if (ready(f, err) < 0)
 		goto failed;
 	if (f->changes == 0) {
-		int use_idle = !f->acct.no_push &&
-			       (imap_session_caps(session(f)) & IMAP_CAP_IDLE) != 0;
+		int use_idle =
+		    !f->acct.no_push && (imap_session_caps(session(f)) & IMAP_CAP_IDLE) != 0;
 
 		if (use_idle) {
 			int r;
@@ -2056,8 +2077,9 @@ imap_idle(struct backend_folder *f, int wake_fd, int timeout_ms, enum backend_ch
 			if (r < 0)
 				goto failed;
 		} else {
-			int wait = timeout_ms < 0 || timeout_ms > POLL_INTERVAL_MS ? POLL_INTERVAL_MS
-										   : timeout_ms;
+			int wait = timeout_ms < 0 || timeout_ms > POLL_INTERVAL_MS
+			               ? POLL_INTERVAL_MS
+			               : timeout_ms;
 
 			if (nap(wait, wake_fd, -1))
 				return 0;
@@ -2072,13 +2094,13 @@ imap_idle(struct backend_folder *f, int wake_fd, int timeout_ms, enum backend_ch
 failed:
 	/* A dropped connection is for the next round to mend, with the
 	 * face told; anything else is the caller's error. */
-	if (backend_imap_err_transient(err) && (f->conn == NULL || backend_imap_conn_failed(f->conn, NULL))) {
-		if (reconnect(f, wake_fd, err) == 0) {
+	if (backend_imap_err_transient(err) &&
+	    (f->conn == NULL || backend_imap_conn_failed(f->conn, NULL))) {
+		if (reconnect(f, wake_fd, err) == 0)
 			*result_r = take_changes(f);
-			return 0;
-		}
-		if (nap(0, wake_fd, -1))
-			return 0;
+		else
+			nap(OFFLINE_RETRY_MS, wake_fd, -1);
+		return 0;
 	}
 	return -1;
 }
@@ -2120,7 +2142,8 @@ copy_op(struct backend_folder *f, void *arg, struct err *err)
 		if (r == 0 && a->move && !native_move) {
 			static const char *const del[] = {"\\Deleted"};
 
-			r = imap_cmd_store(s, 1, str_cstr(&set), IMAP_STORE_ADD, 1, del, 1, 0, &tag, err);
+			r = imap_cmd_store(s, 1, str_cstr(&set), IMAP_STORE_ADD, 1, del, 1, 0, &tag,
+			                   err);
 			if (r == 0)
 				r = backend_imap_conn_wait(f->conn, tag, err);
 			if (r == 0 && (caps & IMAP_CAP_UIDPLUS)) {
@@ -2128,10 +2151,11 @@ copy_op(struct backend_folder *f, void *arg, struct err *err)
 				if (r == 0)
 					r = backend_imap_conn_wait(f->conn, tag, err);
 			} else if (r == 0) {
-				log_warn("%s: the server can neither move messages nor expunge single "
-					 "ones: the originals are marked deleted and go at the next "
-					 "expunge",
-					 f->shown);
+				log_warn(
+				    "%s: the server can neither move messages nor expunge single "
+				    "ones: the originals are marked deleted and go at the next "
+				    "expunge",
+				    f->shown);
 				for (size_t i = done; i < done + used; i++)
 					if (backend_imap_table_find(&f->t, uids[i], &pos))
 						f->t.m[pos].flags |= MIME_FLAG_DELETED;
@@ -2150,7 +2174,7 @@ out:
 
 static int
 imap_copy_to(struct backend_folder *f, const size_t *idx, size_t n, const struct url *dest,
-	     int move, const struct backend_params *params, int *done_r, struct err *err)
+             int move, const struct backend_params *params, int *done_r, struct err *err)
 {
 	struct uid_args a;
 	struct str mbox = STR_INIT;
@@ -2178,7 +2202,8 @@ imap_copy_to(struct backend_folder *f, const size_t *idx, size_t n, const struct
 		char *shown = url_display(dest);
 
 		if (err->kind == ERR_REJECTED)
-			err_prefix(err, "%s: cannot %s to %s", f->shown, move ? "move" : "copy", shown);
+			err_prefix(err, "%s: cannot %s to %s", f->shown, move ? "move" : "copy",
+			           shown);
 		free(shown);
 		goto out;
 	}
@@ -2195,7 +2220,7 @@ out:
  */
 static int
 parse_search(const char *q, struct arena *a, struct imap_search_key **keys_r, size_t *n_r,
-	     struct err *err)
+             struct err *err)
 {
 	struct imap_search_key *keys;
 	size_t n = 0, cap = 8;
@@ -2224,7 +2249,8 @@ parse_search(const char *q, struct arena *a, struct imap_search_key **keys_r, si
 			if (words.len == 0) {
 				str_free(&v);
 				str_free(&words);
-				return err_set(err, ERR_USAGE, "search: a quoted value needs a key");
+				return err_set(err, ERR_USAGE,
+				               "search: a quoted value needs a key");
 			}
 			if (n == cap) {
 				struct imap_search_key *k = arena_alloc(a, 2 * cap * sizeof(*k));
@@ -2245,8 +2271,9 @@ parse_search(const char *q, struct arena *a, struct imap_search_key **keys_r, si
 		while (*q != '\0' && *q != ' ' && *q != '"') {
 			if ((unsigned char)*q < 0x20 || (unsigned char)*q >= 0x7f) {
 				str_free(&words);
-				return err_set(err, ERR_USAGE,
-					       "search: put text that is not plain ASCII in quotes");
+				return err_set(
+				    err, ERR_USAGE,
+				    "search: put text that is not plain ASCII in quotes");
 			}
 			str_append_char(&words, *q++);
 		}
@@ -2303,7 +2330,7 @@ out:
 
 static int
 imap_search(struct backend_folder *f, const char *query, struct arena *arena, uint64_t **ids_r,
-	    size_t *count_r, struct err *err)
+            size_t *count_r, struct err *err)
 {
 	struct search_args a = {query};
 	uint64_t *ids;
@@ -2354,32 +2381,32 @@ search_view(struct backend_folder *f, struct err *err)
 }
 
 const struct backend_ops backend_imap_ops = {
-	.name = "imap",
-	.schemes = (const char *const[]){"imap", "imaps", NULL},
-	.caps = BE_CAP_FOLDERS | BE_CAP_PARTIAL_FETCH | BE_CAP_HEADERS_ONLY | BE_CAP_PUSH |
-		BE_CAP_APPEND | BE_CAP_EXPUNGE | BE_CAP_CREATE | BE_CAP_FLAGS | BE_CAP_SEARCH,
-	.open = imap_open,
-	.count = imap_count,
-	.read_only = imap_read_only,
-	.find = imap_find,
-	.load_summaries = imap_load_summaries,
-	.fetch = imap_fetch,
-	.fetch_header = imap_fetch_header,
-	.fetch_partial = imap_fetch_partial,
-	.set_flags = imap_set_flags,
-	.check = imap_check,
-	.sync = imap_sync,
-	.close = imap_close,
-	.append = backend_imap_append_op,
-	.list = backend_imap_list_op,
-	.create = backend_imap_create_op,
-	.remove = backend_imap_remove_op,
-	.rename = backend_imap_rename_op,
-	.prefetch = imap_prefetch,
-	.idle = imap_idle,
-	.copy_to = imap_copy_to,
-	.search = imap_search,
-	.expunge = imap_expunge,
-	.subscribe = backend_imap_subscribe_op,
-	.set_job = imap_set_job,
+    .name = "imap",
+    .schemes = (const char *const[]){"imap", "imaps", NULL},
+    .caps = BE_CAP_FOLDERS | BE_CAP_PARTIAL_FETCH | BE_CAP_HEADERS_ONLY | BE_CAP_PUSH |
+            BE_CAP_APPEND | BE_CAP_EXPUNGE | BE_CAP_CREATE | BE_CAP_FLAGS | BE_CAP_SEARCH,
+    .open = imap_open,
+    .count = imap_count,
+    .read_only = imap_read_only,
+    .find = imap_find,
+    .load_summaries = imap_load_summaries,
+    .fetch = imap_fetch,
+    .fetch_header = imap_fetch_header,
+    .fetch_partial = imap_fetch_partial,
+    .set_flags = imap_set_flags,
+    .check = imap_check,
+    .sync = imap_sync,
+    .close = imap_close,
+    .append = backend_imap_append_op,
+    .list = backend_imap_list_op,
+    .create = backend_imap_create_op,
+    .remove = backend_imap_remove_op,
+    .rename = backend_imap_rename_op,
+    .prefetch = imap_prefetch,
+    .idle = imap_idle,
+    .copy_to = imap_copy_to,
+    .search = imap_search,
+    .expunge = imap_expunge,
+    .subscribe = backend_imap_subscribe_op,
+    .set_job = imap_set_job,
 };

@@ -206,8 +206,7 @@ sasl_names(const char *list)
 }
 
 int
-backend_pop3_apop_digest(const char *timestamp, const char *password, char out[33],
-                         struct err *err)
+backend_pop3_apop_digest(const char *timestamp, const char *password, char out[33], struct err *err)
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0;

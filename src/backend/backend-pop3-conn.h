@@ -48,23 +48,23 @@
 /* Strings are copied or used during backend_pop3_conn_open() only. */
 struct backend_pop3_conn_params {
 	const char *host;
-	const char *port;        /* NULL: 995 with implicit_tls, else 110 */
-	int implicit_tls;        /* pop3s:// */
-	int stls;                /* pop3://: 1 STLS required, 0 used when offered, -1 never */
-	int allow_plaintext;     /* the password may cross without TLS */
+	const char *port;    /* NULL: 995 with implicit_tls, else 110 */
+	int implicit_tls;    /* pop3s:// */
+	int stls;            /* pop3://: 1 STLS required, 0 used when offered, -1 never */
+	int allow_plaintext; /* the password may cross without TLS */
 	const char *user;
-	const char *password;    /* NULL: log in fails with ERR_AUTH, saying so */
+	const char *password; /* NULL: log in fails with ERR_AUTH, saying so */
 	/* Ways to log in, in order of preference, separated by blanks, commas
 	   or colons: SASL mechanism names, "APOP" and "USER"; NULL or "": the
 	   order above. */
 	const char *mechanisms;
 	const char *tls_ca_file; /* NULL: the system's CAs */
 	int tls_no_verify;
-	int connect_timeout_ms;  /* <= 0: net/'s defaults */
+	int connect_timeout_ms; /* <= 0: net/'s defaults */
 	int io_timeout_ms;
-	int cancel_fd;           /* readable => ERR_CANCELLED; -1: none */
-	uint64_t msg_max;        /* largest message accepted; 0: no limit */
-	size_t lines_max;        /* most LIST/UIDL lines; 0: the core's default */
+	int cancel_fd;    /* readable => ERR_CANCELLED; -1: none */
+	uint64_t msg_max; /* largest message accepted; 0: no limit */
+	size_t lines_max; /* most LIST/UIDL lines; 0: the core's default */
 };
 
 /* One message of the maildrop, as LIST and UIDL describe it. */
@@ -79,20 +79,19 @@ struct backend_pop3_msg {
 
 /* What the server answered for one message of a batch command. */
 struct backend_pop3_answer {
-	size_t index;        /* position in the list the command was given */
-	unsigned long num;   /* message number */
-	int ok;              /* +OK (and for RETR and TOP: the whole message came) */
-	const char *data;    /* RETR, TOP: the message as sent (CRLF, dot-unstuffed) */
+	size_t index;      /* position in the list the command was given */
+	unsigned long num; /* message number */
+	int ok;            /* +OK (and for RETR and TOP: the whole message came) */
+	const char *data;  /* RETR, TOP: the message as sent (CRLF, dot-unstuffed) */
 	size_t len;
-	uint64_t expected;   /* RETR: the size LIST gave */
-	int size_mismatch;   /* RETR: len differs from expected */
+	uint64_t expected;     /* RETR: the size LIST gave */
+	int size_mismatch;     /* RETR: len differs from expected */
 	const struct err *err; /* !ok: the server's refusal */
 };
 
 /* Takes one answer; data is lent for the call.  Returns 0, or -1 with err
  * set to stop (the connection is then unusable: free it). */
-typedef int backend_pop3_answer_fn(void *ctx, const struct backend_pop3_answer *a,
-                                   struct err *err);
+typedef int backend_pop3_answer_fn(void *ctx, const struct backend_pop3_answer *a, struct err *err);
 
 struct backend_pop3_conn;
 

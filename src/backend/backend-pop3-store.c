@@ -234,7 +234,8 @@ indexed(struct backend_pop3_store *st, const char *key, struct err *err)
 	s = notmuch_query_count_messages(q, &count);
 	notmuch_query_destroy(q);
 	if (s != NOTMUCH_STATUS_SUCCESS)
-		return backend_notmuch_db_err(err, s, st->db, NULL, "cannot search the notmuch database");
+		return backend_notmuch_db_err(err, s, st->db, NULL,
+		                              "cannot search the notmuch database");
 	return count > 0;
 }
 
@@ -267,8 +268,8 @@ backend_pop3_store_has(struct backend_pop3_store *st, const char *key, struct er
 /* ---- writing ---- */
 
 int
-backend_pop3_store_add(struct backend_pop3_store *st, const char *key, const char *data,
-                       size_t len, struct err *err)
+backend_pop3_store_add(struct backend_pop3_store *st, const char *key, const char *data, size_t len,
+                       struct err *err)
 {
 	struct str lf = STR_INIT;
 	char *tmp;

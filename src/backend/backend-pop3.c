@@ -37,16 +37,16 @@ struct p3_entry {
 	uint64_t id;       /* the message number in the first session */
 	unsigned long num; /* the message number now; 0 when gone */
 	uint64_t size;
-	char *uid;         /* NULL: none usable */
-	char *header;      /* TOP n 0, once read (CRLF as sent) */
+	char *uid;    /* NULL: none usable */
+	char *header; /* TOP n 0, once read (CRLF as sent) */
 	size_t header_len;
-	unsigned flags;    /* enum mime_flag, this session only */
+	unsigned flags; /* enum mime_flag, this session only */
 };
 
 struct backend_folder {
 	struct backend_pop3_conn_params cp; /* strings below */
 	char *host, *port, *user, *password, *mechanisms, *ca_file;
-	char *name; /* user@host:port, for messages */
+	char *name;                     /* user@host:port, for messages */
 	struct backend_pop3_conn *conn; /* NULL after a sync's QUIT */
 	struct p3_entry *msgs;
 	size_t count;

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/base-url.h"
 #include "base/base-xalloc.h"
 #include "cmd/cmd-imap.h"
 #include "cmd/cmd-lex.h"
@@ -166,7 +167,8 @@ cmd_do_getpart(struct cmd_session *s, const struct cmd_def *def, const char *arg
 	for (;;) {
 		size_t was = ent.len;
 
-		if (core_folder_fetch_part(s->folder, n - 1, part, off, PART_CHUNK, &ent, &err) < 0) {
+		if (core_folder_fetch_part(s->folder, n - 1, part, off, PART_CHUNK, &ent, &err) <
+		    0) {
 			cmd_error(s, "message %zu part %s: %s", n, part, err.msg);
 			goto out;
 		}
@@ -180,8 +182,8 @@ cmd_do_getpart(struct cmd_session *s, const struct cmd_def *def, const char *arg
 		goto out;
 	}
 	if (nparts == 0 || parts[0].container) {
-		cmd_error(s, "message %zu part %s holds other parts: name one of them (see parts)", n,
-			  part);
+		cmd_error(s, "message %zu part %s holds other parts: name one of them (see parts)",
+		          n, part);
 		goto out;
 	}
 	if (w.n - first == 3) {
@@ -194,7 +196,7 @@ cmd_do_getpart(struct cmd_session *s, const struct cmd_def *def, const char *arg
 		}
 		slash = strrchr(path, '/');
 		dir = slash != NULL ? xstrndup(path, (size_t)(slash - path) + (slash == path))
-				    : xstrdup(".");
+		                    : xstrdup(".");
 		name = slash != NULL ? slash + 1 : path;
 		if (*name == '\0') {
 			cmd_error(s, "%s: names a directory, not a file", w.w[first + 2]);
@@ -205,7 +207,7 @@ cmd_do_getpart(struct cmd_session *s, const struct cmd_def *def, const char *arg
 	}
 	if (core_folder_msg_save_part(m, parts[0].path, dir, name, force, &written, &err) < 0) {
 		cmd_error(s, "message %zu part %s: %s%s", n, part, err.msg,
-			  err.kind == ERR_IO && !force ? " (getpart -f replaces it)" : "");
+		          err.kind == ERR_IO && !force ? " (getpart -f replaces it)" : "");
 		goto out;
 	}
 	{
@@ -213,7 +215,7 @@ cmd_do_getpart(struct cmd_session *s, const struct cmd_def *def, const char *arg
 
 		core_folder_sanitize(&safe, written, strlen(written), 0);
 		cmd_out(s, "\"%s\" %llu bytes fetched\n", str_cstr(&safe),
-			(unsigned long long)(ent.len - hdr));
+		        (unsigned long long)(ent.len - hdr));
 		str_free(&safe);
 	}
 	s->cur = n;
@@ -246,9 +248,9 @@ prompt(void *ctx, const char *server, int cancel_fd, char **password_r, struct e
 	fd = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
 		return err_set(err, ERR_AUTH,
-			       "%s: no password (put it in the URL, or set imap_pass or "
-			       "imap_pass_command)",
-			       server);
+		               "%s: no password (put it in the URL, or set imap_pass or "
+		               "imap_pass_command)",
+		               server);
 	if (tcgetattr(fd, &old) == 0) {
 		quiet = old;
 		quiet.c_lflag &= ~(tcflag_t)ECHO;
@@ -261,7 +263,8 @@ prompt(void *ctx, const char *server, int cancel_fd, char **password_r, struct e
 		free(q);
 	}
 	for (;;) {
-		struct pollfd pfd[2] = {{.fd = fd, .events = POLLIN}, {.fd = cancel_fd, .events = POLLIN}};
+		struct pollfd pfd[2] = {{.fd = fd, .events = POLLIN},
+		                        {.fd = cancel_fd, .events = POLLIN}};
 		ssize_t r;
 
 		if (poll(pfd, cancel_fd >= 0 ? 2 : 1, -1) < 0) {
@@ -325,12 +328,33 @@ progress(void *ctx, uint64_t done, uint64_t total, const char *label)
 		return;
 	if (total != 0)
 		snprintf(line, sizeof(line), "%s %llu of %llu", label != NULL ? label : "",
-			 (unsigned long long)done, (unsigned long long)total);
+		         (unsigned long long)done, (unsigned long long)total);
 	else
 		snprintf(line, sizeof(line), "%s %llu", label != NULL ? label : "",
-			 (unsigned long long)done);
+		         (unsigned long long)done);
 	fprintf(stderr, "\r%-60.60s", line);
 	bar.shown = 1;
+}
+
+void
+cmd_imap_shown(struct str *out, const char *name, int *url_r)
+{
+	struct url u;
+	struct err err;
+
+	if (url_r != NULL)
+		*url_r = 0;
+	if (strstr(name, "://") != NULL && url_parse(name, &u, &err) == 0) {
+		char *d = url_display(&u);
+
+		core_folder_sanitize(out, d, strlen(d), 0);
+		free(d);
+		url_clear(&u);
+		if (url_r != NULL)
+			*url_r = 1;
+		return;
+	}
+	core_folder_sanitize(out, name, strlen(name), 0);
 }
 
 void

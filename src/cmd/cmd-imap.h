@@ -21,6 +21,11 @@
 
 cmd_handler_fn cmd_do_mkfolder, cmd_do_rmfolder, cmd_do_mvfolder, cmd_do_getpart;
 
+/* Appends a folder name as shown to the user: a URL without its password,
+ * everything made safe for the terminal.  Sets *url_r (may be NULL) to
+ * whether it is a URL. */
+void cmd_imap_shown(struct str *out, const char *name, int *url_r);
+
 /* Once at start-up, before any folder opens. */
 void cmd_imap_setup(struct cmd_session *s);
 

@@ -598,7 +598,7 @@ info_line(struct cmd_session *s)
 	{
 		struct str name = STR_INIT;
 
-		core_folder_sanitize(&name, s->folder_shown, strlen(s->folder_shown), 0);
+		cmd_imap_shown(&name, s->folder_shown, NULL);
 		cmd_out(s, "\"%s\": %zu message%s", str_cstr(&name), s->count,
 			s->count == 1 ? "" : "s");
 		str_free(&name);

@@ -11,6 +11,7 @@
 
 #include "base/base-file.h"
 #include "base/base-xalloc.h"
+#include "cmd/cmd-imap.h"
 #include "cmd/cmd-session.h"
 
 static const char *
@@ -140,13 +141,16 @@ report_saved(struct cmd_session *s, const char *path, int existed, size_t *idx, 
 	unsigned long lines = 0;
 	struct str safe = STR_INIT;
 	size_t k;
+	int url;
 
 	for (k = 0; k < n; k++) {
 		bytes += s->msgs[idx[k]].size;
 		lines += s->msgs[idx[k]].lines;
 	}
-	core_folder_sanitize(&safe, path, strlen(path), 0);
-	cmd_out(s, "\"%s\" %s %lu/%llu\n", str_cstr(&safe), existed ? "[Appended]" : "[New file]",
+	/* (A server folder: shown without the password, appended to.) */
+	cmd_imap_shown(&safe, path, &url);
+	cmd_out(s, "\"%s\" %s %lu/%llu\n", str_cstr(&safe),
+		existed || url ? "[Appended]" : "[New file]",
 		lines, bytes);
 	str_free(&safe);
 }
@@ -303,7 +307,7 @@ cmd_do_file(struct cmd_session *s, const struct cmd_def *def, const char *args)
 					 !(s->msgs[i].state & CMD_MSG_READ))
 					nnew++;
 			}
-			core_folder_sanitize(&name, s->folder_shown, strlen(s->folder_shown), 0);
+			cmd_imap_shown(&name, s->folder_shown, NULL);
 			cmd_out(s, "\"%s\": %zu message%s", str_cstr(&name), s->count,
 				s->count == 1 ? "" : "s");
 			if (nnew)
@@ -332,7 +336,7 @@ cmd_do_file(struct cmd_session *s, const struct cmd_def *def, const char *args)
 	{
 		struct str name = STR_INIT;
 
-		core_folder_sanitize(&name, s->folder_shown, strlen(s->folder_shown), 0);
+		cmd_imap_shown(&name, s->folder_shown, NULL);
 		cmd_out(s, "\"%s\": %zu message%s\n", str_cstr(&name), s->count,
 			s->count == 1 ? "" : "s");
 		str_free(&name);

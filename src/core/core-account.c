@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -108,6 +109,10 @@ core_account_setup(const struct config *cfg)
 	pop3_settings.io_timeout_ms = (int)config_number(cfg, NULL, VAR_TIMEOUT) * 1000;
 }
 
+/* The face's prompt (core_account_set_prompt), kept in the imap part below. */
+static core_account_prompt_fn *imap_prompt;
+static void *imap_prompt_ctx;
+
 static int
 pop3_password(void *ctx, const struct url *url, char **password_r, struct err *err)
 {
@@ -120,11 +125,14 @@ pop3_password(void *ctx, const struct url *url, char **password_r, struct err *e
 		*password_r = xstrdup(pop3_settings.pass);
 		return 0;
 	}
-	if (pop3_settings.pass_command == NULL)
+	if (pop3_settings.pass_command == NULL && imap_prompt == NULL)
 		return 0; /* the backend says what to set */
 	server = xasprintf("%s@%s", url->user != NULL ? url->user : "", url->host);
-	rc = core_fetch_pass_command(pop3_settings.pass_command, server, core_job_cancel_fd(job),
-	                             password_r, err);
+	if (pop3_settings.pass_command != NULL)
+		rc = core_fetch_pass_command(pop3_settings.pass_command, server,
+		                             core_job_cancel_fd(job), password_r, err);
+	else
+		rc = imap_prompt(imap_prompt_ctx, server, core_job_cancel_fd(job), password_r, err);
 	free(server);
 	return rc;
 }
@@ -167,6 +175,58 @@ static struct {
 static core_account_prompt_fn *imap_prompt;
 static void *imap_prompt_ctx;
 
+/* Passwords asked for (prompt, imap_pass_command) by "user@host", so
+ * opening another folder of the account does not ask again.  Workers may
+ * ask at once: a lock. */
+struct known_pass {
+	struct known_pass *next;
+	char *server, *password;
+};
+static pthread_mutex_t known_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct known_pass *known;
+
+static char *
+known_get(const char *server)
+{
+	char *pw = NULL;
+
+	pthread_mutex_lock(&known_lock);
+	for (struct known_pass *k = known; k != NULL; k = k->next)
+		if (strcmp(k->server, server) == 0)
+			pw = xstrdup(k->password);
+	pthread_mutex_unlock(&known_lock);
+	return pw;
+}
+
+static void
+known_put(const char *server, const char *password)
+{
+	struct known_pass *k = xcalloc(1, sizeof(*k));
+
+	k->server = xstrdup(server);
+	k->password = xstrdup(password);
+	pthread_mutex_lock(&known_lock);
+	k->next = known;
+	known = k;
+	pthread_mutex_unlock(&known_lock);
+}
+
+static void
+known_clear(void)
+{
+	pthread_mutex_lock(&known_lock);
+	while (known != NULL) {
+		struct known_pass *k = known;
+
+		known = k->next;
+		explicit_bzero(k->password, strlen(k->password));
+		free(k->password);
+		free(k->server);
+		free(k);
+	}
+	pthread_mutex_unlock(&known_lock);
+}
+
 void
 core_account_set_prompt(core_account_prompt_fn *fn, void *ctx)
 {
@@ -177,6 +237,7 @@ core_account_set_prompt(core_account_prompt_fn *fn, void *ctx)
 static void
 imap_reset(void)
 {
+	known_clear();
 	if (imap_settings.pass != NULL)
 		explicit_bzero(imap_settings.pass, strlen(imap_settings.pass));
 	free(imap_settings.user);
@@ -242,6 +303,10 @@ imap_password(void *ctx, const struct url *url, char **password_r, struct err *e
 		return 0;
 	}
 	server = xasprintf("%s@%s", user != NULL ? user : "", url->host);
+	if ((*password_r = known_get(server)) != NULL) {
+		free(server);
+		return 0;
+	}
 	if (imap_settings.pass_command != NULL) {
 		rc = core_fetch_pass_command(imap_settings.pass_command, server,
 					     core_job_cancel_fd(job), password_r, err);
@@ -253,6 +318,8 @@ imap_password(void *ctx, const struct url *url, char **password_r, struct err *e
 			     "imap_pass_command)",
 			     server);
 	}
+	if (rc == 0 && *password_r != NULL)
+		known_put(server, *password_r);
 	free(server);
 	return rc;
 }
@@ -401,8 +468,12 @@ do_open(struct account *a, struct core_job *job, const struct core_req_open_fold
 	imap_params(a, job, &url, &p);
 	rc = ops->open(&url, &p, &a->folder, err);
 	url_clear(&url);
-	if (rc < 0)
+	if (rc < 0) {
+		/* A password typed wrong is asked again next time. */
+		if (err != NULL && err->kind == ERR_AUTH)
+			known_clear();
 		return -1;
+	}
 	a->ops = ops;
 	a->folder_url = xstrdup(r->folder);
 	ev = core_event_new(CORE_EV_FOLDER_OPENED, 0);

@@ -219,7 +219,8 @@ core_fetch_params_from_config(const struct config *cfg, const char *what,
 	else
 		p->user = login_name();
 	if (p->user == NULL) {
-		err_set(err, ERR_USAGE, "%s: no user name (give one in the URL or pop3_user)", what);
+		err_set(err, ERR_USAGE, "%s: no user name (give one in the URL or pop3_user)",
+		        what);
 		goto out;
 	}
 	p->name = acct != NULL ? xstrdup(what) : url_display(&url);
@@ -375,7 +376,7 @@ struct fetch {
 	struct core_fetch_result *res;
 	struct backend_pop3_conn *conn;
 	struct backend_pop3_store *store;
-	char *mailbox;    /* user@host: what keys are made of */
+	char *mailbox; /* user@host: what keys are made of */
 	char *state_path;
 	int lock_fd;
 	struct fmsg *m;
@@ -420,8 +421,9 @@ state_write(struct fetch *f, struct err *err)
 	struct str out = STR_INIT;
 	int rc;
 
-	str_appendf(&out, "# petrel POP3 state: the unique-ids of the messages of %s stored in "
-	                  "the notmuch store, with the time each was stored.\n",
+	str_appendf(&out,
+	            "# petrel POP3 state: the unique-ids of the messages of %s stored in "
+	            "the notmuch store, with the time each was stored.\n",
 	            f->res->server);
 	for (size_t i = 0; i < f->n; i++) {
 		const struct fmsg *m = &f->m[i];
@@ -669,6 +671,27 @@ open_conn(struct fetch *f, struct err *err)
 	return backend_pop3_conn_open(&cp, &f->conn, err);
 }
 
+/*
+ * A message LIST says is larger than max_message is never downloaded (it
+ * would be held in memory): skipped with a warning, left on the server.
+ */
+static int
+too_large(struct fetch *f, struct fmsg *m)
+{
+	if (f->p->max_message == 0 || m->size <= f->p->max_message)
+		return 0;
+	m->fate = F_REFUSED;
+	if (f->res->refused++ == 0)
+		err_set(&f->first_refusal, ERR_USAGE,
+		        "message %lu is %llu bytes, over the limit of %llu", m->num,
+		        (unsigned long long)m->size, (unsigned long long)f->p->max_message);
+	log_warn("%s: message %lu is %llu bytes, more than petrel fetches (%llu): it stays on "
+	         "the server",
+	         f->res->server, m->num, (unsigned long long)m->size,
+	         (unsigned long long)f->p->max_message);
+	return 1;
+}
+
 /* Step 3 of the header: what each message is. */
 static int
 classify(struct fetch *f, struct err *err)
@@ -685,12 +708,15 @@ classify(struct fetch *f, struct err *err)
 		int have;
 
 		if (m->uid == NULL) {
-			content++;
+			if (!too_large(f, m))
+				content++;
 			continue;
 		}
 		backend_pop3_store_uid_key(f->mailbox, m->uid, m->key);
 		key.uid = (char *)m->uid;
 		e = nst > 0 ? bsearch(&key, st, nst, sizeof(*st), entry_cmp) : NULL;
+		if (e == NULL && too_large(f, m))
+			continue;
 		if (e != NULL) {
 			m->fate = F_STORED;
 			m->stored_at = e->at;
@@ -823,8 +849,9 @@ out:
 			log_warn("%s", ferr.msg);
 	}
 	if (ret == 0 && f->res->refused > 0) {
-		err_set(err, ERR_REJECTED, "%zu message%s could not be fetched and stay%s on the "
-		                           "server (%s)",
+		err_set(err, ERR_REJECTED,
+		        "%zu message%s could not be fetched and stay%s on the "
+		        "server (%s)",
 		        f->res->refused, f->res->refused == 1 ? "" : "s",
 		        f->res->refused == 1 ? "s" : "", f->first_refusal.msg);
 		ret = -1;
@@ -919,8 +946,8 @@ core_fetch_sync(const struct core_fetch_params *p, core_fetch_progress_fn *fn, v
 		core_event_queue_free(&events);
 		return -1;
 	}
-	rc = core_call_sync(worker, core_request_new(CORE_REQ_CONNECT), on_event, &sc,
-	                    interrupt_fd, err);
+	rc = core_call_sync(worker, core_request_new(CORE_REQ_CONNECT), on_event, &sc, interrupt_fd,
+	                    err);
 	core_worker_free(&worker);
 	core_event_queue_free(&events);
 	*result_r = w.result;

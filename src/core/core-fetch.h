@@ -89,23 +89,23 @@ struct config;
 
 /* Everything a fetch needs, copied out of the config (strings owned). */
 struct core_fetch_params {
-	char *name;        /* what the user named: the account, or the URL without password */
+	char *name; /* what the user named: the account, or the URL without password */
 	char *host;
-	char *port;        /* NULL: the scheme's (110, 995) */
-	int implicit_tls;  /* pop3s:// */
+	char *port;       /* NULL: the scheme's (110, 995) */
+	int implicit_tls; /* pop3s:// */
 	char *user;
-	char *password;    /* NULL: not known yet; the face may ask (core_fetch_needs_password) */
-	char *mechanisms;  /* pop3_auth_mechanisms; NULL: strongest common */
-	int starttls;      /* pop3_starttls: 1 required, 0 optional, -1 no */
+	char *password;   /* NULL: not known yet (the face may ask the user) */
+	char *mechanisms; /* pop3_auth_mechanisms; NULL: strongest common */
+	int starttls;     /* pop3_starttls: 1 required, 0 optional, -1 no */
 	int allow_plaintext;
 	char *tls_ca_file;
 	int tls_verify;
 	int connect_timeout_ms;
 	int io_timeout_ms;
-	int delete_mode;    /* pop3_delete, or --delete */
-	long keep_days;     /* pop3_keep_days; 0: keep forever */
-	char *state_dir;    /* where the .uidl files go */
-	char *db_path;      /* notmuch_db; NULL: the notmuch configuration's */
+	int delete_mode; /* pop3_delete, or --delete */
+	long keep_days;  /* pop3_keep_days; 0: keep forever */
+	char *state_dir; /* where the .uidl files go */
+	char *db_path;   /* notmuch_db; NULL: the notmuch configuration's */
 	uint64_t max_message;
 	int lock_timeout_ms; /* waiting for the notmuch write lock; 0: 30 s */
 	/* Batch limits; 0: the defaults above. */

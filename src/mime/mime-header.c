@@ -210,8 +210,13 @@ b_words_to_q(struct str *out, const char *s)
 			size_t n = g_mime_encoding_base64_decode_step((const unsigned char *)q, in,
 			                                              buf, &state, &save);
 
-			for (size_t i = 0; i < n; i++)
-				str_appendf(out, "=%02X", buf[i]);
+			/* (No printf per byte: this runs for every summary.) */
+			for (size_t i = 0; i < n; i++) {
+				char hex[3] = {'=', "0123456789ABCDEF"[buf[i] >> 4],
+				               "0123456789ABCDEF"[buf[i] & 15]};
+
+				str_append_len(out, hex, 3);
+			}
 		}
 		str_append(out, "?=");
 		p = end + 2;

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <iconv.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -36,6 +37,36 @@
 static GMimeParserOptions *options;
 static gsize init_once;
 
+/*
+ * glibc loads the converter of most charsets from a shared object at
+ * iconv_open() and unloads it soon after the last iconv_close(); GMime
+ * opens and closes a converter for every encoded word, so a folder of
+ * mail in mixed charsets loaded and unloaded them tens of thousands of
+ * times (a third of the time spent reading 100,000 IMAP summaries).  One
+ * converter of each common charset held open keeps them loaded.
+ */
+static const char *const pinned_charsets[] = {
+	"ISO-8859-1",   "ISO-8859-2",   "ISO-8859-5",   "ISO-8859-7",  "ISO-8859-9",
+	"ISO-8859-15",  "WINDOWS-1250", "WINDOWS-1251", "WINDOWS-1252", "KOI8-R",
+	"KOI8-U",       "ISO-2022-JP",  "SHIFT_JIS",    "EUC-JP",      "GB2312",
+	"GBK",          "GB18030",      "BIG5",         "EUC-KR",      "UTF-16",
+	"UTF-7",
+};
+static iconv_t pinned[sizeof(pinned_charsets) / sizeof(pinned_charsets[0])];
+
+static void
+pin_charsets(int on)
+{
+	for (size_t i = 0; i < sizeof(pinned) / sizeof(pinned[0]); i++) {
+		if (on)
+			pinned[i] = iconv_open("UTF-8", pinned_charsets[i]);
+		else if (pinned[i] != (iconv_t)-1 && pinned[i] != NULL)
+			iconv_close(pinned[i]);
+		if (!on)
+			pinned[i] = NULL;
+	}
+}
+
 static void
 setup(void)
 {
@@ -44,6 +75,7 @@ setup(void)
 	static const char *fallback[] = {"UTF-8", "windows-1252", NULL};
 
 	g_mime_init();
+	pin_charsets(1);
 	options = g_mime_parser_options_new();
 	g_mime_parser_options_set_fallback_charsets(options, fallback);
 	g_mime_parser_options_set_rfc2047_compliance_mode(options, GMIME_RFC_COMPLIANCE_LOOSE);
@@ -80,6 +112,7 @@ mime_shutdown(void)
 		return;
 	g_mime_parser_options_free(options);
 	options = NULL;
+	pin_charsets(0);
 	g_mime_shutdown();
 }
 

@@ -84,6 +84,9 @@ enum body_kind { BODY_NONE, BODY_LINES, BODY_STREAM };
 
 struct pop3_session {
 	char *name;
+	/* The response code of the last status event: events point here, as
+	 * the parsed status line lives on next_event()'s stack. */
+	char event_code[POP3_RESP_CODE_MAX];
 	bool stls;
 	bool no_pipelining;
 	size_t line_max;
@@ -515,7 +518,8 @@ event_failed(struct pop3_session *s, struct pop3_event *ev, const struct cmd *c,
 	ev->cmd = c->cmd;
 	ev->msg = c->msg;
 	ev->text = st->text;
-	ev->code = st->code;
+	snprintf(s->event_code, sizeof(s->event_code), "%s", st->code);
+	ev->code = s->event_code;
 	if (c->msg > 0)
 		err_set(&ev->err, kind, "%s refused %s %lu: %s", s->name, pop3_cmd_name(c->cmd),
 		        c->msg, text);
@@ -803,7 +807,8 @@ on_status(struct pop3_session *s, const struct cmd *c, const struct pop3_status_
 	ev->type = POP3_EV_CLOSED;
 	ev->cmd = POP3_CMD_QUIT;
 	ev->text = st->text;
-	ev->code = st->code;
+	snprintf(s->event_code, sizeof(s->event_code), "%s", st->code);
+	ev->code = s->event_code;
 	if (!s->quit_in_trans) {
 		s->update = POP3_UPDATE_NONE;
 	} else if (ok) {

@@ -20,7 +20,7 @@ check_contains "--init-store takes no folder" "$out" "petrel: --init-store takes
 # Saving from an mbox delivers into the maildir and indexes at once.
 cp "$data/basic.mbox" box
 out=$(printf 'save 1-5 notmuch://\nexit\n' | pt -N -f box 2>&1)
-check_eq "save into the store succeeds quietly" "$out" '"notmuch://" [New file] 12/1132'
+check_eq "save into the store succeeds quietly" "$out" '"notmuch://" [Appended] 12/1132'
 check_eq "notmuch finds every saved message" "$(notmuch count '*')" 5
 check_eq "new.tags are applied" "$(notmuch search --output=tags '*' | tr '\n' ,)" "inbox,unread,"
 check_eq "a read message is saved read" "$(notmuch search --output=messages not tag:unread)" \

@@ -145,6 +145,13 @@ run reset
 one_error "reset" "127.0.0.1:$port"
 check "reset: within the bound (${elapsed}s)" test "$elapsed" -le 15
 
+run compress
+check_eq "COMPRESS=DEFLATE: exit 0" "$rc" 0
+check_contains "COMPRESS=DEFLATE: negotiated" "$status" " COMPRESS DEFLATE
+compressing"
+check_contains "COMPRESS=DEFLATE: then spoken both ways" "$status" " LOGOUT"
+check_contains "COMPRESS=DEFLATE: the listing" "$out" "Third"
+
 run alert-escape
 check_eq "ALERT with an escape: exit 0" "$rc" 0
 check_contains "ALERT with an escape: shown" "$errout" "mind the escape"

@@ -28,6 +28,7 @@ Scenarios:
   drip            every byte of the greeting a second apart
   reset           RST in the middle of the header FETCH
   alert-escape    an ALERT with a terminal escape sequence
+  compress        honest, and offers COMPRESS=DEFLATE, which it then speaks
 """
 
 import os
@@ -38,6 +39,7 @@ import ssl
 import struct
 import sys
 import time
+import zlib
 
 MESSAGES = [
     (1, b"From: One <one@example.org>\r\nSubject: First\r\nDate: Mon, 02 Jun 2025 10:00:00 +0000\r\n\r\n"),
@@ -60,20 +62,29 @@ class Peer:
         self.n = n  # which connection this is, from 1
         self.buf = b""
         self.tls = False
+        self.inflate = None
+        self.deflate = None
 
     def note(self, text):
         self.status.write(text + "\n")
         self.status.flush()
 
     def send(self, data):
+        if self.deflate is not None:
+            data = self.deflate.compress(data) + self.deflate.flush(zlib.Z_SYNC_FLUSH)
         self.conn.sendall(data)
+
+    def recv(self):
+        data = self.conn.recv(65536)
+        if not data:
+            raise Closed()
+        if self.inflate is not None:
+            data = self.inflate.decompress(data)
+        return data
 
     def readline(self):
         while b"\n" not in self.buf:
-            data = self.conn.recv(65536)
-            if not data:
-                raise Closed()
-            self.buf += data
+            self.buf += self.recv()
             if len(self.buf) > 1 << 20:
                 raise Closed()
         line, self.buf = self.buf.split(b"\n", 1)
@@ -81,10 +92,7 @@ class Peer:
 
     def read_literal(self, n):
         while len(self.buf) < n:
-            data = self.conn.recv(65536)
-            if not data:
-                raise Closed()
-            self.buf += data
+            self.buf += self.recv()
         data, self.buf = self.buf[:n], self.buf[n:]
         return data
 
@@ -100,6 +108,8 @@ class Peer:
         c = b"IMAP4rev1 LITERAL+ ESEARCH UIDPLUS IDLE ENABLE ID NAMESPACE"
         if self.scenario == "starttls-inject" and not self.tls:
             c += b" STARTTLS LOGINDISABLED"
+        if self.scenario == "compress" and self.deflate is None:
+            c += b" COMPRESS=DEFLATE"
         return c
 
     def greeting(self):
@@ -153,6 +163,17 @@ class Peer:
         self.conn = ctx.wrap_socket(self.conn, server_side=True)
         self.tls = True
         self.note("tls")
+
+    def cmd_compress(self, tag, rest):
+        if self.scenario != "compress" or rest.strip().upper() != b"DEFLATE":
+            self.send(tag + b" BAD no\r\n")
+            return
+        self.send(tag + b" OK DEFLATE active\r\n")
+        self.deflate = zlib.compressobj(6, zlib.DEFLATED, -15)
+        self.inflate = zlib.decompressobj(-15)
+        if self.buf:
+            self.buf = self.inflate.decompress(self.buf)
+        self.note("compressing")
 
     def cmd_login(self, tag, rest):
         self.send(tag + b" OK [CAPABILITY " + self.caps() + b"] logged in\r\n")

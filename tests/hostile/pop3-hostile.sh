@@ -227,6 +227,30 @@ fetch
 peer_wait
 check_eq "duplicate unique-id, again: none stored twice" "$(stored)" 3
 
+# ---- a message LIST says is larger than petrel fetches ----
+new_store
+peer_start huge-list
+fetch
+peer_wait
+check_eq "huge message: exit status 1" "$rc" 1
+check_contains "huge message: a warning" "$err" "message 2 is 3000000000 bytes, more than petrel fetches"
+check_contains "huge message: the error" "$err" "1 message could not be fetched and stays on the server"
+check "huge message: never asked for" sh -c "! grep -q 'C: RETR 2' '$T/status'"
+check_eq "huge message: the others stored" "$(stored)" 2
+
+# ---- unique-ids that are empty, too long, or look like paths ----
+new_store
+peer_start odd-uidl 2
+fetch
+check_eq "odd unique-ids: exit 0" "$rc" 0
+check_eq "odd unique-ids: all three stored" "$(stored)" 3
+check "odd unique-ids: no file made from a unique-id" test ! -e /tmp/pwned-by-pop3
+check "odd unique-ids: the path-like one is recorded as it is" \
+	grep -q '^F [0-9]* \.\./\.\./\.\./\.\./tmp/pwned-by-pop3$' "$XDG_STATE_HOME"/petrel/pop3/*.uidl
+fetch
+peer_wait
+check_eq "odd unique-ids, again: nothing stored twice" "$(stored)" 3
+
 # ---- -ERR to one RETR ----
 new_store
 peer_start retr-err

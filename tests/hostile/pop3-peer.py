@@ -25,6 +25,9 @@ Scenarios (an honest server, but):
   no-uidl         no UIDL (CAPA without it, -ERR to the command)
   dup-uidl        messages 1 and 2 have the same unique-id
   retr-err        RETR 2 is answered -ERR [SYS/TEMP]
+  huge-list       LIST says message 2 has 3 000 000 000 bytes
+  odd-uidl        unique-ids "" (message 1), "../../../../tmp/pwned-by-pop3"
+                  (2) and 100 'A's (3, too long)
 """
 
 import hashlib
@@ -81,12 +84,16 @@ class Peer:
     def uid(self, n):
         if self.scenario == "dup-uidl" and n in (1, 2):
             return "same-uid"
+        if self.scenario == "odd-uidl":
+            return {1: "", 2: "../../../../tmp/pwned-by-pop3", 3: "A" * 100}[n]
         return "uid-%d" % n
 
     def size(self, n):
         s = len(self.msgs[n])
         if self.scenario == "size-mismatch" and n == 2:
             s += 7
+        if self.scenario == "huge-list" and n == 2:
+            s = 3000000000
         return s
 
     def send(self, conn, data):

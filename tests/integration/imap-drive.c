@@ -17,7 +17,8 @@
  *                      appending the raw bytes to FILE; prints "part BYTES CHUNKS"
  *   search:KEYS        server-side search; "found UID..."
  *   copy:UID:URL move:UID:URL   copies or moves a message to a folder
- *   mkdir:URL rmdir:URL rename:URL:URL   folder management
+ *   mkdir:URL rmdir:URL rename:URL -> URL   folder management
+ *   folders:URL        lists folders: "folder NAME FLAGS MESSAGES UNSEEN"
  *   wait-new:N:SECS    waits until the folder has N messages (NEW_MAIL)
  *   wait-state:STATE:SECS  waits for a connection-state event (connected,
  *                      reconnecting, offline)
@@ -135,6 +136,20 @@ on_event(const struct core_event *ev, void *ctx)
 		if (d->want_state != NULL &&
 		    strcmp(state_name(ev->u.conn_state.state), d->want_state) == 0)
 			d->seen_state = 1;
+		break;
+	case CORE_EV_FOLDERS:
+		for (size_t i = 0; i < ev->u.folders.count; i++) {
+			const struct core_folder *f = &ev->u.folders.items[i];
+
+			printf("folder %s %s%s%s%s", f->name,
+			       f->flags & CORE_FOLDER_NOSELECT ? "N" : "-",
+			       f->flags & CORE_FOLDER_CHILDREN ? "C" : "-",
+			       f->flags & CORE_FOLDER_SENT ? "S" : "-",
+			       f->flags & CORE_FOLDER_TRASH ? "T" : "-");
+			if (f->counted)
+				printf(" %u %u", f->messages, f->unseen);
+			printf("\n");
+		}
 		break;
 	case CORE_EV_SEARCH_RESULT:
 		printf("found");
@@ -342,7 +357,8 @@ step_manage(struct drive *d, const char *step, enum core_folder_op op, struct er
 			core_request_free(&req);
 			return err_set(err, ERR_USAGE, "rename:URL -> URL");
 		}
-		req->u.manage_folder.folder = arena_strndup(req->arena, rest, (size_t)(arrow - rest));
+		req->u.manage_folder.folder =
+		    arena_strndup(req->arena, rest, (size_t)(arrow - rest));
 		req->u.manage_folder.to = arena_strdup(req->arena, arrow + 4);
 	} else {
 		req->u.manage_folder.folder = arena_strdup(req->arena, rest);
@@ -404,6 +420,10 @@ run_step(struct drive *d, const char *step, struct err *err)
 		rc = call(d, req, err);
 	} else if (strncmp(step, "copy:", 5) == 0 || strncmp(step, "move:", 5) == 0) {
 		rc = step_copy(d, step, step[0] == 'm', err);
+	} else if (strncmp(step, "folders:", 8) == 0) {
+		req = core_request_new(CORE_REQ_LIST_FOLDERS);
+		req->u.list_folders.pattern = arena_strdup(req->arena, step + 8);
+		rc = call(d, req, err);
 	} else if (strncmp(step, "mkdir:", 6) == 0) {
 		rc = step_manage(d, step, CORE_FOLDER_CREATE, err);
 	} else if (strncmp(step, "rmdir:", 6) == 0) {
@@ -417,8 +437,8 @@ run_step(struct drive *d, const char *step, struct err *err)
 		b = field(step, 2);
 		want = (uint32_t)strtoul(a != NULL ? a : "0", NULL, 10);
 		if (wait_for(d, count_at_least, &want, (b != NULL ? atoi(b) : 10) * 1000) < 0)
-			rc = err_set(err, ERR_TIMEOUT, "no new mail: %u messages, wanted %u", d->count,
-				     want);
+			rc = err_set(err, ERR_TIMEOUT, "no new mail: %u messages, wanted %u",
+			             d->count, want);
 	} else if (strncmp(step, "wait-state:", 11) == 0) {
 		a = field(step, 1);
 		b = field(step, 2);
@@ -493,7 +513,7 @@ main(int argc, char **argv)
 	core_account_setup(cfg);
 	d.events = core_event_queue_new(&err);
 	if (d.events == NULL || core_account_start(&(struct core_account_params){"imap", NULL, 0},
-						   d.events, &d.worker, &err) < 0) {
+	                                           d.events, &d.worker, &err) < 0) {
 		fprintf(stderr, "imap-drive: %s\n", err.msg);
 		return 2;
 	}

@@ -31,6 +31,8 @@ copy 2 +Lists/petrel
 EOF
 )
 check_eq "copy within the account: nothing on stderr" "$(cat "$T/err")" ""
+check_contains "copy: reported without the password" "$out" \
+	"\"imaps://alice@$HARNESS_HOST:$HARNESS_IMAPS_PORT/Archive\" [Appended]"
 check "copy: the server copies (UID COPY)" grep -q ' C: a[0-9]* UID COPY 1 Archive$' "$T/t-copy"
 check "copy: no message travels (no APPEND)" test "$(grep -c ' APPEND ' "$T/t-copy")" -eq 0
 check_eq "copy: Archive has it" "$(status alice Archive)" "messages=1 unseen=1"
@@ -53,7 +55,8 @@ check "quit: flags stored by UID" grep -q 'UID STORE 3:4 .*+FLAGS.SILENT (\\Dele
 
 out=$(cmds "file +Archive" "from *")
 check_contains "file +Archive: its messages" "$out" "Message number 3"
-check_contains "file +Archive: the header line" "$out" "\"$(printf '%s' "$root" | sed 's|alice:[^@]*@|alice:alice-secret@|')Archive\": 2 messages"
+check_contains "file +Archive: the header line, without the password" "$out" \
+	"\"imaps://alice@$HARNESS_HOST:$HARNESS_IMAPS_PORT/Archive\": 2 messages"
 
 out=$(cmds "copy 1 $T/local.mbox")
 check "save to a file: written" grep -q '^Subject: Message number 1$' "$T/local.mbox"
@@ -83,16 +86,35 @@ out=$(cmds "mkfolder +Twice" "mkfolder +Twice")
 check_contains "mkfolder of an existing folder: the server's no" "$(cat "$T/err")" \
 	"mkfolder: imaps://alice@$HARNESS_HOST:$HARNESS_IMAPS_PORT/Twice: "
 
+# Names beyond ASCII go as modified UTF-7 (RFC 3501) and come back UTF-8;
+# LIST-STATUS counts come with the list.
+out=$(cmds "mkfolder +Grüße/Köln" "folders")
+check_eq "UTF-8 name: nothing on stderr" "$(cat "$T/err")" ""
+check_contains "UTF-8 name: listed as typed" "$out" "Grüße/Köln"
+check_contains "UTF-8 name: modified UTF-7 on the server" \
+	"$(ls -a "$(harness_maildir alice)")" ".Gr&APwA3w-e.K&APY-ln"
+out=$(drive "$(url)" "folders:$root" 2>&1)
+check_contains "LIST-STATUS: counts with the list" "$out" "folder INBOX ---- 2 "
+check_contains "LIST: a name holding others, marked so" "$out" "folder Lists NC--"
+
 # MOVE and SEARCH, through core.
 out=$(drive "$(url)" open "search:SUBJECT \"number 2\"" "search:NOT SEEN" \
 	"search:SUBJECT \"Grüße\"" 2>&1)
 check_contains "search: one match" "$out" "found 2
 found 1 2
 found"
+out=$(pt -H -f "$(url)?search=SUBJECT%20%22number%202%22" 2>"$T/err")
+check_eq "search folder: nothing on stderr" "$(cat "$T/err")" ""
+check_eq "search folder: only the match" "$(printf '%s\n' "$out" | wc -l | tr -d ' ')" 1
+check_contains "search folder: numbered from 1" "$out" "  1 sender2@example.org "
+check_contains "search folder: the match" "$out" "Message number 2"
+out=$(printf 'type 1\n' | pt -N -f "$(url)?search=SUBJECT%20%22number%202%22" 2>"$T/err")
+check_contains "search folder: type 1 is the match" "$out" "Body of message 2."
 out=$(drive -d "$T/t-move" "$(url)" open "move:1:$(url alice Lists/petrel)" headers 2>&1)
 check "move: UID MOVE" grep -q ' C: a[0-9]* UID MOVE 1 Lists.petrel$' "$T/t-move"
 check_contains "move: the original shows deleted until expunged" "$out" "sum 0 1 -D-- "
-check_eq "move: INBOX has one left" "$(status alice INBOX)" "messages=1 unseen=1"
+# (2 was read in the search folder above.)
+check_eq "move: INBOX has one left" "$(status alice INBOX)" "messages=1 unseen=0"
 check_eq "move: Lists/petrel has two" "$(status alice Lists.petrel)" "messages=2 unseen=2"
 
 finish

@@ -17,6 +17,8 @@ runs=0
 sock="petrel-test-$$-$runs"
 tm() { tmux -L "$sock" "$@"; }
 trap 'tm kill-server 2>/dev/null; rm -rf "$T"' EXIT
+# A signal (make interrupted, a closed pipe) still kills the tmux server.
+trap 'exit 1' HUP INT TERM PIPE
 HOME="$T/home"
 mkdir -p "$HOME"
 export HOME

@@ -108,7 +108,7 @@ test_entries(const char *dir)
 	backend_cache_set_flags(c, 7, MIME_FLAG_SEEN | MIME_FLAG_FLAGGED);
 	backend_cache_flush(c);
 	test_assert(backend_cache_get(c, 7, a, &d, &flags) == 1 &&
-		    flags == (MIME_FLAG_SEEN | MIME_FLAG_FLAGGED));
+	            flags == (MIME_FLAG_SEEN | MIME_FLAG_FLAGGED));
 	backend_cache_close(&c);
 
 	/* Another folder of the account, and the same folder again. */
@@ -222,7 +222,8 @@ test_growth(const char *dir)
 	backend_cache_flush(c);
 	for (uint32_t uid = 1; uid <= 1500; uid += 149) {
 		arena_reset(a);
-		ok &= backend_cache_get(c, uid, a, &d, &flags) == 1 && strlen(d.references) == sizeof(big) - 1;
+		ok &= backend_cache_get(c, uid, a, &d, &flags) == 1 &&
+		      strlen(d.references) == sizeof(big) - 1;
 	}
 	test_assert(ok);
 	backend_cache_close(&c);
@@ -251,7 +252,8 @@ test_bodies(const char *dir)
 	test_assert(backend_body_cache_get(bc, 1, 2, "", 0, 0, &out) == 0);
 	/* A changed byte: not trusted, and removed. */
 	{
-		char *p = xasprintf("ls %s/imap-*/*-1-2-1.2 | head -1 | xargs -r sed -i 's/5/X/'", dir);
+		char *p =
+		    xasprintf("ls %s/imap-*/*-1-2-1.2 | head -1 | xargs -r sed -i 's/5/X/'", dir);
 
 		test_assert(system(p) == 0);
 		free(p);

@@ -113,7 +113,7 @@ test_flood(void)
 	test_assert_int(t.live, n / 2);
 	test_assert(backend_imap_table_seq_index(&t, 1, &idx) == 0 && t.m[idx].uid == n / 2 + 1);
 	test_assert(backend_imap_table_seq_index(&t, (uint32_t)(n / 2), &idx) == 0 &&
-		    t.m[idx].uid == n);
+	            t.m[idx].uid == n);
 	backend_imap_table_free(&t);
 	test_end();
 }

@@ -417,6 +417,35 @@ test_counts(void)
 	test_end();
 }
 
+static void
+test_grow(void)
+{
+	static const struct spec sp[] = {
+	    {"1@x", "", "", "old", "a", 1, MIME_FLAG_SEEN},
+	    {"2@x", "", "", "older", "b", 0, MIME_FLAG_SEEN},
+	};
+	struct ui_index *idx = make(sp, 2);
+	struct mime_summary s;
+
+	test_begin("new mail grows the list");
+	ui_index_set_sort(idx, UI_SORT_DATE, 0);
+	test_assert_str(rows(idx), "older|old");
+	ui_index_goto(idx, 0);
+	ui_index_grow(idx, 3);
+	test_assert_int(idx->counts.total, 3);
+	test_assert_str(rows(idx), "?|older|old");
+	memset(&s, 0, sizeof(s));
+	s.subject = "new";
+	s.date = 1700000000 + 600;
+	ui_index_add(idx, 2, &s, 1);
+	test_assert_str(rows(idx), "older|old|new");
+	test_assert_str(ui_index_current(idx)->s.subject, "older");
+	ui_index_grow(idx, 2);
+	test_assert_int(idx->count, 3);
+	ui_index_free(&idx);
+	test_end();
+}
+
 int
 main(void)
 {
@@ -434,5 +463,6 @@ main(void)
 	test_placeholders();
 	test_cursor();
 	test_counts();
+	test_grow();
 	return test_done();
 }

@@ -259,7 +259,8 @@ test_documented(void)
 	long len;
 
 	test_begin("petrel-keymaps(5) documents every function");
-	snprintf(path, sizeof(path), "%s/doc/petrel-keymaps.5", srcdir != NULL ? srcdir : "../../..");
+	snprintf(path, sizeof(path), "%s/doc/petrel-keymaps.5",
+	         srcdir != NULL ? srcdir : "../../..");
 	f = fopen(path, "r");
 	test_assert(f != NULL);
 	if (f == NULL) {

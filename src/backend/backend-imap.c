@@ -140,7 +140,7 @@ struct backend_folder {
 	uint64_t *found;
 	size_t n_found, cap_found;
 	int modified;
-	int pending; /* set_flags() recorded changes flush_flags() has not sent */
+	int pending;                   /* set_flags() recorded changes flush_flags() has not sent */
 	enum imap_code_kind last_code; /* of the last completion */
 	int flags_cached;              /* QRESYNC said cached flags are current */
 	int qsel;                      /* a SELECT with QRESYNC is under way */

@@ -147,7 +147,9 @@ report_saved(struct cmd_session *s, const char *path, int existed, size_t *idx, 
 		bytes += s->msgs[idx[k]].size;
 		lines += s->msgs[idx[k]].lines;
 	}
-	/* (A server folder: shown without the password, appended to.) */
+	/* A URL is shown without its password; a store named by URL (a
+	 * server's folder, the notmuch store) is appended to, never a new
+	 * file. */
 	cmd_imap_shown(&safe, path, &url);
 	cmd_out(s, "\"%s\" %s %lu/%llu\n", str_cstr(&safe),
 		existed || url ? "[Appended]" : "[New file]",

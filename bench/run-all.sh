@@ -3,7 +3,7 @@
 # notmuch folder comparison (bench/notmuch-open.sh) when petrel has
 # notmuch.  The tables go to standard output and, together, to
 # BENCH_CACHE/results/all-DATE.md.  Run as root from a build directory
-# (or with PETREL=...); takes 20 to 40 minutes on two cores.
+# (or with PETREL=...); takes 15 to 40 minutes on two cores.
 set -eu
 
 bench_dir=$(cd "$(dirname "$0")" && pwd)

@@ -3,6 +3,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/base-mechlist.h"
 #include "pop3/pop3-parse.h"
 
 /* A decimal number at *s up to max, ending at a blank or the end;
@@ -141,67 +142,10 @@ pop3_parse_apop_timestamp(const char *greeting, char *buf, size_t size)
 	return true;
 }
 
-static bool
-mech_ok(const char *s, size_t len)
-{
-	if (len == 0 || len > 20)
-		return false;
-	for (size_t i = 0; i < len; i++) {
-		char c = s[i];
-
-		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-		      c == '-' || c == '_'))
-			return false;
-	}
-	return true;
-}
-
 bool
 pop3_caps_has_mech(const struct pop3_caps *caps, const char *mech)
 {
-	size_t len = strlen(mech);
-	const char *s = caps->sasl_mechs;
-
-	while (*s != '\0') {
-		size_t n = strcspn(s, " ");
-
-		if (n == len && strncasecmp(s, mech, len) == 0)
-			return true;
-		s += n;
-		while (*s == ' ')
-			s++;
-	}
-	return false;
-}
-
-static void
-add_mechs(struct pop3_caps *caps, const char *s)
-{
-	size_t used = strlen(caps->sasl_mechs);
-
-	while (*s != '\0') {
-		size_t len;
-		char name[21];
-
-		while (*s == ' ')
-			s++;
-		len = strcspn(s, " ");
-		if (len == 0)
-			break;
-		if (mech_ok(s, len)) {
-			for (size_t i = 0; i < len; i++)
-				name[i] = (s[i] >= 'a' && s[i] <= 'z') ? (char)(s[i] - 32) : s[i];
-			name[len] = '\0';
-			if (!pop3_caps_has_mech(caps, name) &&
-			    used + (used > 0) + len < sizeof(caps->sasl_mechs)) {
-				if (used > 0)
-					caps->sasl_mechs[used++] = ' ';
-				memcpy(caps->sasl_mechs + used, name, len + 1);
-				used += len;
-			}
-		}
-		s += len;
-	}
+	return mechlist_has(caps->sasl_mechs, mech);
 }
 
 /* "n" or "NEVER" (EXPIRE), possibly followed by " USER". */
@@ -245,7 +189,7 @@ pop3_caps_add_line(struct pop3_caps *caps, const char *line)
 		caps->pipelining = true;
 	} else if (strcasecmp(kw, "SASL") == 0) {
 		caps->sasl = true;
-		add_mechs(caps, arg);
+		mechlist_add(caps->sasl_mechs, sizeof(caps->sasl_mechs), arg);
 	} else if (strcasecmp(kw, "EXPIRE") == 0) {
 		long v;
 

@@ -3,54 +3,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/base-mechlist.h"
 #include "smtp/smtp-caps.h"
-
-/* RFC 4422 section 3.1: 1 to 20 of upper-case letters, digits, '-', '_'. */
-static bool
-mech_name_ok(const char *s, size_t len)
-{
-	if (len == 0 || len > 20)
-		return false;
-	for (size_t i = 0; i < len; i++) {
-		char c = s[i];
-
-		if (c >= 'a' && c <= 'z')
-			continue; /* upper-cased on the way in */
-		if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_'))
-			return false;
-	}
-	return true;
-}
-
-static void
-add_mechs(struct smtp_caps *caps, const char *s)
-{
-	size_t used = strlen(caps->auth_mechs);
-
-	while (*s != '\0') {
-		size_t len;
-		char name[21];
-
-		while (*s == ' ')
-			s++;
-		len = strcspn(s, " ");
-		if (len == 0)
-			break;
-		if (mech_name_ok(s, len)) {
-			for (size_t i = 0; i < len; i++)
-				name[i] = (s[i] >= 'a' && s[i] <= 'z') ? (char)(s[i] - 32) : s[i];
-			name[len] = '\0';
-			if (!smtp_caps_has_mech(caps, name) &&
-			    used + (used > 0) + len < sizeof(caps->auth_mechs)) {
-				if (used > 0)
-					caps->auth_mechs[used++] = ' ';
-				memcpy(caps->auth_mechs + used, name, len + 1);
-				used += len;
-			}
-		}
-		s += len;
-	}
-}
 
 /* A plain decimal number that fits; anything else (signs, junk, overflow)
  * is refused. */
@@ -75,19 +29,7 @@ parse_u64(const char *s, uint64_t *v_r)
 bool
 smtp_caps_has_mech(const struct smtp_caps *caps, const char *mech)
 {
-	size_t len = strlen(mech);
-	const char *s = caps->auth_mechs;
-
-	while (*s != '\0') {
-		size_t n = strcspn(s, " ");
-
-		if (n == len && strncasecmp(s, mech, len) == 0)
-			return true;
-		s += n;
-		while (*s == ' ')
-			s++;
-	}
-	return false;
+	return mechlist_has(caps->auth_mechs, mech);
 }
 
 void
@@ -144,7 +86,7 @@ smtp_caps_parse(struct smtp_caps *caps, const struct smtp_reply *ehlo)
 			caps->enhancedstatuscodes = true;
 		} else if (strcasecmp(kw, "AUTH") == 0) {
 			caps->auth = true;
-			add_mechs(caps, arg);
+			mechlist_add(caps->auth_mechs, sizeof(caps->auth_mechs), arg);
 		}
 	}
 }

@@ -10,6 +10,13 @@
 #   notmuch search --output=messages tag:inbox
 #   petrel -H -f 'notmuch://?query=tag:inbox'    (every summary loaded)
 # A measurement, not a test: nothing here passes or fails.
+#
+# With NOTMUCH_OPEN_MAILDIR=DIR (a maildir, such as a generated one in
+# BENCH_CACHE: $BENCH_CACHE/mail-100000-s1-v1) the messages are DIR's
+# instead, hard-linked into $BENCH_CACHE/notmuch-NAME, where the database
+# is kept: `notmuch new` of 100,000 messages takes many minutes, so it
+# runs once (the file `indexed` says it finished) and later runs reuse it.
+# COUNT is then ignored.
 set -eu
 
 petrel=${1:-./petrel}
@@ -18,9 +25,23 @@ command -v notmuch >/dev/null || { echo "notmuch is not installed" >&2; exit 1; 
 [ -x "$petrel" ] || { echo "usage: $0 PATH-TO-PETREL [COUNT]" >&2; exit 1; }
 case $petrel in /*) ;; *) petrel=$(pwd)/$petrel ;; esac
 
-dir=$(mktemp -d "${TMPDIR:-/tmp}/petrel-bench.XXXXXX")
-trap 'rm -rf "$dir"' EXIT
-mkdir -p "$dir/mail/cur" "$dir/mail/new" "$dir/mail/tmp" "$dir/home"
+src=${NOTMUCH_OPEN_MAILDIR:-}
+if [ -n "$src" ]; then
+	[ -d "$src/cur" ] || { echo "$src is not a maildir" >&2; exit 1; }
+	dir=${BENCH_CACHE:-/tmp/petrel-bench}/notmuch-$(basename "$src")
+	cached=no
+	[ -f "$dir/indexed" ] && cached=yes
+	if [ $cached = no ]; then
+		rm -rf "$dir"
+		mkdir -p "$dir/mail" "$dir/home"
+		cp -al "$src/cur" "$src/new" "$src/tmp" "$dir/mail/"
+	fi
+else
+	dir=$(mktemp -d "${TMPDIR:-/tmp}/petrel-bench.XXXXXX")
+	trap 'rm -rf "$dir"' EXIT
+	mkdir -p "$dir/mail/cur" "$dir/mail/new" "$dir/mail/tmp" "$dir/home"
+	cached=
+fi
 cat >"$dir/notmuch-config" <<EOF
 [database]
 path=$dir/mail
@@ -36,7 +57,7 @@ export NOTMUCH_CONFIG HOME MAILRC
 
 # Five-message threads: each reply names its parent in In-Reply-To and
 # the thread's messages in References, as mail clients write them.
-awk -v n="$count" -v out="$dir/mail/cur" 'BEGIN {
+[ -n "$cached" ] || awk -v n="$count" -v out="$dir/mail/cur" 'BEGIN {
 	srand(1);
 	for (i = 1; i <= n; i++) {
 		root = i - (i - 1) % 5;
@@ -60,8 +81,16 @@ awk -v n="$count" -v out="$dir/mail/cur" 'BEGIN {
 		close(f);
 	}
 }'
-notmuch new --quiet
-notmuch tag +inbox -- '*'
+if [ "$cached" = no ]; then
+	s=$(date +%s)
+	notmuch new --quiet
+	echo "notmuch new of $src: $(($(date +%s) - s)) s" >"$dir/indexed"
+	cat "$dir/indexed"
+elif [ -z "$cached" ]; then
+	notmuch new --quiet
+	notmuch tag +inbox -- '*'
+fi
+count=$(notmuch count '*')
 
 best() {
 	# best LABEL COMMAND...: the smallest wall time of three runs, in seconds.

@@ -16,9 +16,12 @@
 #   those delivered messages;
 #
 #   petrel: `petrel --fetch URL` in keep mode into an empty notmuch store
-#   (download + durable delivery + indexing: --fetch always stores and
-#   indexes), compared with delivery floor + `notmuch new` and with the
-#   download floor; and straight to Dovecot.
+#   (download + durable delivery + indexing), compared with delivery
+#   floor + `notmuch new`; `petrel --fetch URL --to MAILDIR` (download +
+#   durable delivery into a plain maildir, no notmuch: the closest petrel
+#   has to a bare download, since it never discards what it downloads),
+#   compared with the download floor and the delivery floor; and both
+#   straight to Dovecot.
 #
 # Prints a markdown table (also kept in BENCH_CACHE/results/).
 
@@ -49,6 +52,7 @@ url="pop3://$user:$pass@127.0.0.1:$HARNESS_POP3_PORT"
 floor="$BENCH_BIN/floor-pop3 -p $HARNESS_POP3_PORT -S -C $HARNESS_CA -u $user -w $pass"
 spool=$BENCH_WORK/spool
 nmdir=$BENCH_WORK/nm
+pmd=$BENCH_WORK/petrel-maildir
 
 # A notmuch configuration for a maildir, as a user's would be.
 notmuch_config() {
@@ -75,6 +79,17 @@ prep_notmuch_index() {
 prep_nm() {
 	rm -rf "$nmdir" "$BENCH_WORK/home/.local/state/petrel/pop3" &&
 		mkdir -p "$nmdir/mail" && notmuch_config "$nmdir/config" "$nmdir/mail"
+}
+# An empty maildir for --to, and no memory of earlier fetches.
+prep_pmd() {
+	rm -rf "$pmd" "$BENCH_WORK/home/.local/state/petrel/pop3"
+}
+check_pmd() {
+	_cp_n=$(find "$pmd/cur" "$pmd/new" -type f 2>/dev/null | wc -l)
+	if [ "$_cp_n" -ne "$count" ]; then
+		BM_CHECK_WHY="petrel: $_cp_n messages in the maildir, not $count"
+		return 1
+	fi
 }
 check_spool() {
 	_cs_n=$(find "$spool/cur" "$spool/new" -type f | wc -l)
@@ -136,11 +151,8 @@ if [ -n "$deliver_floor" ] && [ -n "$notmuch_floor" ]; then
 		"$index_floor" >>"$BENCH_TABLE"
 fi
 
-# petrel --fetch always stores what it downloads: each message written
-# to the notmuch store's maildir, synced to disk and indexed, before the
-# next (doc/petrel.1).  So one measurement serves both targets: against
-# delivery floor + notmuch new, and, as the closest petrel has to a bare
-# download, against the download floor.
+# petrel --fetch stores what it downloads: each message written to the
+# notmuch store's maildir, synced to disk and indexed (doc/petrel.1).
 if ! bench_petrel_unsupported pop3 && ! bench_petrel_unsupported notmuch; then
 	BM_PREPARE=prep_nm BM_CHECK=check_nm
 	BENCH_NOTMUCH_CONFIG=$nmdir/config
@@ -149,12 +161,38 @@ if ! bench_petrel_unsupported pop3 && ! bench_petrel_unsupported notmuch; then
 	[ "$BM_OK" = yes ] || bench_petrel_why
 	unset BM_PREPARE BM_CHECK BENCH_NOTMUCH_CONFIG
 fi
-BM_KEEP=yes
 bench_row "download + durable delivery + notmuch indexing, keep mode (petrel --fetch)" petrel "" \
 	"$index_floor" "≤ 1.2x (delivery floor + notmuch new)"
-BM_KEEP=
-bench_row "the same run against the download floor (--fetch always stores and indexes)" petrel "" \
+
+# The download alone: --to a plain maildir on the same file system, no
+# notmuch.  petrel never throws a message away, so its bare download is
+# a durable delivery (batches made durable with one syncfs, then linked
+# into new/); compared with the download floor (the target) and with the
+# floor's own durable delivery.
+if ! bench_petrel_unsupported pop3; then
+	BM_PREPARE=prep_pmd BM_CHECK=check_pmd
+	bench_measure p-fetch-to "$BENCH_PETREL" -n -S "tls_ca_file=$HARNESS_CA" --fetch "$url" \
+		--to "$pmd"
+	[ "$BM_OK" = yes ] || bench_petrel_why
+	unset BM_PREPARE BM_CHECK
+fi
+BM_KEEP=yes
+bench_row "download + durable delivery into a maildir, keep mode (petrel --fetch --to)" petrel "" \
 	"$download_floor" "≤ 1.3x the download floor"
+BM_KEEP=
+bench_row "the same run against the floor's durable delivery" petrel "" "$deliver_floor" \
+	"(information)"
+if ! bench_petrel_unsupported pop3; then
+	BM_PREPARE=prep_pmd BM_CHECK=check_pmd
+	# shellcheck disable=SC2086
+	bench_measure p-fetch-to-direct "$BENCH_PETREL" -n -S "tls_ca_file=$HARNESS_CA" \
+		$BENCH_DIRECT_PETREL_OPTS --fetch "pop3://$user:$pass@$BENCH_DIRECT_HOST:$HARNESS_POP3_PORT" \
+		--to "$pmd"
+	[ "$BM_OK" = yes ] || bench_petrel_why
+	unset BM_PREPARE BM_CHECK
+fi
+bench_row "no relay: petrel --fetch --to, against the no-relay download floor" petrel "" \
+	"$direct_floor" "(information)"
 
 if ! bench_petrel_unsupported pop3 && ! bench_petrel_unsupported notmuch; then
 	BM_PREPARE=prep_nm BM_CHECK=check_nm

@@ -5,25 +5,54 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/base-log.h"
 #include "base/base-xalloc.h"
 #include "ui/ui-app.h"
 
+/* Lists the folders under root; prefix (an account's name, or NULL)
+ * goes in front of their names. */
 static void
-list_folders(struct ui_app *app, int browser)
+list_root(struct ui_app *app, const char *root, const char *prefix, int browser)
 {
 	struct core_request *req = core_request_new(CORE_REQ_LIST_FOLDERS);
 	struct ui_job *job;
 
-	if (app->folder_root == NULL) {
-		core_request_free(&req);
-		ui_app_error(app, "The folder variable names no folder directory.");
-		return;
-	}
-	req->u.list_folders.pattern = arena_strdup(req->arena, app->folder_root);
+	req->u.list_folders.pattern = arena_strdup(req->arena, root);
 	job = ui_app_post(app, app->account, req, UI_JOB_LIST, "listing folders");
 	job->browser = browser;
+	job->arg = xstrdup(root);
+	job->prefix = prefix != NULL ? xstrdup(prefix) : NULL;
 }
 
+/* The folder directory, then each account's folder when it names
+ * another place. */
+static void
+list_folders(struct ui_app *app, int browser)
+{
+	size_t n = config_account_count(app->cfg);
+	int any = 0;
+
+	if (app->folder_root != NULL) {
+		list_root(app, app->folder_root, NULL, browser);
+		any = 1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct config_account *acct = config_account_at(app->cfg, i);
+		const char *folder = config_string(app->cfg, acct, VAR_FOLDER);
+		char *root = NULL;
+		struct err err;
+
+		if (folder == NULL || config_expand_folder(app->cfg, acct, folder, &root, &err) < 0)
+			continue;
+		if (app->folder_root == NULL || strcmp(root, app->folder_root) != 0) {
+			list_root(app, root, config_account_name(acct), browser);
+			any = 1;
+		}
+		free(root);
+	}
+	if (!any)
+		ui_app_error(app, "The folder variable names no folder directory.");
+}
 void
 ui_browser_open(struct ui_app *app)
 {
@@ -35,13 +64,35 @@ ui_browser_open(struct ui_app *app)
 		ui_app_message(app, "Listing %s...", app->folder_root);
 }
 
+static struct ui_folder_entry *
+find_entry(struct ui_folder_entry *v, size_t n, const char *path)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(v[i].path, path) == 0)
+			return &v[i];
+	return NULL;
+}
+
+/* Adds an entry, or updates the one with the same path (a listing made
+ * again after new mail keeps the list and the cursor). */
 static void
 add_entry(struct ui_folder_entry **v, size_t *n, const char *name, const char *path,
           const struct core_folder *f)
 {
-	struct ui_folder_entry *e;
+	struct ui_folder_entry *e = find_entry(*v, *n, path);
 	struct str clean = STR_INIT;
 
+	if (e != NULL) {
+		if (f != NULL && f->counted) {
+			e->messages = f->messages;
+			e->unseen = f->unseen;
+			e->counted = 1;
+		} else {
+			/* Counted by the counting worker: again, it may have changed. */
+			e->count_tried = 0;
+		}
+		return;
+	}
 	*v = xreallocarray(*v, *n + 1, sizeof(**v));
 	e = &(*v)[(*n)++];
 	memset(e, 0, sizeof(*e));
@@ -60,9 +111,163 @@ add_entry(struct ui_folder_entry **v, size_t *n, const char *name, const char *p
 		e->messages = f->messages;
 		e->unseen = f->unseen;
 		e->counted = f->counted;
+		e->count_tried = f->counted;
 		e->noselect = (f->flags & CORE_FOLDER_NOSELECT) != 0;
 	}
 	str_free(&clean);
+}
+
+/* The open folder's entry shows the index's own counts. */
+static void
+sync_open_folder(struct ui_app *app, struct ui_folder_entry *v, size_t n)
+{
+	struct ui_folder_entry *e;
+
+	if (app->folder == NULL || app->idx == NULL || !app->opened || app->loading)
+		return;
+	e = find_entry(v, n, app->folder);
+	if (e == NULL)
+		return;
+	if (!e->counted || e->messages != app->idx->count ||
+	    e->unseen != app->idx->counts.unread)
+		app->dirty = 1;
+	e->messages = (uint32_t)app->idx->count;
+	e->unseen = (uint32_t)app->idx->counts.unread;
+	e->counted = 1;
+	e->count_tried = 1;
+}
+
+/* The next entry to count: selectable, not counted by its listing, and
+ * not the open folder (its index counts it). */
+static struct ui_folder_entry *
+next_uncounted(struct ui_app *app)
+{
+	struct ui_folder_entry *lists[2] = {app->folders, app->mailboxes};
+	size_t ns[2] = {app->nfolders, app->nmailboxes};
+
+	for (size_t k = 0; k < 2; k++)
+		for (size_t i = 0; i < ns[k]; i++) {
+			struct ui_folder_entry *e = &lists[k][i];
+
+			if (e->noselect || e->count_tried)
+				continue;
+			if (app->folder != NULL && strcmp(e->path, app->folder) == 0)
+				continue;
+			return e;
+		}
+	return NULL;
+}
+
+enum { COUNT_OPEN, COUNT_HEADERS, COUNT_CLOSE };
+
+static void
+count_post(struct ui_app *app, struct core_request *req, int step, const char *path,
+           uint64_t total)
+{
+	struct ui_job *job = ui_app_post(app, app->counter, req, UI_JOB_COUNT, NULL);
+
+	job->purpose = step;
+	job->arg = xstrdup(path);
+	job->total = total;
+	job->cancellable = 0;
+	app->counting = 1;
+}
+
+/* Starts counting the next folder that needs it, unless a count runs. */
+static void
+count_next(struct ui_app *app)
+{
+	struct ui_folder_entry *e;
+	struct core_request *req;
+
+	if (app->counting)
+		return;
+	e = next_uncounted(app);
+	if (e == NULL) {
+		if (app->counter != NULL && app->counter_open) {
+			/* Done: the last folder counted need not stay open. */
+			req = core_request_new(CORE_REQ_CLOSE_FOLDER);
+			count_post(app, req, COUNT_CLOSE, "", 0);
+			app->counter_open = 0;
+		}
+		return;
+	}
+	if (app->counter == NULL) {
+		struct core_account_params ap;
+		struct err err;
+
+		memset(&ap, 0, sizeof(ap));
+		ap.name = "count";
+		ap.root = app->folder_root;
+		if (core_account_start(&ap, app->events, &app->counter, &err) < 0) {
+			ui_app_error(app, "Cannot count folders: %s", err.msg);
+			return;
+		}
+	}
+	e->count_tried = 1;
+	req = core_request_new(CORE_REQ_OPEN_FOLDER);
+	req->u.open_folder.folder = arena_strdup(req->arena, e->path);
+	req->u.open_folder.read_only = 1;
+	count_post(app, req, COUNT_OPEN, e->path, 0);
+	app->counter_open = 1;
+}
+
+static void
+set_counts(struct ui_app *app, const char *path, uint32_t messages, uint32_t unseen)
+{
+	struct ui_folder_entry *e;
+
+	if ((e = find_entry(app->folders, app->nfolders, path)) != NULL) {
+		e->messages = messages;
+		e->unseen = unseen;
+		e->counted = 1;
+	}
+	if ((e = find_entry(app->mailboxes, app->nmailboxes, path)) != NULL) {
+		e->messages = messages;
+		e->unseen = unseen;
+		e->counted = 1;
+	}
+	app->dirty = 1;
+}
+
+void
+ui_browser_count_event(struct ui_app *app, struct ui_job *job, const struct core_event *ev)
+{
+	struct core_request *req;
+
+	switch (ev->type) {
+	case CORE_EV_FOLDER_OPENED:
+		job->total = ev->u.folder_opened.exists;
+		break;
+	case CORE_EV_HEADERS:
+		/* done counts the unseen ones among the summaries read. */
+		for (size_t i = 0; i < ev->u.headers.count; i++)
+			if (!(ev->u.headers.items[i].flags & MIME_FLAG_SEEN))
+				job->done++;
+		break;
+	case CORE_EV_ERROR:
+		/* The folder stays uncounted; the next one gets its turn. */
+		app->counting = 0;
+		log_info("counting %s: %s", job->arg, ev->u.error.err.msg);
+		count_next(app);
+		break;
+	case CORE_EV_DONE:
+		app->counting = 0;
+		if (job->purpose == COUNT_OPEN && job->total > 0) {
+			req = core_request_new(CORE_REQ_FETCH_HEADERS);
+			req->u.fetch_headers.first = 0;
+			req->u.fetch_headers.count = (uint32_t)job->total;
+			count_post(app, req, COUNT_HEADERS, job->arg, job->total);
+			break;
+		}
+		if (job->purpose == COUNT_OPEN || job->purpose == COUNT_HEADERS)
+			set_counts(app, job->arg, (uint32_t)job->total, (uint32_t)job->done);
+		/* Also after closing: folders listed meanwhile wait for it. */
+		count_next(app);
+		break;
+	default:
+		break;
+	}
 }
 
 void
@@ -70,19 +275,48 @@ ui_browser_listed(struct ui_app *app, struct ui_job *job, const struct core_ev_f
 {
 	struct ui_folder_entry **v = job->browser ? &app->folders : &app->mailboxes;
 	size_t *n = job->browser ? &app->nfolders : &app->nmailboxes;
+	const char *root = job->arg != NULL ? job->arg : app->folder_root;
+	size_t rl = root != NULL ? strlen(root) : 0;
 
-	if (!job->browser && app->nmailboxes > 0)
+	if (root == NULL)
 		return;
 	for (size_t i = 0; i < f->count; i++) {
-		char *path = xasprintf("%s/%s", app->folder_root, f->items[i].name);
+		const char *sep = rl > 0 && root[rl - 1] == '/' ? "" : "/";
+		char *path = xasprintf("%s%s%s", root, sep, f->items[i].name);
+		char *name = job->prefix != NULL && *job->prefix != '\0'
+		                 ? xasprintf("%s: %s", job->prefix, f->items[i].name)
+		                 : xstrdup(f->items[i].name);
 
-		add_entry(v, n, f->items[i].name, path, &f->items[i]);
+		add_entry(v, n, name, path, &f->items[i]);
+		free(name);
 		free(path);
 	}
-	if (job->browser)
-		ui_app_message(app, "%zu folder%s in %s.", *n, *n == 1 ? "" : "s",
-		               app->folder_root);
+	sync_open_folder(app, *v, *n);
+	if (job->browser) {
+		struct str shown = STR_INIT;
+
+		ui_url_redact(&shown, root);
+		ui_app_message(app, "%zu folder%s in %s.", *n, *n == 1 ? "" : "s", shown.s);
+		str_free(&shown);
+	}
+	count_next(app);
 	app->dirty = 1;
+}
+
+void
+ui_browser_counts_changed(struct ui_app *app)
+{
+	if (app->screen == UI_SCR_BROWSER)
+		list_folders(app, 1);
+}
+
+void
+ui_browser_sync_counts(struct ui_app *app)
+{
+	if (app->screen == UI_SCR_BROWSER)
+		sync_open_folder(app, app->folders, app->nfolders);
+	if (app->sidebar)
+		sync_open_folder(app, app->mailboxes, app->nmailboxes);
 }
 
 static void

@@ -1,12 +1,17 @@
-/* Writing mail: new messages, replies and forwards, the editor, the
- * compose screen, sending and postponing. */
+/* Writing mail: new messages, replies and forwards (inline or attached),
+ * the editor, the compose screen, address completion in its prompts,
+ * sending (and stopping a send), postponing and recalling. */
 #include "config.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <strings.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -14,6 +19,8 @@
 #include "base/base-xalloc.h"
 #include "core/core-view-send.h"
 #include "ui/ui-app.h"
+#include "ui/ui-complete.h"
+#include "ui/ui-term.h"
 
 #define SIGNATURE_MAX (64 * 1024)
 #define DRAFT_MAX (64 * 1024 * 1024)
@@ -28,9 +35,12 @@ struct pending_reply {
 	char **to_addrs, **cc_addrs;
 	size_t nto, ncc;
 	struct str body;
+	struct str raw; /* the original as stored (forwards) */
 };
 
 static struct pending_reply pending;
+
+static void cyc_clear(void);
 
 static void
 pending_clear(void)
@@ -49,6 +59,7 @@ pending_clear(void)
 	core_send_strv_free(pending.to_addrs, pending.nto);
 	core_send_strv_free(pending.cc_addrs, pending.ncc);
 	str_free(&pending.body);
+	str_free(&pending.raw);
 	memset(&pending, 0, sizeof(pending));
 }
 
@@ -73,11 +84,35 @@ editor(struct ui_app *app)
 	return e != NULL && *e ? e : "vi";
 }
 
+/* The directory holding a forwarded message to attach, while the
+ * message that attaches it is being written. */
+static char *forward_dir;
+
+/* Recalling postponed messages (below). */
+static struct core_worker *drafts; /* reads the postponed folder */
+static int recall_jobs;            /* RECALL jobs in flight */
+static uint32_t recall_exists;     /* what the last open found */
+static uint64_t recall_del_id;     /* the message to remove, once found */
+static int recall_del_found;
+static char *recall_msgid; /* the message being written came from there */
+static char *recall_dir;   /* its attachments, saved */
+static enum ui_screen recall_back;
+
 static void
 finish_compose(struct ui_app *app, int remove_file)
 {
 	if (remove_file && app->draft_path != NULL)
 		unlink(app->draft_path);
+	if (forward_dir != NULL) {
+		ui_rm_tree(forward_dir);
+		xfree(&forward_dir);
+	}
+	if (recall_dir != NULL) {
+		ui_rm_tree(recall_dir);
+		xfree(&recall_dir);
+	}
+	/* Not sent: it stays among the postponed messages. */
+	xfree(&recall_msgid);
 	xfree(&app->draft_path);
 	ui_draft_clear(&app->draft);
 	app->composing = 0;
@@ -231,6 +266,7 @@ static void
 to_done(struct ui_app *app, const char *text, int yes)
 {
 	(void)yes;
+	cyc_clear();
 	if (text == NULL || *text == '\0') {
 		if (text != NULL)
 			ui_app_message(app, "No recipients: not writing a message.");
@@ -251,13 +287,22 @@ busy(struct ui_app *app)
 	return 0;
 }
 
+static int postponed_waiting(struct ui_app *app);
+static void recall_forget(struct ui_app *app, int remove);
+static void recall_q_done(struct ui_app *app, const char *text, int yes);
+
 void
 ui_compose_start(struct ui_app *app, enum ui_draft_kind kind)
 {
 	if (busy(app))
 		return;
+	if (kind == UI_DRAFT_NEW && !app->recalling &&
+	    config_quad(app->cfg, NULL, VAR_RECALL) != CONFIG_QUAD_NO && postponed_waiting(app)) {
+		ui_app_ask_quad(app, VAR_RECALL, "Recall postponed message?", recall_q_done);
+		return;
+	}
 	start_draft(app, kind);
-	ui_app_prompt(app, "To: ", NULL, UI_HIST_ADDRESS, UI_COMPLETE_NONE, to_done);
+	ui_app_prompt(app, "To: ", NULL, UI_HIST_ADDRESS, UI_COMPLETE_ADDRESS, to_done);
 }
 
 static void
@@ -318,6 +363,58 @@ out:
 	pending_clear();
 }
 
+/* Forwards pending.raw as an attachment: the file is named *.eml so
+ * that it goes as a message/rfc822 part. */
+static void
+build_forward_attached(struct ui_app *app)
+{
+	struct ui_reply_src src;
+	char *sig = signature(app), *file = NULL;
+	struct err err;
+
+	if (forward_dir != NULL) {
+		ui_rm_tree(forward_dir);
+		xfree(&forward_dir);
+	}
+	forward_dir = ui_mkdtemp("forward", &err);
+	if (forward_dir == NULL) {
+		ui_app_error(app, "%s", err.msg);
+		goto out;
+	}
+	file = xasprintf("%s/forwarded-message.eml", forward_dir);
+	if (file_write_atomic(file, pending.raw.s ? pending.raw.s : "", pending.raw.len, 0600,
+	                      &err) < 0) {
+		ui_app_error(app, "%s", err.msg);
+		ui_rm_tree(forward_dir);
+		xfree(&forward_dir);
+		goto out;
+	}
+	memset(&src, 0, sizeof(src));
+	src.subject = pending.subject;
+	start_draft(app, UI_DRAFT_FORWARD);
+	ui_draft_forward_attached(&app->draft, &src, file, sig);
+	app->reply_index = pending.index;
+	app->reply_gen = app->gen;
+	edit(app, 1);
+out:
+	free(file);
+	free(sig);
+	pending_clear();
+}
+
+static void
+mime_forward_done(struct ui_app *app, const char *text, int yes)
+{
+	if (text == NULL) {
+		pending_clear();
+		return;
+	}
+	if (yes)
+		build_forward_attached(app);
+	else
+		build_reply(app, 1);
+}
+
 static void
 include_done(struct ui_app *app, const char *text, int yes)
 {
@@ -355,7 +452,7 @@ header(struct core_folder_msg *msg, const char *name)
 
 void
 ui_compose_from_msg(struct ui_app *app, enum ui_fetch_purpose purpose, struct core_folder_msg *msg,
-                    uint32_t index)
+                    const char *raw, size_t rawlen, uint32_t index)
 {
 	char **from;
 	size_t nfrom = 0;
@@ -393,7 +490,13 @@ ui_compose_from_msg(struct ui_app *app, enum ui_fetch_purpose purpose, struct co
 	str_append(&pending.body, "");
 	str_free(&body);
 	if (purpose == UI_FETCH_FORWARD) {
-		build_reply(app, 1);
+		if (rawlen == 0) {
+			/* Nothing to attach: the text is all there is. */
+			build_reply(app, 1);
+			return;
+		}
+		str_append_len(&pending.raw, raw, rawlen);
+		ui_app_ask_quad(app, VAR_MIME_FORWARD, "Forward as attachment?", mime_forward_done);
 		return;
 	}
 	if ((purpose == UI_FETCH_REPLY || purpose == UI_FETCH_GROUP_REPLY) && *pending.reply_to &&
@@ -420,11 +523,137 @@ ui_compose_reply(struct ui_app *app, enum ui_fetch_purpose purpose)
 	}
 	if (app->screen == UI_SCR_PAGER && app->msg != NULL &&
 	    app->msg_index == (uint32_t)(m - app->idx->msgs)) {
-		ui_compose_from_msg(app, purpose, app->msg, app->msg_index);
+		ui_compose_from_msg(app, purpose, app->msg, app->msg_raw.s ? app->msg_raw.s : "",
+		                    app->msg_raw.len, app->msg_index);
 		return;
 	}
 	ui_app_fetch(app, m, purpose, NULL);
 	ui_app_message(app, "Reading the message...");
+}
+
+/*
+ * Address completion.  Several matches: the first goes in and the list
+ * is shown; Tab again, with the line as completion left it, puts the
+ * next one in its place (round and round), as zsh's menu completion
+ * does rather than mutt's menu.
+ */
+static struct {
+	char *after;  /* the line as the last completion left it */
+	size_t start; /* where the completed entry starts (code points) */
+	size_t cursor;
+	struct ui_strv matches;
+	size_t next;
+} cyc;
+
+static void
+cyc_clear(void)
+{
+	xfree(&cyc.after);
+	ui_strv_clear(&cyc.matches);
+	cyc.start = cyc.cursor = cyc.next = 0;
+}
+
+/* Says something above the open prompt (the message line is under it),
+ * cut at a character boundary. */
+static void __attribute__((format(printf, 2, 3)))
+prompt_note(struct ui_app *app, const char *fmt, ...)
+{
+	char *note = app->prompt.note;
+	size_t size = sizeof(app->prompt.note), n;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(note, size, fmt, ap);
+	va_end(ap);
+	n = strlen(note);
+	if (n == size - 1)
+		while (n > 0 && ((unsigned char)note[n] & 0xc0) == 0x80)
+			note[--n] = '\0';
+	app->dirty = 1;
+}
+
+static void
+cyc_show(struct ui_app *app)
+{
+	struct str list = STR_INIT;
+
+	for (size_t i = 0; i < cyc.matches.n && list.len < sizeof(app->prompt.note); i++) {
+		if (i > 0)
+			str_append(&list, " | ");
+		str_append(&list, cyc.matches.v[i]);
+	}
+	prompt_note(app, "%zu/%zu (Tab: next): %s", cyc.next + 1, cyc.matches.n,
+	            list.s ? list.s : "");
+	str_free(&list);
+}
+
+static void
+cyc_put(struct ui_app *app)
+{
+	struct ui_line *l = &app->prompt.line;
+
+	ui_line_replace(l, cyc.start, l->cursor, cyc.matches.v[cyc.next]);
+	free(cyc.after);
+	cyc.after = ui_line_text(l);
+	cyc.cursor = l->cursor;
+	app->dirty = 1;
+}
+
+void
+ui_compose_complete(struct ui_app *app)
+{
+	struct ui_line *l = &app->prompt.line;
+	const char *query = config_string(app->cfg, NULL, VAR_QUERY_COMMAND);
+	const struct config_record *recs;
+	char *text = ui_line_text(l), *before = NULL, *prefix = NULL;
+	struct str out = STR_INIT;
+	struct err err;
+	size_t nrecs = 0, off;
+
+	if (cyc.matches.n > 1 && cyc.after != NULL && strcmp(text, cyc.after) == 0 &&
+	    l->cursor == cyc.cursor) {
+		cyc.next = (cyc.next + 1) % cyc.matches.n;
+		cyc_put(app);
+		cyc_show(app);
+		goto out;
+	}
+	cyc_clear();
+	before = ui_line_text_before_cursor(l);
+	off = ui_complete_entry_start(before);
+	prefix = xstrdup(before + off);
+	prefix[strcspn(prefix, "\t")] = '\0';
+	while (*prefix && prefix[strlen(prefix) - 1] == ' ')
+		prefix[strlen(prefix) - 1] = '\0';
+	for (size_t i = 0; i < off; i++)
+		if (((unsigned char)before[i] & 0xc0) != 0x80)
+			cyc.start++;
+	recs = config_records(app->cfg, &nrecs);
+	ui_complete_aliases(recs, nrecs, prefix, &cyc.matches);
+	if (cyc.matches.n == 0 && *prefix != '\0' && query != NULL && *query != '\0') {
+		if (ui_complete_query(query, prefix, UI_COMPLETE_QUERY_TIMEOUT_MS, &out, &err) <
+		    0) {
+			ui_term_beep();
+			prompt_note(app, "%s", err.msg);
+			goto out;
+		}
+		ui_complete_parse_query(out.s ? out.s : "", out.len, &cyc.matches);
+	}
+	if (cyc.matches.n == 0) {
+		ui_term_beep();
+		prompt_note(app, "Nothing matches \"%s\".", prefix);
+		cyc_clear();
+		goto out;
+	}
+	cyc_put(app);
+	if (cyc.matches.n > 1)
+		cyc_show(app);
+	else
+		app->prompt.note[0] = '\0';
+out:
+	free(text);
+	free(before);
+	free(prefix);
+	str_free(&out);
 }
 
 /* The compose screen. */
@@ -435,6 +664,7 @@ static void
 field_done(struct ui_app *app, const char *text, int yes)
 {
 	(void)yes;
+	cyc_clear();
 	if (text != NULL && edit_field != NULL)
 		ui_draft_set(edit_field, text);
 	edit_field = NULL;
@@ -446,7 +676,10 @@ ask_field(struct ui_app *app, const char *label, char **field, enum ui_hist hist
 {
 	edit_field = field;
 	ui_app_prompt(app, label, *field, hist,
-	              field == &app->draft.fcc ? UI_COMPLETE_FOLDER : UI_COMPLETE_NONE, field_done);
+	              field == &app->draft.fcc  ? UI_COMPLETE_FOLDER
+	              : hist == UI_HIST_ADDRESS ? UI_COMPLETE_ADDRESS
+	                                        : UI_COMPLETE_NONE,
+	              field_done);
 }
 
 static void
@@ -505,7 +738,7 @@ from_of(struct ui_app *app)
 
 /* Builds the message; *rcpt_r gets the envelope recipients. */
 static int
-build(struct ui_app *app, struct str *out, char ***rcpt_r, size_t *nrcpt_r)
+build(struct ui_app *app, int draft, struct str *out, char ***rcpt_r, size_t *nrcpt_r)
 {
 	struct ui_strv to = {NULL, 0}, cc = {NULL, 0}, bcc = {NULL, 0};
 	struct core_send_msg m;
@@ -524,6 +757,7 @@ build(struct ui_app *app, struct str *out, char ***rcpt_r, size_t *nrcpt_r)
 	m.ncc = cc.n;
 	m.bcc = (const char *const *)bcc.v;
 	m.nbcc = bcc.n;
+	m.keep_bcc = draft;
 	m.subject = app->draft.subject;
 	m.reply_to = *app->draft.reply_to ? app->draft.reply_to : NULL;
 	m.in_reply_to = app->draft.in_reply_to;
@@ -542,6 +776,61 @@ build(struct ui_app *app, struct str *out, char ***rcpt_r, size_t *nrcpt_r)
 	return rc;
 }
 
+/*
+ * Cancelling a send.  The sending worker waits for the mail system with
+ * the process-wide interrupt fd of core-folder.h (not the job's cancel
+ * fd), so Ctrl-G makes this pipe readable; both the SMTP session and the
+ * sendmail program's input watch it until the server's final reply.  The
+ * pipe is drained when the SEND job ends, so one Ctrl-G stops one send.
+ */
+static int send_intr[2] = {-1, -1};
+static int send_cancelled;
+
+static int
+intr_ready(struct ui_app *app)
+{
+	if (send_intr[0] >= 0)
+		return 0;
+	if (pipe2(send_intr, O_CLOEXEC | O_NONBLOCK) < 0) {
+		ui_app_error(app, "Cannot set up sending: %s", strerror(errno));
+		send_intr[0] = send_intr[1] = -1;
+		return -1;
+	}
+	/* Before the sending worker starts, which reads it. */
+	core_folder_set_interrupt_fd(send_intr[0]);
+	return 0;
+}
+
+static void
+intr_drain(void)
+{
+	char buf[16];
+
+	if (send_intr[0] >= 0)
+		while (read(send_intr[0], buf, sizeof(buf)) > 0)
+			;
+	send_cancelled = 0;
+}
+
+int
+ui_compose_cancel_send(struct ui_app *app, struct ui_job *job)
+{
+	(void)job;
+	if (send_intr[1] < 0)
+		return 0;
+	if (send_cancelled) {
+		ui_app_message(app, "Stopping the sending...");
+		return 1;
+	}
+	if (write(send_intr[1], "x", 1) != 1) {
+		ui_app_error(app, "Cannot stop the sending: %s", strerror(errno));
+		return 0;
+	}
+	send_cancelled = 1;
+	ui_app_message(app, "Stopping the sending...");
+	return 1;
+}
+
 static void
 send_now(struct ui_app *app)
 {
@@ -552,10 +841,14 @@ send_now(struct ui_app *app)
 	struct err err;
 
 	str_reset(&app->sent_data);
-	if (build(app, &app->sent_data, &rcpt, &nrcpt) < 0)
+	if (build(app, 0, &app->sent_data, &rcpt, &nrcpt) < 0)
 		return;
 	if (nrcpt == 0) {
 		ui_app_error(app, "No recipients: t sets To.");
+		core_send_strv_free(rcpt, nrcpt);
+		return;
+	}
+	if (app->sender == NULL && intr_ready(app) < 0) {
 		core_send_strv_free(rcpt, nrcpt);
 		return;
 	}
@@ -640,7 +933,7 @@ postpone(struct ui_app *app)
 	folder = ui_app_expand(app, name != NULL && *name ? name : "~/postponed");
 	if (folder == NULL)
 		return;
-	if (build(app, &data, &rcpt, &nrcpt) == 0)
+	if (build(app, 1, &data, &rcpt, &nrcpt) == 0)
 		append(app, folder, data.s, data.len, MIME_FLAG_DRAFT | MIME_FLAG_SEEN,
 		       UI_APPEND_POSTPONE);
 	core_send_strv_free(rcpt, nrcpt);
@@ -655,6 +948,19 @@ ui_compose_sent(struct ui_app *app, struct ui_job *job, const struct err *err)
 	char *fcc;
 
 	(void)job;
+	intr_drain();
+	if (err != NULL && err->kind == ERR_CANCELLED) {
+		const char *smtp = config_string(app->cfg, NULL, VAR_SMTP_URL);
+
+		/* Through SMTP the outbox has it (the sentence says where);
+		 * the sendmail program was stopped before it had it all. */
+		if (smtp != NULL && *smtp != '\0')
+			ui_app_error(app, "Sending cancelled: %s.", err->msg);
+		else
+			ui_app_error(app, "Sending cancelled: the message was not sent and is "
+			                  "still here (y sends it, P postpones it).");
+		return;
+	}
 	if (err != NULL) {
 		/* The sending worker said where the message is (the outbox,
 		 * DEAD); it also stays here to send again. */
@@ -676,6 +982,7 @@ ui_compose_sent(struct ui_app *app, struct ui_job *job, const struct err *err)
 		    app, &app->idx->msgs[app->reply_index],
 		    app->draft.kind == UI_DRAFT_FORWARD ? MIME_FLAG_PASSED : MIME_FLAG_ANSWERED, 0);
 	str_reset(&app->sent_data);
+	recall_forget(app, 1);
 	finish_compose(app, 1);
 	ui_app_message(app, "Mail sent.");
 }
@@ -694,14 +1001,522 @@ ui_compose_appended(struct ui_app *app, struct ui_job *job, const struct err *er
 		ui_app_error(app, "Postponing to %s failed: %s", job->arg, err->msg);
 		return;
 	}
+	/* The new copy replaces the one it was recalled from. */
+	recall_forget(app, 1);
 	finish_compose(app, 1);
 	ui_app_message(app, "Message postponed to %s.", job->arg);
+}
+
+/*
+ * Recalling postponed messages.  The postponed folder is read by a
+ * worker of its own (the account worker keeps the folder on screen): it
+ * is opened, listed, the chosen message fetched, and closed without
+ * change.  The message leaves the folder only once it is sent (or
+ * postponed again): the folder is opened again then and the message
+ * found by its Message-ID, marked deleted and expunged.
+ */
+enum recall_step {
+	RS_OPEN,      /* listing: open */
+	RS_LIST,      /* listing: summaries */
+	RS_FETCH,     /* the chosen message */
+	RS_CLOSE,     /* closing, writing nothing */
+	RS_DEL_OPEN,  /* removing the sent one: open */
+	RS_DEL_LIST,  /* ...find it */
+	RS_DEL_FLAGS, /* ...mark it */
+	RS_DEL_CLOSE, /* ...expunge */
+};
+
+static char *
+postponed_folder(struct ui_app *app)
+{
+	const char *name = config_string(app->cfg, NULL, VAR_POSTPONED);
+
+	return ui_app_expand(app, name != NULL && *name ? name : "~/postponed");
+}
+
+static struct ui_job *
+recall_post(struct ui_app *app, struct core_request *req, enum recall_step step, const char *arg)
+{
+	struct ui_job *job;
+	struct core_account_params ap;
+	struct err err;
+
+	if (drafts == NULL) {
+		memset(&ap, 0, sizeof(ap));
+		ap.name = "postponed";
+		if (core_account_start(&ap, app->events, &drafts, &err) < 0) {
+			ui_app_error(app, "%s", err.msg);
+			core_request_free(&req);
+			return NULL;
+		}
+	}
+	job = ui_app_post(app, drafts, req, UI_JOB_RECALL, "postponed");
+	job->purpose = step;
+	if (arg != NULL)
+		job->arg = xstrdup(arg);
+	recall_jobs++;
+	return job;
+}
+
+static void
+recall_open(struct ui_app *app, enum recall_step step, const char *msgid)
+{
+	char *folder = postponed_folder(app);
+	struct core_request *req;
+
+	if (folder == NULL)
+		return;
+	req = core_request_new(CORE_REQ_OPEN_FOLDER);
+	req->u.open_folder.folder = arena_strdup(req->arena, folder);
+	req->u.open_folder.read_only = step == RS_OPEN;
+	recall_post(app, req, step, msgid);
+	free(folder);
+}
+
+static void
+recall_close(struct ui_app *app, int expunge, enum recall_step step, const char *arg)
+{
+	struct core_request *req = core_request_new(CORE_REQ_CLOSE_FOLDER);
+
+	req->u.close_folder.expunge = expunge;
+	recall_post(app, req, step, arg);
+}
+
+static void
+recall_headers(struct ui_app *app, enum recall_step step, const char *arg)
+{
+	struct core_request *req = core_request_new(CORE_REQ_FETCH_HEADERS);
+
+	req->u.fetch_headers.first = 0;
+	req->u.fetch_headers.count = recall_exists;
+	recall_post(app, req, step, arg);
+}
+
+/* After the recalled message went out (or was postponed anew): removes
+ * the old copy from the postponed folder. */
+static void
+recall_forget(struct ui_app *app, int remove)
+{
+	char *id = recall_msgid;
+
+	recall_msgid = NULL;
+	if (remove && id != NULL && *id != '\0')
+		recall_open(app, RS_DEL_OPEN, id);
+	free(id);
+}
+
+static void
+recall_list_leave(struct ui_app *app)
+{
+	app->recalling = 0;
+	ui_recall_clear(&app->recall);
+	if (app->screen == UI_SCR_COMPOSE && !app->composing)
+		app->screen = recall_back;
+	app->dirty = 1;
+}
+
+static void
+recall_fetch(struct ui_app *app, size_t i)
+{
+	struct core_request *req = core_request_new(CORE_REQ_FETCH_MESSAGE);
+
+	req->u.fetch_message.id = app->recall.v[i].id;
+	recall_post(app, req, RS_FETCH, NULL);
+	ui_app_message(app, "Reading the postponed message...");
+}
+
+void
+ui_compose_recall(struct ui_app *app)
+{
+	if (busy(app))
+		return;
+	if (recall_jobs > 0 || app->recalling) {
+		ui_app_error(app, "The postponed messages are being read already.");
+		return;
+	}
+	ui_recall_clear(&app->recall);
+	recall_back = app->screen == UI_SCR_COMPOSE ? UI_SCR_INDEX : app->screen;
+	recall_open(app, RS_OPEN, NULL);
+	ui_app_message(app, "Reading the postponed messages...");
+}
+
+/* Whether a local postponed folder holds a message, without reading it
+ * (as mutt does before asking): an mbox that is not empty, a maildir
+ * with a file in cur or new.  Folders behind URLs are not looked at. */
+static int
+postponed_waiting(struct ui_app *app)
+{
+	char *folder = postponed_folder(app);
+	struct stat st;
+	int found = 0;
+
+	if (folder == NULL || strstr(folder, "://") != NULL || stat(folder, &st) < 0) {
+		free(folder);
+		return 0;
+	}
+	if (S_ISREG(st.st_mode)) {
+		found = st.st_size > 0;
+	} else if (S_ISDIR(st.st_mode)) {
+		static const char *const sub[] = {"cur", "new"};
+
+		for (size_t i = 0; i < 2 && !found; i++) {
+			char *d = xasprintf("%s/%s", folder, sub[i]);
+			DIR *dir = opendir(d);
+			struct dirent *e;
+
+			while (dir != NULL && (e = readdir(dir)) != NULL)
+				if (e->d_name[0] != '.') {
+					found = 1;
+					break;
+				}
+			if (dir != NULL)
+				closedir(dir);
+			free(d);
+		}
+	}
+	free(folder);
+	return found;
+}
+
+/* The first text/plain part shown inline: the text of the draft. */
+static void
+recalled_body(struct core_folder_msg *msg, const struct core_folder_part *parts, size_t n,
+              struct str *out)
+{
+	struct err err;
+
+	for (size_t i = 0; i < n; i++) {
+		if (parts[i].container || parts[i].attachment ||
+		    strcasecmp(parts[i].type, "text/plain") != 0)
+			continue;
+		if (core_folder_msg_part_text(msg, parts[i].path, out, &err) < 0)
+			str_reset(out);
+		return;
+	}
+}
+
+static int
+recalled_attachments(struct ui_app *app, struct core_folder_msg *msg,
+                     const struct core_folder_part *parts, size_t n)
+{
+	struct err err;
+
+	for (size_t i = 0; i < n; i++) {
+		char *written = NULL, *name;
+
+		if (parts[i].container || !parts[i].attachment)
+			continue;
+		if (recall_dir == NULL) {
+			recall_dir = ui_mkdtemp("recall", &err);
+			if (recall_dir == NULL) {
+				ui_app_error(app, "%s", err.msg);
+				return -1;
+			}
+		}
+		if (core_folder_msg_save_part(msg, parts[i].path, recall_dir, NULL, 0, &written,
+		                              &err) < 0) {
+			/* Two parts of one name, or none usable. */
+			name = xasprintf("part-%s", parts[i].path);
+			if (core_folder_msg_save_part(msg, parts[i].path, recall_dir, name, 0,
+			                              &written, &err) < 0) {
+				free(name);
+				ui_app_error(app, "Cannot keep an attachment: %s", err.msg);
+				return -1;
+			}
+			free(name);
+		}
+		ui_strv_take(&app->draft.attach, written);
+	}
+	return 0;
+}
+
+static void
+set_from_header(struct core_folder_msg *msg, const char *name, char **field)
+{
+	char *v = header(msg, name);
+
+	if (*v != '\0')
+		ui_draft_set(field, v);
+	free(v);
+}
+
+/* Opens the composer on the postponed message data. */
+static void
+recall_build(struct ui_app *app, const char *data, size_t len)
+{
+	struct core_folder_msg *msg = NULL;
+	const struct core_folder_part *parts = NULL;
+	size_t nparts = 0;
+	struct err err;
+	char *v;
+
+	if (core_folder_msg_parse(data, len, &msg, &err) < 0) {
+		ui_app_error(app, "Cannot read the postponed message: %s", err.msg);
+		return;
+	}
+	start_draft(app, UI_DRAFT_NEW);
+	set_from_header(msg, "From", &app->draft.from);
+	set_from_header(msg, "To", &app->draft.to);
+	set_from_header(msg, "Cc", &app->draft.cc);
+	set_from_header(msg, "Bcc", &app->draft.bcc);
+	set_from_header(msg, "Subject", &app->draft.subject);
+	set_from_header(msg, "Reply-To", &app->draft.reply_to);
+	v = header(msg, "In-Reply-To");
+	if (*v != '\0')
+		app->draft.in_reply_to = xstrdup(v);
+	free(v);
+	v = header(msg, "References");
+	if (*v != '\0')
+		app->draft.references = xstrdup(v);
+	free(v);
+	if (core_folder_msg_parts(msg, &parts, &nparts, &err) == 0) {
+		recalled_body(msg, parts, nparts, &app->draft.body);
+		if (recalled_attachments(app, msg, parts, nparts) < 0) {
+			ui_draft_clear(&app->draft);
+			if (recall_dir != NULL) {
+				ui_rm_tree(recall_dir);
+				xfree(&recall_dir);
+			}
+			goto out;
+		}
+	}
+	v = header(msg, "Message-ID");
+	free(recall_msgid);
+	recall_msgid = xstrndup(v + strspn(v, " <"), strcspn(v + strspn(v, " <"), "> "));
+	free(v);
+	app->recalling = 0;
+	ui_recall_clear(&app->recall);
+	app->compose_back = recall_back;
+	app->composing = 1;
+	app->screen = UI_SCR_COMPOSE;
+	ui_app_message(app, "Recalled from the postponed messages: y sends it.");
+out:
+	core_folder_msg_free(&msg);
+}
+
+static void
+recall_done(struct ui_app *app, struct ui_job *job, const struct err *err)
+{
+	switch ((enum recall_step)job->purpose) {
+	case RS_OPEN:
+		if (err != NULL) {
+			ui_app_error(app, "No postponed messages: %s", err->msg);
+			break;
+		}
+		if (recall_exists == 0) {
+			ui_app_message(app, "No postponed messages.");
+			recall_close(app, 0, RS_CLOSE, NULL);
+			break;
+		}
+		recall_headers(app, RS_LIST, NULL);
+		break;
+	case RS_LIST:
+		if (err != NULL || app->recall.n == 0) {
+			if (err != NULL)
+				ui_app_error(app, "Cannot list the postponed messages: %s",
+				             err->msg);
+			else
+				ui_app_message(app, "No postponed messages.");
+			ui_recall_clear(&app->recall);
+			recall_close(app, 0, RS_CLOSE, NULL);
+			break;
+		}
+		if (app->composing) {
+			recall_close(app, 0, RS_CLOSE, NULL);
+			ui_recall_clear(&app->recall);
+			break;
+		}
+		if (app->recall.n == 1) {
+			/* One: nothing to choose (as mutt). */
+			recall_fetch(app, 0);
+			break;
+		}
+		app->recalling = 1;
+		app->recall.cursor = app->recall.top = 0;
+		app->screen = UI_SCR_COMPOSE;
+		ui_app_message(app, "%zu postponed messages: Enter goes on with one, q goes back.",
+		               app->recall.n);
+		break;
+	case RS_FETCH:
+		recall_close(app, 0, RS_CLOSE, NULL);
+		if (err != NULL) {
+			ui_app_error(app, "Cannot read the postponed message: %s", err->msg);
+			recall_list_leave(app);
+			break;
+		}
+		if (app->composing) {
+			recall_list_leave(app);
+			break;
+		}
+		recall_build(app, job->data.s ? job->data.s : "", job->data.len);
+		if (!app->composing)
+			recall_list_leave(app);
+		break;
+	case RS_CLOSE:
+		break;
+	case RS_DEL_OPEN:
+		if (err != NULL) {
+			ui_app_error(app, "The message stays among the postponed ones: %s",
+			             err->msg);
+			break;
+		}
+		recall_del_found = 0;
+		recall_headers(app, RS_DEL_LIST, job->arg);
+		break;
+	case RS_DEL_LIST:
+		if (err == NULL && recall_del_found) {
+			struct core_request *req = core_request_new(CORE_REQ_SET_FLAGS);
+			uint64_t *ids = arena_alloc(req->arena, sizeof(*ids));
+
+			ids[0] = recall_del_id;
+			req->u.set_flags.msgs.ids = ids;
+			req->u.set_flags.msgs.count = 1;
+			req->u.set_flags.add = MIME_FLAG_DELETED;
+			recall_post(app, req, RS_DEL_FLAGS, NULL);
+			recall_close(app, 1, RS_DEL_CLOSE, NULL);
+			break;
+		}
+		recall_close(app, 0, RS_CLOSE, NULL);
+		break;
+	case RS_DEL_FLAGS:
+		break;
+	case RS_DEL_CLOSE:
+		if (err != NULL)
+			ui_app_error(app, "The message stays among the postponed ones: %s",
+			             err->msg);
+		break;
+	}
+}
+
+void
+ui_compose_recall_event(struct ui_app *app, struct ui_job *job, const struct core_event *ev)
+{
+	switch (ev->type) {
+	case CORE_EV_FOLDER_OPENED:
+		recall_exists = ev->u.folder_opened.exists;
+		break;
+	case CORE_EV_HEADERS:
+		for (size_t i = 0; i < ev->u.headers.count; i++) {
+			const struct mime_summary *s = &ev->u.headers.items[i];
+
+			if (job->purpose == RS_LIST)
+				ui_recall_add(&app->recall, s->id, s->message_id, s->to, s->subject,
+				              s->date);
+			else if (job->purpose == RS_DEL_LIST && job->arg != NULL &&
+			         s->message_id != NULL && strcmp(s->message_id, job->arg) == 0 &&
+			         !recall_del_found) {
+				recall_del_id = s->id;
+				recall_del_found = 1;
+			}
+		}
+		break;
+	case CORE_EV_PART_DATA:
+		str_append_len(&job->data, ev->u.part_data.data, ev->u.part_data.len);
+		break;
+	case CORE_EV_DONE:
+	case CORE_EV_ERROR:
+		recall_jobs--;
+		recall_done(app, job, ev->type == CORE_EV_ERROR ? &ev->u.error.err : NULL);
+		break;
+	default:
+		break;
+	}
+	app->dirty = 1;
+}
+
+/* The list of postponed messages, on the compose screen. */
+static int
+recall_list_fn(struct ui_app *app, enum ui_fn fn)
+{
+	int rows = ui_app_body_rows(app) - 1;
+
+	switch (fn) {
+	case UI_FN_NEXT_ENTRY:
+		if (!ui_recall_move(&app->recall, 1, rows))
+			ui_app_error(app, "This is the last one.");
+		return 1;
+	case UI_FN_PREVIOUS_ENTRY:
+		if (!ui_recall_move(&app->recall, -1, rows))
+			ui_app_error(app, "This is the first one.");
+		return 1;
+	case UI_FN_SELECT_ENTRY:
+		if (recall_jobs > 0) {
+			ui_app_error(app, "The postponed messages are still being read.");
+			return 1;
+		}
+		if (app->recall.n > 0)
+			recall_fetch(app, app->recall.cursor);
+		return 1;
+	case UI_FN_EXIT:
+		recall_close(app, 0, RS_CLOSE, NULL);
+		recall_list_leave(app);
+		return 1;
+	case UI_FN_EDIT_FROM:
+	case UI_FN_EDIT_TO:
+	case UI_FN_EDIT_CC:
+	case UI_FN_EDIT_BCC:
+	case UI_FN_EDIT_SUBJECT:
+	case UI_FN_EDIT_REPLY_TO:
+	case UI_FN_EDIT_FCC:
+	case UI_FN_EDIT_MESSAGE:
+	case UI_FN_ATTACH_FILE:
+	case UI_FN_DETACH_FILE:
+	case UI_FN_SEND_MESSAGE:
+	case UI_FN_POSTPONE_MESSAGE:
+		ui_app_error(app, "Choose a message first: Enter goes on with it, q goes back.");
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static void
+recall_q_done(struct ui_app *app, const char *text, int yes)
+{
+	if (text == NULL)
+		return;
+	if (yes) {
+		ui_compose_recall(app);
+		return;
+	}
+	start_draft(app, UI_DRAFT_NEW);
+	ui_app_prompt(app, "To: ", NULL, UI_HIST_ADDRESS, UI_COMPLETE_ADDRESS, to_done);
+}
+
+void
+ui_compose_free(struct ui_app *app)
+{
+	if (drafts != NULL)
+		core_worker_free(&drafts);
+	recall_jobs = 0;
+	ui_recall_clear(&app->recall);
+	xfree(&recall_msgid);
+	if (recall_dir != NULL) {
+		ui_rm_tree(recall_dir);
+		xfree(&recall_dir);
+	}
+	if (forward_dir != NULL) {
+		ui_rm_tree(forward_dir);
+		xfree(&forward_dir);
+	}
+	cyc_clear();
+	pending_clear();
+	if (send_intr[0] >= 0) {
+		/* The sending worker is gone (ui-main.c frees it first). */
+		core_folder_set_interrupt_fd(-1);
+		close(send_intr[0]);
+		close(send_intr[1]);
+		send_intr[0] = send_intr[1] = -1;
+	}
 }
 
 int
 ui_compose_fn(struct ui_app *app, enum ui_fn fn)
 {
 	struct ui_draft *d = &app->draft;
+
+	if (app->recalling)
+		return recall_list_fn(app, fn);
 
 	switch (fn) {
 	case UI_FN_EDIT_FROM:

@@ -209,6 +209,12 @@ pattern_done(struct ui_app *app, const char *text, int yes)
 		ui_app_error(app, "%s", err.msg);
 		return;
 	}
+	if (ui_pattern_body_count(p) > 0) {
+		/* Limit first (l ~b ...), then tag or delete what is shown (~A). */
+		ui_app_error(app, "~b works in limit and search: limit with it, then use ~A.");
+		ui_pattern_free(&p);
+		return;
+	}
 	for (size_t i = 0; i < idx->count; i++)
 		if (ui_pattern_match(p, &idx->msgs[i]))
 			collect(idx, &idx->msgs[i], &op);
@@ -237,6 +243,120 @@ ask_pattern(struct ui_app *app, enum pattern_action a, const char *label)
 	ui_app_prompt(app, label, NULL, UI_HIST_PATTERN, UI_COMPLETE_NONE, pattern_done);
 }
 
+/* Applies a limit whose pattern is complete (any ~b answered). */
+static void
+limit_apply(struct ui_app *app, struct ui_pattern *p, const char *text)
+{
+	ui_index_set_limit(app->idx, p, text);
+	ui_index_rebuild(app->idx);
+	if (app->idx->nrows == 0)
+		ui_app_message(app, "No message matches %s.", text);
+	else if (ui_pattern_body_count(p) > 0)
+		ui_app_message(app, "%zu message%s.", app->idx->nrows,
+		               app->idx->nrows == 1 ? " matches" : "s match");
+}
+
+static void search(struct ui_app *app, int dir);
+
+void
+ui_index_search_reset(struct ui_app *app)
+{
+	for (struct ui_job *j = app->jobs; j != NULL; j = j->next)
+		if (j->kind == UI_JOB_SEARCH && j->gen == app->gen)
+			core_job_cancel(j->id);
+	ui_pattern_free(&app->body_pat);
+	xfree(&app->body_text);
+	app->body_pending = 0;
+	app->body_failed = 0;
+	ui_pattern_free(&app->search_pat);
+}
+
+/* Has the store search message bodies for each ~b term of p (which the
+ * app keeps): the limit or search happens when the answers are in. */
+static void
+body_search(struct ui_app *app, struct ui_pattern *p, const char *text, int limit)
+{
+	size_t n = ui_pattern_body_count(p);
+
+	ui_index_search_reset(app);
+	app->body_pat = p;
+	app->body_text = xstrdup(text);
+	app->body_limit = limit;
+	for (size_t i = 0; i < n; i++) {
+		struct core_request *req = core_request_new(CORE_REQ_SEARCH);
+		struct str q = STR_INIT;
+		struct ui_job *job;
+
+		/* IMAP SEARCH syntax, which local folders answer too. */
+		str_append(&q, "BODY \"");
+		for (const char *c = ui_pattern_body_text(p, i); *c != '\0'; c++) {
+			if (*c == '"' || *c == '\\')
+				str_append_char(&q, '\\');
+			str_append_char(&q, *c);
+		}
+		str_append_char(&q, '"');
+		req->u.search.query = arena_strdup(req->arena, q.s);
+		str_free(&q);
+		job = ui_app_post(app, app->account, req, UI_JOB_SEARCH, "searching bodies");
+		job->purpose = (int)i;
+		app->body_pending++;
+	}
+	ui_app_message(app, "Searching message bodies... (Ctrl-G stops)");
+}
+
+void
+ui_index_search_result(struct ui_app *app, struct ui_job *job,
+                       const struct core_ev_search_result *r)
+{
+	if (job->gen != app->gen || app->body_pat == NULL)
+		return;
+	ui_pattern_body_set(app->body_pat, (size_t)job->purpose, r->ids, r->count);
+}
+
+void
+ui_index_search_done(struct ui_app *app, struct ui_job *job, const struct err *err)
+{
+	struct ui_pattern *p;
+	char *text;
+
+	if (job->gen != app->gen || app->body_pat == NULL || app->body_pending == 0)
+		return;
+	app->body_pending--;
+	if (err != NULL && !app->body_failed) {
+		app->body_failed = 1;
+		if (err->kind == ERR_CANCELLED)
+			ui_app_message(app, "Body search stopped.");
+		else
+			ui_app_error(app, "Cannot search message bodies: %s", err->msg);
+		/* The other terms are of no use now. */
+		for (struct ui_job *j = app->jobs; j != NULL; j = j->next)
+			if (j->kind == UI_JOB_SEARCH && j != job)
+				core_job_cancel(j->id);
+	}
+	if (app->body_pending > 0)
+		return;
+	p = app->body_pat;
+	text = app->body_text;
+	app->body_pat = NULL;
+	app->body_text = NULL;
+	if (app->body_failed || app->idx == NULL) {
+		app->body_failed = 0;
+		ui_pattern_free(&p);
+		free(text);
+		return;
+	}
+	if (app->body_limit) {
+		limit_apply(app, p, text);
+	} else {
+		ui_pattern_free(&app->search_pat);
+		app->search_pat = p;
+		free(app->search_text);
+		app->search_text = xstrdup(text);
+		search(app, app->search_dir);
+	}
+	free(text);
+}
+
 static void
 limit_done(struct ui_app *app, const char *text, int yes)
 {
@@ -256,10 +376,11 @@ limit_done(struct ui_app *app, const char *text, int yes)
 		ui_app_error(app, "%s", err.msg);
 		return;
 	}
-	ui_index_set_limit(app->idx, p, text);
-	ui_index_rebuild(app->idx);
-	if (app->idx->nrows == 0)
-		ui_app_message(app, "No message matches %s.", text);
+	if (ui_pattern_body_count(p) > 0) {
+		body_search(app, p, text, 1);
+		return;
+	}
+	limit_apply(app, p, text);
 }
 
 static void
@@ -273,7 +394,10 @@ search(struct ui_app *app, int dir)
 		ui_app_error(app, "No search yet: press / to search.");
 		return;
 	}
-	if (ui_pattern_compile(app->search_text, time(NULL), &p, &err) < 0) {
+	if (app->search_pat != NULL) {
+		/* A search with ~b: its answers are kept with it. */
+		p = app->search_pat;
+	} else if (ui_pattern_compile(app->search_text, time(NULL), &p, &err) < 0) {
 		ui_app_error(app, "%s", err.msg);
 		return;
 	}
@@ -286,7 +410,8 @@ search(struct ui_app *app, int dir)
 			ui_app_message(app, "Search wrapped around.");
 		ui_index_goto(app->idx, r);
 	}
-	ui_pattern_free(&p);
+	if (p != app->search_pat)
+		ui_pattern_free(&p);
 }
 
 static void
@@ -302,7 +427,12 @@ search_done(struct ui_app *app, const char *text, int yes)
 		ui_app_error(app, "%s", err.msg);
 		return;
 	}
+	if (ui_pattern_body_count(p) > 0) {
+		body_search(app, p, text, 0);
+		return;
+	}
 	ui_pattern_free(&p);
+	ui_pattern_free(&app->search_pat);
 	free(app->search_text);
 	app->search_text = xstrdup(text);
 	search(app, app->search_dir);
@@ -455,6 +585,9 @@ folder_free_fn(struct ui_app *app, enum ui_fn fn)
 		return 1;
 	case UI_FN_BROWSE_FOLDERS:
 		ui_browser_open(app);
+		return 1;
+	case UI_FN_RECALL_MESSAGE:
+		ui_compose_recall(app);
 		return 1;
 	case UI_FN_EXIT:
 		ui_app_exit_fn(app);

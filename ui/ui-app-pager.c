@@ -328,7 +328,8 @@ ui_pager_fetched(struct ui_app *app, struct ui_job *job)
 	case UI_FETCH_FORWARD:
 		if (parse(app, job, &msg) < 0)
 			return;
-		ui_compose_from_msg(app, (enum ui_fetch_purpose)job->purpose, msg, job->msg_index);
+		ui_compose_from_msg(app, (enum ui_fetch_purpose)job->purpose, msg,
+		                    job->data.s ? job->data.s : "", job->data.len, job->msg_index);
 		core_folder_msg_free(&msg);
 		break;
 	}

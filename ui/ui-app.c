@@ -10,6 +10,8 @@
 #include "base/base-log.h"
 #include "base/base-xalloc.h"
 #include "ui/ui-app.h"
+#include "ui/ui-ask.h"
+#include "ui/ui-notify.h"
 #include "ui/ui-run.h"
 #include "ui/ui-term.h"
 #include "ui/ui-width.h"
@@ -122,6 +124,12 @@ ui_app_init(struct ui_app *app, const struct config *cfg, struct ui_keymap *km,
 	app->sidebar = config_bool(cfg, NULL, VAR_SIDEBAR_VISIBLE);
 	app->html_converter = find_html_converter();
 	ui_app_me(app, &app->me);
+	/* Logins without a password ask here.  No request is posted yet, so
+	 * the workers see the prompt from their first job on. */
+	if (ui_ask_new(&app->ask, &err) == 0)
+		core_account_set_prompt(ui_ask_password, app->ask);
+	else
+		ui_strv_push(&errors, err.msg);
 	if (errors.n > 0)
 		ui_app_error(app, "%s%s", errors.v[0],
 		             errors.n > 1 ? " (and more color errors)" : "");
@@ -133,6 +141,7 @@ job_free(struct ui_job *job)
 {
 	str_free(&job->data);
 	free(job->arg);
+	free(job->prefix);
 	free(job);
 }
 
@@ -151,6 +160,14 @@ ui_folder_entries_free(struct ui_folder_entry **v, size_t *n)
 void
 ui_app_free(struct ui_app *app)
 {
+	/* Before the event queue goes (the caller frees it after this). */
+	if (app->counter != NULL)
+		core_worker_free(&app->counter);
+	/* Every worker is gone: none can be asking. */
+	core_account_set_prompt(NULL, NULL);
+	ui_ask_free(&app->ask);
+	free(app->ask_question);
+	ui_compose_free(app);
 	while (app->jobs != NULL) {
 		struct ui_job *j = app->jobs;
 
@@ -179,8 +196,10 @@ ui_app_free(struct ui_app *app)
 	free(app->folder_shown);
 	free(app->folder_root);
 	free(app->keep_msgid);
+	ui_strv_clear(&app->retag);
 	free(app->index_format);
 	free(app->search_text);
+	ui_index_search_reset(app);
 	free(app->open_next);
 	free(app->pager_search);
 	ui_pager_free(&app->sub);
@@ -256,9 +275,11 @@ ui_app_prompt(struct ui_app *app, const char *label, const char *initial, enum u
 	ui_line_clear(&p->line);
 	free(p->label);
 	p->label = xstrdup(label);
+	p->secret = 0;
 	ui_line_init(&p->line, initial, &app->hist[hist]);
 	p->active = 1;
 	p->yesno = 0;
+	p->note[0] = '\0';
 	p->complete = complete;
 	p->done = done;
 	app->dirty = 1;
@@ -310,11 +331,15 @@ prompt_finish(struct ui_app *app, int cancelled, int yes)
 
 	if (!cancelled) {
 		text = ui_line_text(&p->line);
-		if (p->line.hist != NULL && !p->yesno)
+		if (p->line.hist != NULL && !p->yesno && !p->secret)
 			ui_history_add(p->line.hist, text);
 	}
+	if (p->secret)
+		explicit_bzero(p->line.buf, p->line.cap * sizeof(*p->line.buf));
 	p->active = 0;
+	p->secret = 0;
 	p->done = NULL;
+	p->note[0] = '\0';
 	ui_line_clear(&p->line);
 	app->dirty = 1;
 	if (cancelled)
@@ -323,7 +348,41 @@ prompt_finish(struct ui_app *app, int cancelled, int yes)
 		free(app->message), app->message = NULL;
 	if (done != NULL)
 		done(app, text, yes);
+	if (text != NULL)
+		explicit_bzero(text, strlen(text));
 	free(text);
+	if (app->ask_question != NULL && !app->prompt.active)
+		ui_app_ask_ready(app);
+}
+
+static void
+password_done(struct ui_app *app, const char *text, int yes)
+{
+	(void)yes;
+	ui_ask_answer(app->ask, app->ask_id, text);
+	app->ask_id = 0;
+	if (text == NULL)
+		ui_app_message(app, "Login cancelled.");
+}
+
+void
+ui_app_ask_ready(struct ui_app *app)
+{
+	char *question;
+	uint64_t id;
+
+	question = ui_ask_take(app->ask, &id);
+	if (question != NULL) {
+		free(app->ask_question);
+		app->ask_question = question;
+		app->ask_id = id;
+	}
+	if (app->ask_question == NULL || app->prompt.active)
+		return; /* shown when the open prompt is done */
+	ui_app_prompt(app, app->ask_question, NULL, UI_HIST_TEXT, UI_COMPLETE_NONE, password_done);
+	app->prompt.secret = 1;
+	app->prompt.line.hist = NULL;
+	xfree(&app->ask_question);
 }
 
 static void
@@ -337,6 +396,10 @@ prompt_complete(struct ui_app *app)
 		ui_term_beep();
 		return;
 	}
+	if (p->complete == UI_COMPLETE_ADDRESS) {
+		ui_compose_complete(app);
+		return;
+	}
 	n = ui_complete_file(&p->line, app->folder_root, &matches);
 	if (n == 0) {
 		ui_term_beep();
@@ -347,8 +410,8 @@ prompt_complete(struct ui_app *app)
 			str_append(&list, matches.v[i]);
 			str_append(&list, "  ");
 		}
-		/* The prompt stays; the message line is under it. */
-		ui_app_message(app, "%s", list.s ? list.s : "");
+		/* The prompt stays; the list shows above it. */
+		snprintf(p->note, sizeof(p->note), "%s", list.s ? list.s : "");
 		str_free(&list);
 	}
 	ui_strv_clear(&matches);
@@ -426,7 +489,8 @@ ui_app_post(struct ui_app *app, struct core_worker *w, struct core_request *req,
 	job->msg_index = UI_NONE;
 	snprintf(job->label, sizeof(job->label), "%s", label != NULL ? label : "");
 	job->cancellable = kind == UI_JOB_HEADERS || kind == UI_JOB_FETCH || kind == UI_JOB_LIST ||
-	                   kind == UI_JOB_COPY || kind == UI_JOB_OPEN || kind == UI_JOB_SEND;
+	                   kind == UI_JOB_COPY || kind == UI_JOB_OPEN || kind == UI_JOB_SEND ||
+	                   kind == UI_JOB_SEARCH;
 	job->next = app->jobs;
 	app->jobs = job;
 	job->id = core_worker_post(w, req);
@@ -465,9 +529,7 @@ cancel_jobs(struct ui_app *app)
 		if (!j->cancellable)
 			continue;
 		if (j->kind == UI_JOB_SEND) {
-			ui_app_message(app,
-			               "Sending cannot be stopped once the mail system has the "
-			               "message; waiting for it.");
+			n += ui_compose_cancel_send(app, j);
 			continue;
 		}
 		if (core_job_cancel(j->id))
@@ -558,6 +620,9 @@ ui_app_open_folder(struct ui_app *app, const char *folder)
 	ui_index_free(&app->idx);
 	ui_pager_free(&app->pager);
 	core_folder_msg_free(&app->msg);
+	/* Body search answers name messages of the folder left. */
+	ui_index_search_reset(app);
+	app->conn_state = 0;
 	app->gen++;
 	app->opened = 0;
 	app->read_only = 0;
@@ -623,6 +688,12 @@ ui_index_loaded(struct ui_app *app)
 		}
 		xfree(&app->keep_msgid);
 	}
+	for (size_t k = 0; k < app->retag.n; k++)
+		for (size_t i = 0; i < idx->count; i++)
+			if (idx->msgs[i].loaded &&
+			    strcmp(idx->msgs[i].s.message_id, app->retag.v[k]) == 0)
+				ui_index_set_tag(idx, &idx->msgs[i], 1);
+	ui_strv_clear(&app->retag);
 	if (app->load_stopped)
 		ui_app_message(app, "Loading stopped: %zu of %zu messages loaded.",
 		               idx->counts.loaded, idx->count);
@@ -894,6 +965,9 @@ generic_fn(struct ui_app *app, enum ui_fn fn)
 	case UI_FN_SIDEBAR_OPEN:
 		ui_sidebar_fn(app, fn);
 		break;
+	case UI_FN_RECALL_MESSAGE:
+		ui_compose_recall(app);
+		break;
 	default:
 		ui_app_error(app, "%s does nothing on this screen.", ui_fn_def(fn)->name);
 		break;
@@ -1001,6 +1075,30 @@ ui_app_key(struct ui_app *app, uint32_t key)
 
 /* Events. */
 
+/* Tells the user n messages arrived in the open folder, once their
+ * summaries are in (so new_mail_command gets the real unread count). */
+static void
+notify_new_mail(struct ui_app *app, size_t n)
+{
+	const char *cmd = config_string(app->cfg, NULL, VAR_NEW_MAIL_COMMAND);
+
+	ui_app_message(app, "%zu new message%s in %s.", n, n == 1 ? "" : "s",
+	               app->folder_shown != NULL ? app->folder_shown : "the folder");
+	if (config_bool(app->cfg, NULL, VAR_BEEP_NEW))
+		ui_term_beep();
+	if (cmd != NULL && *cmd != '\0' && app->idx != NULL) {
+		struct ui_notify_info info = {app->folder_shown, n, app->idx->counts.unread,
+		                              app->idx->count};
+		struct str line = STR_INIT;
+		struct err err;
+
+		ui_notify_expand(&line, cmd, &info);
+		if (ui_notify_spawn(line.s, &err) < 0)
+			ui_app_error(app, "new_mail_command: %s", err.msg);
+		str_free(&line);
+	}
+}
+
 static void
 job_done(struct ui_app *app, struct ui_job *job, const struct err *err)
 {
@@ -1016,6 +1114,16 @@ job_done(struct ui_app *app, struct ui_job *job, const struct err *err)
 	case UI_JOB_HEADERS:
 		if (!current || app->idx == NULL)
 			break;
+		if (job->purpose != UI_HEADERS_LOAD) {
+			/* New mail or a refresh: the first load goes on by itself. */
+			if (err != NULL && err->kind != ERR_CANCELLED)
+				ui_app_error(app, "Reading headers failed: %s", err->msg);
+			else if (err == NULL && job->purpose == UI_HEADERS_NEW)
+				notify_new_mail(app, job->msg_index);
+			app->idx->dirty = 1;
+			app->dirty = 1;
+			break;
+		}
 		if (err != NULL) {
 			if (err->kind == ERR_CANCELLED)
 				app->load_stopped = 1;
@@ -1073,6 +1181,12 @@ job_done(struct ui_app *app, struct ui_job *job, const struct err *err)
 	case UI_JOB_APPEND:
 		ui_compose_appended(app, job, err);
 		break;
+	case UI_JOB_COUNT:
+	case UI_JOB_RECALL:
+		break;
+	case UI_JOB_SEARCH:
+		ui_index_search_done(app, job, err);
+		break;
 	case UI_JOB_COPY:
 		if (err != NULL) {
 			ui_app_error(app, "Saving to %s failed: %s", job->arg ? job->arg : "?",
@@ -1085,12 +1199,21 @@ job_done(struct ui_app *app, struct ui_job *job, const struct err *err)
 }
 
 /* Reads every summary again (the folder changed under us), keeping the
- * cursor on its message. */
+ * cursor on its message, the limit, and the tags (by Message-ID: the
+ * numbering is void). */
 static void
 reload(struct ui_app *app, uint32_t exists)
 {
 	struct ui_msg *cur = ui_index_current(app->idx);
+	char *limit = app->idx->limit_text != NULL ? xstrdup(app->idx->limit_text) : NULL;
+	/* The limit goes over as it is: its ~b answers hold (ids are stable). */
+	struct ui_pattern *limit_pat = app->idx->limit;
+	struct ui_strv tagged = {0};
 
+	app->idx->limit = NULL;
+	for (size_t i = 0; i < app->idx->count; i++)
+		if (app->idx->msgs[i].tagged && *app->idx->msgs[i].s.message_id)
+			ui_strv_push(&tagged, app->idx->msgs[i].s.message_id);
 	free(app->keep_msgid);
 	app->keep_msgid = cur != NULL && *cur->s.message_id ? xstrdup(cur->s.message_id) : NULL;
 	stop_loading(app);
@@ -1100,27 +1223,90 @@ reload(struct ui_app *app, uint32_t exists)
 	app->idx->ascii_tree = !ui_width_utf8();
 	ui_index_set_sort(app->idx, app->sort, app->sort_reverse);
 	ui_index_set_height(app->idx, (size_t)ui_app_body_rows(app));
+	if (limit_pat != NULL)
+		ui_index_set_limit(app->idx, limit_pat, limit);
+	free(limit);
+	ui_strv_clear(&app->retag);
+	app->retag = tagged;
 	app->load_next = exists;
 	app->loading = 1;
 	app->load_stopped = 0;
 	post_window(app);
 }
 
+/* Reads every summary again in place: flags changed elsewhere, or
+ * messages left (shown deleted until the next expunge).  Rows, tags,
+ * the limit and the cursor stay. */
+static void
+refresh(struct ui_app *app, uint32_t exists)
+{
+	struct core_request *req;
+	struct ui_job *job;
+
+	if (exists > app->idx->count)
+		ui_index_grow(app->idx, exists);
+	if (app->idx->count == 0)
+		return;
+	/* A refresh still running is overtaken by this one. */
+	for (struct ui_job *j = app->jobs; j != NULL; j = j->next)
+		if (j->kind == UI_JOB_HEADERS && j->purpose == UI_HEADERS_REFRESH)
+			core_job_cancel(j->id);
+	req = core_request_new(CORE_REQ_FETCH_HEADERS);
+	req->u.fetch_headers.first = 0;
+	req->u.fetch_headers.count = (uint32_t)app->idx->count;
+	job = ui_app_post(app, app->account, req, UI_JOB_HEADERS, NULL);
+	job->purpose = UI_HEADERS_REFRESH;
+}
+
+static void
+conn_state(struct ui_app *app, const struct core_ev_conn_state *c)
+{
+	enum core_conn_state before = app->conn_state;
+
+	app->conn_state = c->state;
+	app->conn_attempt = c->attempt;
+	app->dirty = 1;
+	switch (c->state) {
+	case CORE_CONN_RECONNECTING:
+		if (c->cause.kind != ERR_NONE)
+			ui_app_message(app, "Connection lost (%s): reconnecting\u2026", c->cause.msg);
+		else
+			ui_app_message(app, "Reconnecting\u2026 (attempt %u)", c->attempt);
+		break;
+	case CORE_CONN_CONNECTED:
+		if (before == CORE_CONN_RECONNECTING || before == CORE_CONN_OFFLINE)
+			ui_app_message(app, "Connected.");
+		break;
+	case CORE_CONN_OFFLINE:
+		if (c->cause.kind != ERR_NONE)
+			ui_app_error(app, "Offline: %s", c->cause.msg);
+		break;
+	default:
+		break;
+	}
+}
+
 /* Events no request asked for: new mail, a folder changed by someone
- * else, a failed idle. */
+ * else, the connection's state, a failed idle. */
 static void
 unsolicited(struct ui_app *app, const struct core_event *ev)
 {
 	const char *folder;
 	size_t before;
+	struct ui_job *job;
 
 	switch (ev->type) {
 	case CORE_EV_NEW_MAIL:
 		folder = ev->u.new_mail.folder;
 		if (app->idx == NULL || !app->opened || folder == NULL || app->folder == NULL ||
 		    strcmp(folder, app->folder) != 0 || ev->u.new_mail.exists <= app->idx->count) {
-			ui_app_message(app, "New mail in %s.",
-			               folder != NULL ? folder : "a folder");
+			struct str shown = STR_INIT;
+
+			ui_url_redact(&shown, folder != NULL ? folder : "a folder");
+			ui_app_message(app, "New mail in %s.", shown.s);
+			str_free(&shown);
+			if (config_bool(app->cfg, NULL, VAR_BEEP_NEW))
+				ui_term_beep();
 			break;
 		}
 		before = app->idx->count;
@@ -1130,20 +1316,27 @@ unsolicited(struct ui_app *app, const struct core_event *ev)
 
 			req->u.fetch_headers.first = (uint32_t)before;
 			req->u.fetch_headers.count = (uint32_t)(ev->u.new_mail.exists - before);
-			ui_app_post(app, app->account, req, UI_JOB_HEADERS, "reading new mail");
+			job = ui_app_post(app, app->account, req, UI_JOB_HEADERS, "reading new mail");
+			job->purpose = UI_HEADERS_NEW;
+			job->msg_index = (uint32_t)(ev->u.new_mail.exists - before);
 		}
-		ui_app_message(app, "%zu new message%s.", ev->u.new_mail.exists - before,
-		               ev->u.new_mail.exists - before == 1 ? "" : "s");
+		ui_browser_counts_changed(app);
 		break;
 	case CORE_EV_FOLDER_CHANGED:
 		folder = ev->u.folder_changed.folder;
 		if (app->idx == NULL || !app->opened || folder == NULL || app->folder == NULL ||
 		    strcmp(folder, app->folder) != 0)
 			break;
-		reload(app, ev->u.folder_changed.exists);
-		if (ev->u.folder_changed.reopened)
-			ui_app_message(app, "%s changed on the server: read again.",
-			               app->folder_shown);
+		if (ev->u.folder_changed.reopened) {
+			reload(app, ev->u.folder_changed.exists);
+			ui_app_message(app, "%s changed elsewhere: read again.", app->folder_shown);
+		} else {
+			refresh(app, ev->u.folder_changed.exists);
+		}
+		ui_browser_counts_changed(app);
+		break;
+	case CORE_EV_CONN_STATE:
+		conn_state(app, &ev->u.conn_state);
 		break;
 	case CORE_EV_ERROR:
 		ui_app_error(app, "%s", ev->u.error.err.msg);
@@ -1164,6 +1357,20 @@ ui_app_event(struct ui_app *app, struct core_event *ev)
 		return;
 	}
 	if (job == NULL) {
+		core_event_free(&ev);
+		return;
+	}
+	if (job->kind == UI_JOB_RECALL) {
+		ui_compose_recall_event(app, job, ev);
+		if (core_event_is_final(ev))
+			job_remove(app, job);
+		core_event_free(&ev);
+		return;
+	}
+	if (job->kind == UI_JOB_COUNT) {
+		ui_browser_count_event(app, job, ev);
+		if (core_event_is_final(ev))
+			job_remove(app, job);
 		core_event_free(&ev);
 		return;
 	}
@@ -1190,6 +1397,10 @@ ui_app_event(struct ui_app *app, struct core_event *ev)
 	case CORE_EV_FOLDERS:
 		ui_browser_listed(app, job, &ev->u.folders);
 		break;
+	case CORE_EV_SEARCH_RESULT:
+		if (job->kind == UI_JOB_SEARCH)
+			ui_index_search_result(app, job, &ev->u.search_result);
+		break;
 	case CORE_EV_DONE:
 	case CORE_EV_ERROR:
 		job_done(app, job, ev->type == CORE_EV_ERROR ? &ev->u.error.err : NULL);
@@ -1206,6 +1417,7 @@ ui_app_prepare_draw(struct ui_app *app)
 {
 	long now;
 
+	ui_browser_sync_counts(app);
 	if (app->idx == NULL || !app->idx->dirty)
 		return;
 	now = now_ms();

@@ -57,6 +57,9 @@ enum ui_job_kind {
 	UI_JOB_SEND,
 	UI_JOB_APPEND,
 	UI_JOB_COPY,
+	UI_JOB_COUNT, /* counting a folder for the browser (purpose: the step) */
+	UI_JOB_RECALL, /* reading the postponed folder (ui-app-compose.c) */
+	UI_JOB_SEARCH, /* a ~b term searched by the store (purpose: the term) */
 };
 
 /* What a fetched message is for. */
@@ -68,6 +71,13 @@ enum ui_fetch_purpose {
 	UI_FETCH_FORWARD,
 	UI_FETCH_PIPE,
 	UI_FETCH_ATTACH,
+};
+
+/* What a HEADERS job is for. */
+enum ui_headers_purpose {
+	UI_HEADERS_LOAD,    /* a window of the folder's first load */
+	UI_HEADERS_NEW,     /* messages that just arrived (msg_index: how many) */
+	UI_HEADERS_REFRESH, /* every summary again: flags changed elsewhere */
 };
 
 /* What an APPEND is for. */
@@ -85,6 +95,7 @@ struct ui_job {
 	uint32_t msg_index;
 	struct str data; /* FETCH: the message as it arrives */
 	char *arg;       /* a command (pipe), a folder (copy, list) */
+	char *prefix;    /* LIST: put before the names (an account's), or NULL */
 	int cancellable;
 	int browser; /* LIST: for the browser rather than the sidebar */
 	uint64_t done, total;
@@ -101,6 +112,7 @@ enum ui_complete {
 	UI_COMPLETE_NONE,
 	UI_COMPLETE_FILE,
 	UI_COMPLETE_FOLDER,
+	UI_COMPLETE_ADDRESS, /* aliases and query_command (ui-app-compose.c) */
 };
 
 struct ui_prompt {
@@ -111,6 +123,8 @@ struct ui_prompt {
 	struct ui_line line;
 	enum ui_complete complete;
 	ui_prompt_fn *done;
+	int secret; /* a password: not shown, not kept in a history */
+	char note[512]; /* shown above the prompt while it is open (completion lists) */
 };
 
 /* Histories of the kinds of prompts. */
@@ -130,6 +144,7 @@ struct ui_folder_entry {
 	uint32_t messages, unseen;
 	int counted;
 	int noselect;
+	int count_tried; /* counted by the counting worker, or failed to be */
 };
 
 struct ui_app {
@@ -169,6 +184,15 @@ struct ui_app {
 	/* Jobs in flight. */
 	struct ui_job *jobs;
 
+	/* A worker's password question (ui-ask.h) and the one being typed. */
+	struct ui_ask *ask;
+	uint64_t ask_id;
+	char *ask_question; /* taken while another prompt was open: shown after it */
+
+	/* The account's connection, as its worker last told (0: never said). */
+	enum core_conn_state conn_state;
+	unsigned conn_attempt;
+
 	/* The folder. */
 	char *folder;       /* as opened (path or URL) */
 	char *folder_shown; /* the same without a password, for the screen */
@@ -182,11 +206,19 @@ struct ui_app {
 	int load_stopped;
 	long last_rebuild_ms;
 	char *keep_msgid; /* the Message-ID to put the cursor on after a reload */
+	struct ui_strv retag; /* Message-IDs to tag again after a reload */
 	enum ui_sort sort;
 	int sort_reverse;
 	char *index_format;
 	char *search_text; /* the index's last search pattern */
 	int search_dir;
+	struct ui_pattern *search_pat; /* search_text compiled with its ~b answers */
+	/* A limit or search whose ~b terms the store is searching for. */
+	struct ui_pattern *body_pat;
+	char *body_text;
+	int body_limit;      /* a limit (else a search) */
+	size_t body_pending; /* search jobs still running */
+	int body_failed;
 	const char *after_close; /* what to do when CLOSE_FOLDER ends: "quit", "open" */
 	char *open_next;         /* the folder to open after closing */
 
@@ -219,6 +251,8 @@ struct ui_app {
 	size_t compose_cursor; /* the selected attachment */
 	enum ui_screen compose_back;
 	struct str sent_data; /* the message while SEND runs */
+	struct ui_recall recall; /* the postponed messages listed (recall-message) */
+	int recalling;           /* the compose screen shows that list */
 
 	/* Browser and sidebar. */
 	struct ui_folder_entry *folders;
@@ -228,6 +262,12 @@ struct ui_app {
 	size_t sidebar_cursor;
 	struct ui_folder_entry *mailboxes; /* the sidebar's list */
 	size_t nmailboxes;
+	/* Folders the listing did not count are opened read-only, one at a
+	 * time, by a worker of their own, so the account's open folder and
+	 * the screen never wait for them. */
+	struct core_worker *counter;
+	int counting;     /* a count job is in flight */
+	int counter_open; /* the counting worker has a folder open */
 
 	char *html_converter; /* NULL: none found */
 	struct ui_strv me;    /* the user's addresses (from, alternates), lower case */
@@ -243,6 +283,9 @@ void ui_app_free(struct ui_app *app);
 void ui_app_resize(struct ui_app *app, int rows, int cols);
 /* Handles one key from the terminal (and the macros it runs). */
 void ui_app_key(struct ui_app *app, uint32_t key);
+/* A worker asks for a password (ui_ask_fd is readable): shows the
+ * prompt, now or when the prompt open is done. */
+void ui_app_ask_ready(struct ui_app *app);
 /* Handles one event from a worker; the app owns ev and frees it. */
 void ui_app_event(struct ui_app *app, struct core_event *ev);
 /* Ms until the app wants to be called back with ui_app_tick (-1: never). */
@@ -305,7 +348,32 @@ void ui_index_loaded(struct ui_app *app);
 void ui_pager_fetched(struct ui_app *app, struct ui_job *job);
 void ui_compose_sent(struct ui_app *app, struct ui_job *job, const struct err *err);
 void ui_compose_appended(struct ui_app *app, struct ui_job *job, const struct err *err);
+/* Ctrl-G on a SEND job: stops it unless the mail system has answered
+ * already; 1 when a cancel was sent. */
+int ui_compose_cancel_send(struct ui_app *app, struct ui_job *job);
+/* Tab in an address prompt: completes the entry before the cursor. */
+void ui_compose_complete(struct ui_app *app);
+/* recall-message: lists the postponed messages to go on with one. */
+void ui_compose_recall(struct ui_app *app);
+/* An event of a UI_JOB_RECALL job (the app frees ev and the job). */
+void ui_compose_recall_event(struct ui_app *app, struct ui_job *job,
+                             const struct core_event *ev);
+/* Stops the composer's own worker; before the event queue goes. */
+void ui_compose_free(struct ui_app *app);
 void ui_browser_listed(struct ui_app *app, struct ui_job *job, const struct core_ev_folders *f);
+/* A ~b search's answer and its end. */
+void ui_index_search_result(struct ui_app *app, struct ui_job *job,
+                            const struct core_ev_search_result *r);
+void ui_index_search_done(struct ui_app *app, struct ui_job *job, const struct err *err);
+/* Drops a body search in flight and what it was for (folder closed). */
+void ui_index_search_reset(struct ui_app *app);
+/* An event of a UI_JOB_COUNT job; the caller frees ev. */
+void ui_browser_count_event(struct ui_app *app, struct ui_job *job, const struct core_event *ev);
+/* A folder's counts may have changed (new mail, a change elsewhere): the
+ * browser and sidebar count again when shown. */
+void ui_browser_counts_changed(struct ui_app *app);
+/* Puts the index's counts on the open folder's entry (before drawing). */
+void ui_browser_sync_counts(struct ui_app *app);
 
 /* Entry points of other modules. */
 /* Shows text (UTF-8, terminal-safe, header lines first) on the text
@@ -317,9 +385,12 @@ void ui_pager_relayout(struct ui_app *app);
 void ui_help_show(struct ui_app *app);
 void ui_compose_start(struct ui_app *app, enum ui_draft_kind kind);
 void ui_compose_reply(struct ui_app *app, enum ui_fetch_purpose purpose);
-/* Starts a reply or forward of msg (lent), message index in the index. */
+/* Starts a reply or forward of msg (lent; raw, rawlen: the message as
+ * stored, for forwarding it as an attachment), message index in the
+ * index. */
 void ui_compose_from_msg(struct ui_app *app, enum ui_fetch_purpose purpose,
-                         struct core_folder_msg *msg, uint32_t index);
+                         struct core_folder_msg *msg, const char *raw, size_t rawlen,
+                         uint32_t index);
 void ui_browser_open(struct ui_app *app);
 void ui_sidebar_refresh(struct ui_app *app);
 void ui_attach_open(struct ui_app *app);

@@ -25,6 +25,31 @@ field(struct ui_app *app, int y, const char *label, const char *value, int cols)
 	str_free(&s);
 }
 
+/* The postponed messages to choose from (recall-message). */
+static void
+draw_recall(struct ui_app *app, int top, int rows, int cols)
+{
+	const struct ui_recall *r = &app->recall;
+	attr_t a;
+	short p;
+
+	ui_draw_obj(app, UI_OBJ_ATTACHMENT, &a, &p);
+	ui_draw_text(top, 0, "-- Postponed messages (Enter: go on with it, q: back)", 53, cols, a,
+	             p);
+	for (int i = 1; i < rows; i++) {
+		size_t k = r->top + (size_t)(i - 1);
+		struct str s = STR_INIT;
+
+		if (k >= r->n)
+			break;
+		ui_recall_line(r, k, &s);
+		ui_draw_obj(app, k == r->cursor ? UI_OBJ_INDICATOR : UI_OBJ_NORMAL, &a, &p);
+		ui_draw_fill(top + i, 0, cols, a, p);
+		ui_draw_text(top + i, 0, s.s ? s.s : "", s.len, cols, a, p);
+		str_free(&s);
+	}
+}
+
 void
 ui_draw_compose(struct ui_app *app, int top, int rows, int cols)
 {
@@ -34,6 +59,11 @@ ui_draw_compose(struct ui_app *app, int top, int rows, int cols)
 	short p;
 	size_t lines = 0;
 	const char *b;
+
+	if (app->recalling) {
+		draw_recall(app, top, rows, cols);
+		return;
+	}
 
 	field(app, y++, "From:", d->from, cols);
 	field(app, y++, "To:", d->to, cols);

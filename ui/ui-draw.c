@@ -294,7 +294,9 @@ index_status(struct ui_app *app, struct str *left, struct str *right)
 		}
 	}
 	str_append(left, " ");
-	if (app->loading && idx != NULL && idx->count > 0)
+	if (app->conn_state == CORE_CONN_RECONNECTING)
+		str_append(right, " Reconnecting\u2026 ");
+	else if (app->loading && idx != NULL && idx->count > 0)
 		str_appendf(right, " Loading %zu/%zu (%zu%%) ", idx->counts.loaded, idx->count,
 		            idx->counts.loaded * 100 / idx->count);
 	else if (app->loading)
@@ -428,6 +430,13 @@ draw_bottom(struct ui_app *app, int y)
 		width = app->cols - lw - 1;
 		ui_line_view(&pr->line, width > 0 ? (size_t)width : 0, &first, &col);
 		text = ui_line_text(&pr->line);
+		if (pr->secret) {
+			/* A password: nothing of it, not even its length. */
+			free(text);
+			move(y, lw < app->cols ? lw : app->cols - 1);
+			curs_set(1);
+			return;
+		}
 		{
 			/* From the first character shown on. */
 			struct ui_line tail;
@@ -500,6 +509,13 @@ ui_draw(struct ui_app *app)
 		break;
 	}
 	draw_status(app, rows - 2);
+	if (app->prompt.active && app->prompt.note[0] != '\0') {
+		/* What the prompt has to say (completion lists) covers the
+		 * status line while it is open. */
+		ui_draw_obj(app, UI_OBJ_MESSAGE, &a, &p);
+		ui_draw_fill(rows - 2, 0, cols, a, p);
+		ui_draw_text(rows - 2, 0, app->prompt.note, strlen(app->prompt.note), cols, a, p);
+	}
 	draw_bottom(app, rows - 1);
 	refresh();
 	app->dirty = 0;

@@ -106,7 +106,9 @@ enum ui_map {
 	X(REPLY, "reply", UI_M_MSG, "reply to the sender")                                         \
 	X(GROUP_REPLY, "group-reply", UI_M_MSG, "reply to the sender and every recipient")         \
 	X(LIST_REPLY, "list-reply", UI_M_MSG, "reply to the mailing list (List-Post)")             \
-	X(FORWARD_MESSAGE, "forward-message", UI_M_MSG, "forward the message inline")              \
+	X(FORWARD_MESSAGE, "forward-message", UI_M_MSG,                                            \
+	  "forward the message (inline, or attached: mime_forward)")                               \
+	X(RECALL_MESSAGE, "recall-message", UI_M_MSG, "go on writing a postponed message")         \
 	X(SAVE_MESSAGE, "save-message", UI_M_MSG, "move the message to another folder")            \
 	X(COPY_MESSAGE, "copy-message", UI_M_MSG, "copy the message to another folder")            \
 	X(PIPE_MESSAGE, "pipe-message", UI_M_MSG, "send the message to a shell command")           \
@@ -146,7 +148,7 @@ enum ui_map {
 	X(KILL_EOL, "kill-eol", UI_M(EDITOR), "delete to the end of the line")                     \
 	X(KILL_LINE, "kill-line", UI_M(EDITOR), "delete the whole line")                           \
 	X(KILL_WORD, "kill-word", UI_M(EDITOR), "delete the word before the cursor")               \
-	X(COMPLETE, "complete", UI_M(EDITOR), "complete a file or folder name")                    \
+	X(COMPLETE, "complete", UI_M(EDITOR), "complete a file, folder or address")                \
 	X(HISTORY_UP, "history-up", UI_M(EDITOR), "the previous entry of this prompt's history")   \
 	X(HISTORY_DOWN, "history-down", UI_M(EDITOR), "the next entry of this prompt's history")   \
 	X(ABORT, "abort", UI_M(EDITOR), "cancel the prompt")

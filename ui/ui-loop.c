@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "ui/ui-app.h"
+#include "ui/ui-ask.h"
 #include "ui/ui-curses.h"
 /* After curses.h, which it needs: cursor_address. */
 #include <term.h>
@@ -267,7 +268,7 @@ ui_loop_run(struct ui_app *app, const char **why)
 	ui_draw_colors_init();
 	resize(app);
 	while (!app->quit) {
-		struct pollfd pfd[3];
+		struct pollfd pfd[4];
 		int timeout, rc;
 
 		if (app->dirty)
@@ -279,21 +280,29 @@ ui_loop_run(struct ui_app *app, const char **why)
 		pfd[1].events = POLLIN;
 		pfd[2].fd = sig_pipe[0];
 		pfd[2].events = POLLIN;
-		rc = poll(pfd, 3, timeout);
+		/* A worker waiting for a password (ui-ask.h). */
+		pfd[3].fd = app->ask != NULL ? ui_ask_fd(app->ask) : -1;
+		pfd[3].events = POLLIN;
+		rc = poll(pfd, 4, timeout);
 		if (rc < 0 && errno != EINTR)
 			break;
 		if (rc <= 0) {
 			ui_app_tick(app);
 			continue;
 		}
+		if (pfd[3].revents & POLLIN)
+			ui_app_ask_ready(app);
 		if (pfd[2].revents & POLLIN)
 			handle_signals(app);
 		if (pfd[0].revents & (POLLIN | POLLHUP | POLLERR)) {
-			if (pfd[0].revents & (POLLHUP | POLLERR) && !(pfd[0].revents & POLLIN)) {
+			read_keys(app);
+			/* A hung-up terminal stays readable (reads fail with
+			 * EIO): keys typed before it went are taken, then the
+			 * loop ends instead of spinning on it. */
+			if (pfd[0].revents & (POLLHUP | POLLERR)) {
 				ui_app_interrupt(app, "the terminal went away");
 				break;
 			}
-			read_keys(app);
 		}
 		if (pfd[1].revents & POLLIN) {
 			for (int i = 0; i < EVENTS_PER_TURN && !app->quit; i++) {

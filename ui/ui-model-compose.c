@@ -370,6 +370,21 @@ ui_draft_forward(struct ui_draft *d, const struct ui_reply_src *src, const char 
 	append_signature(&d->body, signature);
 }
 
+void
+ui_draft_forward_attached(struct ui_draft *d, const struct ui_reply_src *src, const char *file,
+                          const char *signature)
+{
+	d->kind = UI_DRAFT_FORWARD;
+	free(d->subject);
+	d->subject = xasprintf("Fwd: %s", src->subject != NULL ? src->subject : "");
+	str_reset(&d->body);
+	/* The text is the user's note above the attached message. */
+	str_append(&d->body, "\n");
+	append_signature(&d->body, signature);
+	if (file != NULL)
+		ui_strv_take(&d->attach, xstrdup(file));
+}
+
 struct field {
 	const char *name;
 	size_t off;
@@ -451,4 +466,86 @@ ui_draft_read_file(struct ui_draft *d, int edit_headers, const char *text, size_
 	str_reset(&d->body);
 	str_append_len(&d->body, text + pos, len - pos);
 	str_append(&d->body, "");
+}
+
+void
+ui_recall_clear(struct ui_recall *r)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		free(r->v[i].message_id);
+		free(r->v[i].to);
+		free(r->v[i].subject);
+	}
+	free(r->v);
+	memset(r, 0, sizeof(*r));
+}
+
+void
+ui_recall_add(struct ui_recall *r, uint64_t id, const char *message_id, const char *to,
+              const char *subject, time_t date)
+{
+	struct ui_recall_entry *e;
+
+	if (r->n == r->cap) {
+		r->cap = r->cap ? r->cap * 2 : 8;
+		r->v = xreallocarray(r->v, r->cap, sizeof(*r->v));
+	}
+	e = &r->v[r->n++];
+	e->id = id;
+	e->message_id = xstrdup(message_id != NULL ? message_id : "");
+	e->to = xstrdup(to != NULL ? to : "");
+	e->subject = xstrdup(subject != NULL ? subject : "");
+	e->date = date;
+}
+
+int
+ui_recall_move(struct ui_recall *r, long delta, int rows)
+{
+	size_t old = r->cursor;
+
+	if (r->n == 0)
+		return 0;
+	if (delta < 0)
+		r->cursor = (size_t)-delta > r->cursor ? 0 : r->cursor - (size_t)-delta;
+	else
+		r->cursor =
+		    r->cursor + (size_t)delta >= r->n ? r->n - 1 : r->cursor + (size_t)delta;
+	if (rows < 1)
+		rows = 1;
+	if (r->cursor < r->top)
+		r->top = r->cursor;
+	else if (r->cursor >= r->top + (size_t)rows)
+		r->top = r->cursor - (size_t)rows + 1;
+	return r->cursor != old;
+}
+
+/* Copies s without control characters (the list goes to the terminal). */
+static void
+append_safe(struct str *out, const char *s)
+{
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c < 0x20 || c == 0x7f)
+			str_append_char(out, ' ');
+		else if (c == 0xc2 && (unsigned char)s[1] >= 0x80 && (unsigned char)s[1] < 0xa0)
+			s++;
+		else
+			str_append_char(out, (char)c);
+	}
+}
+
+void
+ui_recall_line(const struct ui_recall *r, size_t i, struct str *out)
+{
+	const struct ui_recall_entry *e = &r->v[i];
+	char date[32] = "";
+	struct tm tm;
+
+	if (e->date != 0 && localtime_r(&e->date, &tm) != NULL)
+		strftime(date, sizeof(date), "%b %d", &tm);
+	str_appendf(out, "%4zu  %-6s  To: ", i + 1, date);
+	append_safe(out, *e->to ? e->to : "(nobody)");
+	str_append(out, "  ");
+	append_safe(out, *e->subject ? e->subject : "(no subject)");
 }

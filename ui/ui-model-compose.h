@@ -13,7 +13,8 @@
  * list reply goes to the List-Post address.  The subject gets one "Re: ",
  * In-Reply-To and References point at the original, and the body starts
  * with the attribution line and the original quoted with "> ".  Forward
- * puts the original inline between "----- Forwarded message" lines.
+ * puts the original inline between "----- Forwarded message" lines, or
+ * (mime_forward) attaches it whole.
  *
  * UI thread only; pure computation.
  */
@@ -21,6 +22,7 @@
 #define UI_MODEL_COMPOSE_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 
 #include "base/base-str.h"
@@ -85,6 +87,12 @@ void ui_draft_new_message(struct ui_draft *d, const char *to, const char *subjec
 int ui_draft_reply(struct ui_draft *d, enum ui_draft_kind kind, const struct ui_reply_src *src,
                    const struct ui_reply_opts *o, struct err *err);
 void ui_draft_forward(struct ui_draft *d, const struct ui_reply_src *src, const char *signature);
+/* A forward that attaches the original (mime_forward): the subject as
+ * for ui_draft_forward, an empty note with the signature, and file (the
+ * original as it was stored, named *.eml so that it goes as a
+ * message/rfc822 part) appended to the attachments. */
+void ui_draft_forward_attached(struct ui_draft *d, const struct ui_reply_src *src, const char *file,
+                               const char *signature);
 
 /* What the editor's file holds: the fields (with edit_headers) and the
  * body. */
@@ -92,6 +100,33 @@ void ui_draft_file_text(const struct ui_draft *d, int edit_headers, struct str *
 /* Takes the file back: the fields (with edit_headers: From, To, Cc, Bcc,
  * Subject, Reply-To; unknown ones are dropped) and the body. */
 void ui_draft_read_file(struct ui_draft *d, int edit_headers, const char *text, size_t len);
+
+/*
+ * The postponed messages offered for recall: a list with a cursor, one
+ * line each ("   2  Jan 05  To: bob@example.org  Subject").
+ */
+struct ui_recall_entry {
+	uint64_t id;      /* the store's key, for FETCH_MESSAGE */
+	char *message_id; /* without brackets; "" when none */
+	char *to, *subject;
+	time_t date;
+};
+
+struct ui_recall {
+	struct ui_recall_entry *v;
+	size_t n, cap;
+	size_t cursor, top;
+};
+
+void ui_recall_clear(struct ui_recall *r);
+/* Adds an entry (the strings are copied; NULL is ""). */
+void ui_recall_add(struct ui_recall *r, uint64_t id, const char *message_id, const char *to,
+                   const char *subject, time_t date);
+/* Moves the cursor by delta, within the list, keeping it in the rows
+ * shown; returns 0 when it could not move. */
+int ui_recall_move(struct ui_recall *r, long delta, int rows);
+/* Entry i's line (date in local time), terminal-safe, into out. */
+void ui_recall_line(const struct ui_recall *r, size_t i, struct str *out);
 
 /* Splits an address list on commas outside quotes and angle brackets;
  * entries trimmed, empty ones dropped. */

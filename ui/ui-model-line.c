@@ -100,6 +100,26 @@ ui_line_text_before_cursor(const struct ui_line *l)
 }
 
 void
+ui_line_replace(struct ui_line *l, size_t from, size_t to, const char *text)
+{
+	size_t len = strlen(text), i = 0, n = 0;
+	uint32_t *v = xreallocarray(NULL, len + 1, sizeof(*v));
+
+	if (to > l->len)
+		to = l->len;
+	if (from > to)
+		from = to;
+	while (i < len)
+		i += ui_utf8_decode(text + i, len - i, &v[n++]);
+	reserve(l, n);
+	memmove(l->buf + from + n, l->buf + to, (l->len - to) * sizeof(*l->buf));
+	memcpy(l->buf + from, v, n * sizeof(*v));
+	l->len = l->len - (to - from) + n;
+	l->cursor = from + n;
+	free(v);
+}
+
+void
 ui_line_insert(struct ui_line *l, uint32_t cp)
 {
 	reserve(l, 1);

@@ -48,6 +48,9 @@ char *ui_line_text(const struct ui_line *l);
 char *ui_line_text_before_cursor(const struct ui_line *l);
 
 void ui_line_insert(struct ui_line *l, uint32_t cp);
+/* Replaces the characters from..to (code point offsets, to exclusive)
+ * with text (UTF-8) and puts the cursor after it. */
+void ui_line_replace(struct ui_line *l, size_t from, size_t to, const char *text);
 /* Applies an editor function; returns 1 when it changed something or
  * moved, 0 when it could not (the caller may beep), -1 for a function
  * that is not an editing one. */

@@ -15,7 +15,7 @@
 /* Nesting of parentheses and negations accepted. */
 #define PATTERN_DEPTH_MAX 64
 
-enum node_kind { N_AND, N_OR, N_NOT, N_TEXT, N_DATE, N_SIZE, N_FLAG };
+enum node_kind { N_AND, N_OR, N_NOT, N_TEXT, N_DATE, N_SIZE, N_FLAG, N_BODY };
 
 struct node {
 	enum node_kind kind;
@@ -28,10 +28,14 @@ struct node {
 	char *text;
 	time_t lo, hi;     /* N_DATE, inclusive */
 	uint64_t slo, shi; /* N_SIZE, inclusive */
+	uint64_t *ids;     /* N_BODY: the messages the search found, sorted */
+	size_t nids;
 };
 
 struct ui_pattern {
 	struct node *root;
+	struct node **body; /* the N_BODY nodes, in pattern order */
+	size_t nbody;
 };
 
 struct parser {
@@ -40,7 +44,17 @@ struct parser {
 	time_t now;
 	int depth;
 	struct err *err;
+	struct node **body; /* the ~b nodes met so far */
+	size_t nbody;
 };
+
+static int
+id_cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
 
 static void
 node_free(struct node *n)
@@ -52,6 +66,7 @@ node_free(struct node *n)
 	if (n->have_re)
 		regfree(&n->re);
 	free(n->text);
+	free(n->ids);
 	free(n);
 }
 
@@ -61,6 +76,7 @@ ui_pattern_free(struct ui_pattern **pp)
 	if (*pp == NULL)
 		return;
 	node_free((*pp)->root);
+	free((*pp)->body);
 	free(*pp);
 	*pp = NULL;
 }
@@ -437,9 +453,23 @@ parse_atom(struct parser *p)
 			goto fail;
 	} else if (strchr("NOURFTDQA", letter) != NULL) {
 		n->field = letter;
-	} else if (letter == 'b' || letter == 'B' || letter == 'h') {
+	} else if (letter == 'b') {
+		arg = read_arg(p, 0);
+		if (arg == NULL || *arg == '\0') {
+			if (p->err->kind == ERR_NONE)
+				err_set(p->err, ERR_USAGE, "~b needs the text to look for");
+			goto fail;
+		}
+		n->kind = N_BODY;
+		n->text = arg;
+		arg = NULL;
+		p->body = xreallocarray(p->body, p->nbody + 1, sizeof(*p->body));
+		p->body[p->nbody++] = n;
+	} else if (letter == 'B' || letter == 'h') {
 		err_set(p->err, ERR_USAGE,
-		        "~%c searches message contents, which the index cannot do yet", letter);
+		        "~%c searches whole messages, which the index cannot do yet: ~b searches "
+		        "bodies",
+		        letter);
 		goto fail;
 	} else {
 		err_set(p->err, ERR_USAGE, "~%c is not a pattern", letter);
@@ -562,7 +592,7 @@ parse_or(struct parser *p)
 int
 ui_pattern_compile(const char *text, time_t now, struct ui_pattern **p_r, struct err *err)
 {
-	struct parser p = {text, 0, now, 0, err};
+	struct parser p = {text, 0, now, 0, err, NULL, 0};
 	struct node *root;
 
 	*p_r = NULL;
@@ -586,11 +616,14 @@ ui_pattern_compile(const char *text, time_t now, struct ui_pattern **p_r, struct
 		}
 	} else {
 		root = parse_or(&p);
-		if (root == NULL)
+		if (root == NULL) {
+			free(p.body);
 			return -1;
+		}
 		skip_ws(&p);
 		if (p.s[p.pos] != '\0') {
 			node_free(root);
+			free(p.body);
 			if (p.s[p.pos] == ')')
 				return err_set(err, ERR_USAGE,
 				               "\")\" without \"(\" in the pattern");
@@ -600,7 +633,38 @@ ui_pattern_compile(const char *text, time_t now, struct ui_pattern **p_r, struct
 	}
 	*p_r = xcalloc(1, sizeof(**p_r));
 	(*p_r)->root = root;
+	(*p_r)->body = p.body;
+	(*p_r)->nbody = p.nbody;
 	return 0;
+}
+
+size_t
+ui_pattern_body_count(const struct ui_pattern *p)
+{
+	return p->nbody;
+}
+
+const char *
+ui_pattern_body_text(const struct ui_pattern *p, size_t i)
+{
+	return i < p->nbody ? p->body[i]->text : NULL;
+}
+
+void
+ui_pattern_body_set(struct ui_pattern *p, size_t i, const uint64_t *ids, size_t n)
+{
+	struct node *b;
+
+	if (i >= p->nbody)
+		return;
+	b = p->body[i];
+	free(b->ids);
+	b->ids = n > 0 ? xcalloc(n, sizeof(*b->ids)) : NULL;
+	if (n > 0)
+		memcpy(b->ids, ids, n * sizeof(*ids));
+	b->nids = n;
+	if (n > 1)
+		qsort(b->ids, n, sizeof(*b->ids), id_cmp);
 }
 
 static int
@@ -687,6 +751,9 @@ eval(const struct node *n, const struct ui_msg *m)
 		return m->s.size >= n->slo && m->s.size <= n->shi;
 	case N_FLAG:
 		return flag_match(n->field, m);
+	case N_BODY:
+		return n->nids > 0 &&
+		       bsearch(&m->s.id, n->ids, n->nids, sizeof(*n->ids), id_cmp) != NULL;
 	}
 	return 0;
 }

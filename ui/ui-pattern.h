@@ -22,8 +22,11 @@
  *
  * Text without ~ or = is a simple search: it means ~f TEXT | ~s TEXT.
  *
- * ~b (body) is not offered: searching bodies needs every message
- * fetched, a job the index does not run yet; it is refused with a
+ * ~b TEXT matches messages whose body holds TEXT (a plain string, case
+ * ignored in ASCII).  Bodies are not in the summaries: the caller has the
+ * folder's store search for each ~b term (ui_pattern_body_text) and hands
+ * the ids found back with ui_pattern_body_set; until then ~b matches
+ * nothing.  ~B and ~h (whole messages, headers) are refused with a
  * sentence saying so.
  *
  * Pure functions; dates are local time.
@@ -31,6 +34,8 @@
 #ifndef UI_PATTERN_H
 #define UI_PATTERN_H
 
+#include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 
 #include "base/base-err.h"
@@ -46,5 +51,12 @@ void ui_pattern_free(struct ui_pattern **p);
 
 /* 1 when m matches (an unloaded message never does). */
 int ui_pattern_match(const struct ui_pattern *p, const struct ui_msg *m);
+
+/* The ~b terms of p, in the order they appear: how many, and the text of
+ * term i (owned by p; NULL past the end). */
+size_t ui_pattern_body_count(const struct ui_pattern *p);
+const char *ui_pattern_body_text(const struct ui_pattern *p, size_t i);
+/* Term i matches the messages whose summary id is in ids[0..n) (copied). */
+void ui_pattern_body_set(struct ui_pattern *p, size_t i, const uint64_t *ids, size_t n);
 
 #endif

@@ -395,6 +395,13 @@ struct backend_cache {
 	uint32_t uidvalidity;
 	MDB_txn *rtxn;
 	int rtxn_reset;
+	/* Read cursors for get (0) and has (1).  Windows read UIDs in
+	 * order, so the entry wanted next is usually the one after the
+	 * last: a step instead of a search from the root. */
+	MDB_cursor *rcur[2];
+	int rcur_stale[2];    /* to renew: the read transaction was reset */
+	int rcur_at[2];       /* positioned on an entry of this folder ... */
+	uint32_t rcur_uid[2]; /* ... of this UID */
 	int broken;
 	struct pend *pend;
 	size_t n_pend, cap_pend;
@@ -454,6 +461,10 @@ read_done(struct backend_cache *c)
 	if (c->rtxn != NULL && !c->rtxn_reset) {
 		mdb_txn_reset(c->rtxn);
 		c->rtxn_reset = 1;
+		for (int i = 0; i < 2; i++) {
+			c->rcur_stale[i] = c->rcur[i] != NULL;
+			c->rcur_at[i] = 0;
+		}
 	}
 }
 
@@ -496,6 +507,9 @@ backend_cache_close(struct backend_cache **cp)
 	if (c == NULL)
 		return;
 	backend_cache_flush(c);
+	for (int i = 0; i < 2; i++)
+		if (c->rcur[i] != NULL)
+			mdb_cursor_close(c->rcur[i]);
 	if (c->rtxn != NULL)
 		mdb_txn_abort(c->rtxn);
 	broken = c->broken;
@@ -645,22 +659,82 @@ backend_cache_drop_folder(struct backend_cache *c)
 	write_txn(c, select_fn, &a);
 }
 
+/* Moves cursor `which` to the entry with key (whose UID is uid) when there
+ * is one: 1 found (*v its data), 0 not, -1 an LMDB error code in *rc_r. */
 static int
-lookup(struct backend_cache *c, int kind, uint32_t uid, MDB_val *v)
+cursor_find(struct backend_cache *c, int which, MDB_txn *txn, unsigned char key[KEY_LEN],
+            uint32_t uid, MDB_val *v, int *rc_r)
+{
+	MDB_cursor **cur = &c->rcur[which];
+	MDB_val k;
+	int rc = 0;
+
+	if (*cur == NULL)
+		rc = mdb_cursor_open(txn, c->ref->dbi, cur);
+	else if (c->rcur_stale[which])
+		rc = mdb_cursor_renew(txn, *cur);
+	if (rc != 0) {
+		*cur = NULL;
+		*rc_r = rc;
+		return -1;
+	}
+	c->rcur_stale[which] = 0;
+	if (c->rcur_at[which] && uid != c->rcur_uid[which]) {
+		/* One step towards uid: the neighbour is it, or tells it is
+		 * missing, or (a gap in the reading) a search is needed. */
+		int up = uid > c->rcur_uid[which];
+
+		rc = mdb_cursor_get(*cur, &k, v, up ? MDB_NEXT : MDB_PREV);
+		if (rc == 0 && k.mv_size == KEY_LEN && memcmp(k.mv_data, key, KEY_LEN - 4) == 0) {
+			uint32_t got = get_u32((const unsigned char *)k.mv_data + KEY_LEN - 4);
+
+			c->rcur_uid[which] = got;
+			if (got == uid)
+				return 1;
+			if (up ? got > uid : got < uid)
+				return 0;
+		}
+		if (rc != 0 && rc != MDB_NOTFOUND) {
+			c->rcur_at[which] = 0;
+			*rc_r = rc;
+			return -1;
+		}
+	} else if (c->rcur_at[which]) {
+		rc = mdb_cursor_get(*cur, &k, v, MDB_GET_CURRENT);
+		if (rc == 0)
+			return 1;
+	}
+	k.mv_size = KEY_LEN;
+	k.mv_data = key;
+	c->rcur_at[which] = 0;
+	rc = mdb_cursor_get(*cur, &k, v, MDB_SET_RANGE);
+	if (rc != 0) {
+		if (rc == MDB_NOTFOUND)
+			return 0;
+		*rc_r = rc;
+		return -1;
+	}
+	if (k.mv_size != KEY_LEN || memcmp(k.mv_data, key, KEY_LEN - 4) != 0)
+		return 0;
+	c->rcur_at[which] = 1;
+	c->rcur_uid[which] = get_u32((const unsigned char *)k.mv_data + KEY_LEN - 4);
+	return c->rcur_uid[which] == uid;
+}
+
+static int
+lookup(struct backend_cache *c, int which, uint32_t uid, MDB_val *v)
 {
 	unsigned char key[KEY_LEN];
-	MDB_val k = {KEY_LEN, key};
 	MDB_txn *txn;
-	int rc;
+	int rc = 0, r;
 
 	if (c->uidvalidity == 0 || (txn = read_txn(c)) == NULL)
 		return 0;
-	make_key(c, kind, c->uidvalidity, uid, key);
-	rc = mdb_get(txn, c->ref->dbi, &k, v);
-	if (rc == 0)
-		return 1;
-	if (rc != MDB_NOTFOUND)
-		cache_broken(c, rc);
+	make_key(c, KEY_ENTRY, c->uidvalidity, uid, key);
+	r = cursor_find(c, which, txn, key, uid, v, &rc);
+	if (r >= 0)
+		return r;
+	cache_broken(c, rc);
 	return 0;
 }
 
@@ -670,7 +744,7 @@ backend_cache_get(struct backend_cache *c, uint32_t uid, struct arena *arena,
 {
 	MDB_val v;
 
-	if (!lookup(c, KEY_ENTRY, uid, &v))
+	if (!lookup(c, 0, uid, &v))
 		return 0;
 	if (backend_cache_decode(v.mv_data, v.mv_size, arena, s, flags_r) < 0) {
 		log_trace(LOG_CH_BACKEND, "header cache: the entry of UID %u does not check out",
@@ -685,7 +759,7 @@ backend_cache_has(struct backend_cache *c, uint32_t uid)
 {
 	MDB_val v;
 
-	return lookup(c, KEY_ENTRY, uid, &v);
+	return lookup(c, 1, uid, &v);
 }
 
 static struct pend *

@@ -28,6 +28,12 @@
  * UID and flag), replays what is pending and runs the command once more.
  * A changed UIDVALIDITY instead voids the folder: pending changes are
  * dropped with a warning and check() says REOPENED.
+ *
+ * A message's part list is its BODYSTRUCTURE (the pseudo-section
+ * "BODYSTRUCTURE" of fetch_partial), and parts come alone, in byte ranges
+ * when asked; a cancelled range is read to its end so the connection
+ * survives.  A search folder (?search=KEYS) takes in new mail by searching
+ * only the new UIDs (UID SEARCH UID n:* KEYS).
  */
 #include "config.h"
 
@@ -55,6 +61,9 @@
 #define SET_MAX 6000
 /* Batches of summaries fetched ahead of the one asked for. */
 #define PREFETCH_AHEAD 4
+/* A cancelled fetch of a byte range up to this long ends with the range,
+ * not by dropping the connection in the middle of it. */
+#define RANGE_FINISH_MAX (8 * 1024 * 1024)
 /* NOOP polls for news when IDLE is not used. */
 #define POLL_INTERVAL_MS (60 * 1000)
 /* An idle folder whose server stays away tries again this often. */
@@ -112,6 +121,8 @@ struct backend_folder {
 	 * folder numbers every message of the table). */
 	uint32_t *view;
 	size_t n_view;
+	uint32_t view_upto; /* the highest UID the search has looked at */
+	int view_grew;      /* view_grow() added messages since take_changes() */
 
 	/* The batch of summaries being waited for: the table positions of
 	 * its messages, ascending. */
@@ -130,10 +141,13 @@ struct backend_folder {
 	struct stash_entry *stash;
 	size_t n_stash, cap_stash;
 
-	/* A body being fetched. */
+	/* A body being fetched (or with struct_out, its structure). */
 	uint32_t body_uid;
 	struct str *body_out;
+	struct str *struct_out;
 	int body_got;
+	int body_ranged;    /* a byte range: a cancel waits for its end */
+	int body_cancelled; /* and came meanwhile */
 
 	/* Search results, and STORE conflicts. */
 	int searching;
@@ -155,6 +169,7 @@ struct backend_folder {
 
 static void on_event(void *ctx, const struct imap_event *ev);
 static int search_view(struct backend_folder *f, struct err *err);
+static int view_grow(struct backend_folder *f, struct err *err);
 
 static struct imap_session *
 session(struct backend_folder *f)
@@ -507,6 +522,71 @@ on_body_data(struct backend_folder *f, const char *data, size_t len, uint64_t do
 	backend_report(&f->progress, done, total, "fetching");
 }
 
+/* A BODYSTRUCTURE field made fit for one tab-separated line. */
+static void
+structure_field(struct str *out, const char *v)
+{
+	for (; v != NULL && *v != '\0'; v++)
+		str_append_char(out, (unsigned char)*v < 0x20 || *v == 0x7f ? '?' : *v);
+	str_append_char(out, '\t');
+}
+
+static const char *
+body_param(const struct imap_body_params *p, const char *name)
+{
+	for (size_t i = 0; i < p->n; i++)
+		if (p->v[i].name != NULL && strcasecmp(p->v[i].name, name) == 0)
+			return p->v[i].value;
+	return NULL;
+}
+
+/*
+ * The part list core-request.h describes for the section "BODYSTRUCTURE":
+ * one line per node in tree order.  The multipart body of a message/rfc822
+ * part shares that part's number and gets no line of its own.  The
+ * parser's nesting limit bounds the tree, and so this recursion.
+ */
+static void
+structure_lines(struct str *out, const struct imap_body *b)
+{
+	const char *name;
+	char size[24];
+
+	if (b == NULL)
+		return;
+	structure_field(out, b->part);
+	{
+		struct str type = STR_INIT;
+
+		str_appendf(&type, "%s/%s", b->type != NULL ? b->type : "",
+		            b->subtype != NULL ? b->subtype : "");
+		for (size_t i = 0; i < type.len; i++)
+			if (type.s[i] >= 'A' && type.s[i] <= 'Z')
+				type.s[i] = (char)(type.s[i] - 'A' + 'a');
+		structure_field(out, str_cstr(&type));
+		str_free(&type);
+	}
+	snprintf(size, sizeof(size), "%u", b->n_parts > 0 ? 0u : b->size);
+	structure_field(out, size);
+	structure_field(out, b->disposition);
+	name = body_param(&b->disposition_params, "filename");
+	if (name == NULL)
+		name = body_param(&b->params, "name");
+	structure_field(out, name);
+	structure_field(out, b->encoding);
+	out->s[out->len - 1] = '\n';
+	if (b->message != NULL) {
+		if (b->message->n_parts > 0 && strcmp(b->message->part, b->part) == 0) {
+			for (size_t i = 0; i < b->message->n_parts; i++)
+				structure_lines(out, &b->message->parts[i]);
+		} else {
+			structure_lines(out, b->message);
+		}
+	}
+	for (size_t i = 0; i < b->n_parts; i++)
+		structure_lines(out, &b->parts[i]);
+}
+
 static void
 on_fetch(struct backend_folder *f, const struct imap_fetch *fe)
 {
@@ -580,6 +660,11 @@ on_fetch(struct backend_folder *f, const struct imap_fetch *fe)
 	}
 	if (m->uid == 0)
 		return;
+	if (f->struct_out != NULL && m->uid == f->body_uid &&
+	    (fe->present & IMAP_FETCH_BODYSTRUCTURE)) {
+		structure_lines(f->struct_out, fe->body);
+		f->body_got = 1;
+	}
 	if (fe->present & IMAP_FETCH_BODY) {
 		if (f->body_out != NULL && m->uid == f->body_uid) {
 			for (size_t i = 0; i < fe->n_sections; i++)
@@ -606,6 +691,13 @@ on_chunk(struct backend_folder *f, const struct imap_fetch_chunk *ch)
 	if (f->body_out == NULL || uid != f->body_uid)
 		return;
 	on_body_data(f, ch->data, ch->len, ch->offset + ch->len, ch->body.len);
+	if (f->body_ranged) {
+		/* A range is short: reading the rest of it keeps the
+		 * connection, and the fetch fails when it is done. */
+		if (!f->body_cancelled && backend_cancelled(&f->progress, f->cancel_fd))
+			f->body_cancelled = 1;
+		return;
+	}
 	if (backend_cancelled(&f->progress, f->cancel_fd)) {
 		struct err e;
 
@@ -932,6 +1024,7 @@ drop_conn(struct backend_folder *f)
 	f->n_pf = 0;
 	f->win_sums = NULL;
 	f->body_out = NULL;
+	f->struct_out = NULL;
 	f->searching = 0;
 	backend_imap_conn_free(&f->conn);
 }
@@ -1669,10 +1762,20 @@ body_op(struct backend_folder *f, void *arg, struct err *err)
 	f->body_uid = m->uid;
 	f->body_out = a->out;
 	f->body_got = 0;
+	f->body_cancelled = 0;
+	/* A cancel lets a short range finish (on_chunk notes it), so the
+	 * connection stays in step with the server. */
+	if (f->body_ranged)
+		backend_imap_conn_set_cancel_fd(f->conn, -1);
 	rc = imap_cmd_fetch(session(f), 1, set, a->items, 0, 0, &tag, err);
 	if (rc == 0)
 		rc = backend_imap_conn_wait(f->conn, tag, err);
-	if (rc == 0 && !f->body_got) {
+	if (f->body_ranged)
+		backend_imap_conn_set_cancel_fd(f->conn, f->cancel_fd);
+	if (rc == 0 && f->body_ranged &&
+	    (f->body_cancelled || backend_cancelled(&f->progress, f->cancel_fd)))
+		rc = err_set(err, ERR_CANCELLED, "%s: cancelled", f->shown);
+	else if (rc == 0 && !f->body_got) {
 		rc = err_set(err, ERR_USAGE, "%s: message %zu is no longer on the server", f->shown,
 		             a->index + 1);
 	}
@@ -1707,6 +1810,36 @@ check_index(const struct backend_folder *f, size_t index, size_t *pos_r, struct 
 	return 0;
 }
 
+/* UID FETCH n (BODYSTRUCTURE): the part list without the message. */
+static int
+structure_op(struct backend_folder *f, void *arg, struct err *err)
+{
+	struct body_args *a = arg;
+	size_t was = a->out->len, pos;
+	char set[16];
+	uint32_t tag;
+	int rc;
+
+	if (!backend_imap_table_find(&f->t, a->uid, &pos) ||
+	    (f->t.m[pos].st & BACKEND_IMAP_MSG_GONE))
+		return err_set(err, ERR_USAGE, "%s: message %zu is no longer in the folder",
+		               f->shown, a->index + 1);
+	snprintf(set, sizeof(set), "%u", a->uid);
+	f->body_uid = a->uid;
+	f->struct_out = a->out;
+	f->body_got = 0;
+	rc = imap_cmd_fetch(session(f), 1, set, "BODYSTRUCTURE", 0, 0, &tag, err);
+	if (rc == 0)
+		rc = backend_imap_conn_wait(f->conn, tag, err);
+	if (rc == 0 && !f->body_got)
+		rc = err_set(err, ERR_PROTO, "%s: no usable BODYSTRUCTURE for message %zu",
+		             f->shown, a->index + 1);
+	f->struct_out = NULL;
+	if (rc < 0)
+		str_truncate(a->out, was);
+	return rc;
+}
+
 static int
 fetch_section(struct backend_folder *f, size_t index, const char *section, uint64_t offset,
               uint64_t length, struct str *out, struct err *err)
@@ -1715,7 +1848,7 @@ fetch_section(struct backend_folder *f, size_t index, const char *section, uint6
 	char items[128];
 	size_t was = out->len, pos;
 	uint32_t uid;
-	int partial = offset != 0 || length != 0;
+	int partial = offset != 0 || length != 0, rc;
 
 	if (check_index(f, index, &pos, err) < 0)
 		return -1;
@@ -1725,6 +1858,18 @@ fetch_section(struct backend_folder *f, size_t index, const char *section, uint6
 			return err_set(err, ERR_USAGE, "bad MIME part name %s", section);
 	if (strlen(section) > 64)
 		return err_set(err, ERR_USAGE, "MIME part name too long");
+	if (strcmp(section, "BODYSTRUCTURE") == 0) {
+		if (offset != 0 || length != 0)
+			return err_set(err, ERR_USAGE, "the part list has no byte ranges");
+		a.uid = uid;
+		a.index = index;
+		a.items = "BODYSTRUCTURE";
+		a.out = out;
+		if (with_retry(f, structure_op, &a, err) < 0)
+			return -1;
+		str_append(out, "");
+		return 0;
+	}
 	if (f->bodies != NULL && backend_body_cache_get(f->bodies, f->uidvalidity, uid, section,
 	                                                offset, length, out) == 1)
 		return 0;
@@ -1740,7 +1885,10 @@ fetch_section(struct backend_folder *f, size_t index, const char *section, uint6
 	a.index = index;
 	a.items = items;
 	a.out = out;
-	if (with_retry(f, body_op, &a, err) < 0)
+	f->body_ranged = partial && f->bodies == NULL && length != 0 && length <= RANGE_FINISH_MAX;
+	rc = with_retry(f, body_op, &a, err);
+	f->body_ranged = 0;
+	if (rc < 0)
 		return -1;
 	if (f->bodies != NULL) {
 		struct str whole = STR_INIT;
@@ -1826,9 +1974,11 @@ take_changes(struct backend_folder *f)
 	unsigned c = f->changes;
 
 	f->changes = 0;
-	/* A search folder holds what matched when it was opened. */
-	if (f->view != NULL)
+	/* A search folder grows only by the new messages that match
+	 * (view_grow). */
+	if (f->view != NULL && !f->view_grew)
 		c &= ~(unsigned)CH_NEW;
+	f->view_grew = 0;
 	if (c & CH_REOPENED)
 		return BACKEND_CHECK_REOPENED;
 	if (c & (CH_FLAGS | CH_EXPUNGED))
@@ -1859,6 +2009,8 @@ imap_check(struct backend_folder *f, enum backend_check *result_r,
 	if (with_retry(f, noop_op, NULL, err) < 0)
 		return -1;
 	if (f->resync && ready(f, err) < 0)
+		return -1;
+	if (view_grow(f, err) < 0)
 		return -1;
 	*result_r = take_changes(f);
 	return 0;
@@ -2087,7 +2239,7 @@ imap_idle(struct backend_folder *f, int wake_fd, int timeout_ms, enum backend_ch
 				goto failed;
 		}
 	}
-	if (ready(f, err) < 0)
+	if (ready(f, err) < 0 || view_grow(f, err) < 0)
 		goto failed;
 	*result_r = take_changes(f);
 	return 0;
@@ -2368,7 +2520,11 @@ search_view(struct backend_folder *f, struct err *err)
 	free(f->view);
 	f->view = NULL;
 	f->n_view = 0;
-	if (resolve_unknown(f, err) < 0 || search_op(f, &a, err) < 0)
+	if (resolve_unknown(f, err) < 0)
+		return -1;
+	f->view_upto = backend_imap_table_max_uid(&f->t);
+	f->view_grew = 0;
+	if (search_op(f, &a, err) < 0)
 		return -1;
 	qsort(f->found, f->n_found, sizeof(*f->found), cmp_uid64);
 	f->view = xcalloc(f->n_found ? f->n_found : 1, sizeof(*f->view));
@@ -2378,6 +2534,63 @@ search_view(struct backend_folder *f, struct err *err)
 		    !(f->t.m[pos].st & BACKEND_IMAP_MSG_GONE))
 			f->view[f->n_view++] = (uint32_t)f->found[i];
 	return 0;
+}
+
+/*
+ * A search folder takes in the messages that came since it last looked
+ * and match its keys: UID SEARCH UID n:* KEYS, n the first UID not looked
+ * at yet (the server counts "n:*" down to its last message when n is past
+ * it, so only UIDs from n on are taken).  Needs the connection ready and
+ * every UID known.
+ */
+static int
+view_grow(struct backend_folder *f, struct err *err)
+{
+	uint32_t max = backend_imap_table_max_uid(&f->t), tag;
+	struct arena *ar;
+	struct imap_search_key *keys = NULL, *all;
+	size_t n = 0, pos;
+	int esearch, rc = -1;
+
+	if (f->view == NULL || f->search == NULL || max <= f->view_upto ||
+	    backend_imap_table_unknown(&f->t) > 0)
+		return 0;
+	ar = arena_new();
+	if (parse_search(f->search, ar, &keys, &n, err) < 0)
+		goto out;
+	all = arena_alloc(ar, (n + 1) * sizeof(*all));
+	all[0].key = arena_printf(ar, "UID %u:*", f->view_upto + 1);
+	all[0].value = NULL;
+	memcpy(all + 1, keys, n * sizeof(*keys));
+	esearch = (imap_session_caps(session(f)) & IMAP_CAP_ESEARCH) != 0;
+	f->n_found = 0;
+	f->searching = 1;
+	rc = imap_cmd_search(session(f), 1, esearch ? IMAP_ESEARCH_ALL : 0, all, n + 1, &tag, err);
+	if (rc == 0)
+		rc = backend_imap_conn_wait(f->conn, tag, err);
+	f->searching = 0;
+	if (rc < 0) {
+		if (err->kind == ERR_REJECTED)
+			err_prefix(err, "%s: the server could not search the new mail for %s",
+			           f->shown, f->search);
+		goto out;
+	}
+	qsort(f->found, f->n_found, sizeof(*f->found), cmp_uid64);
+	f->view = xreallocarray(f->view, f->n_view + f->n_found + 1, sizeof(*f->view));
+	for (size_t i = 0; i < f->n_found; i++) {
+		uint32_t uid = (uint32_t)f->found[i];
+
+		if (uid <= f->view_upto || (i > 0 && f->found[i] == f->found[i - 1]) ||
+		    !backend_imap_table_find(&f->t, uid, &pos) ||
+		    (f->t.m[pos].st & BACKEND_IMAP_MSG_GONE))
+			continue;
+		f->view[f->n_view++] = uid;
+		f->view_grew = 1;
+	}
+	f->view_upto = max;
+out:
+	arena_free(&ar);
+	return rc;
 }
 
 const struct backend_ops backend_imap_ops = {

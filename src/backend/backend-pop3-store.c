@@ -11,6 +11,7 @@
  */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <notmuch.h>
@@ -39,6 +40,7 @@ struct staged {
 };
 
 struct backend_pop3_store {
+	int plain;     /* a maildir without notmuch (open_maildir) */
 	char *db_path; /* as given (NULL: configured) */
 	char *mail_root;
 	struct backend_params params;
@@ -49,7 +51,32 @@ struct backend_pop3_store {
 	/* Keys committed by this store, sorted, for has() without the database. */
 	char (*done)[BACKEND_POP3_KEY_LEN + 1];
 	size_t ndone, capdone;
+	/* Plain maildir: keys of the files in cur/, sorted; read once. */
+	char (*cur)[BACKEND_POP3_KEY_LEN + 1];
+	size_t ncur;
+	int cur_read;
 };
+
+/* Appends data to out with each CRLF made LF, a run at a time. */
+static void
+append_lf(struct str *out, const char *data, size_t len)
+{
+	const char *p = data, *end = data + len;
+
+	str_reserve(out, len);
+	while (p < end) {
+		const char *cr = memchr(p, '\r', (size_t)(end - p));
+
+		if (cr == NULL || cr + 1 == end) {
+			str_append_len(out, p, (size_t)(end - p));
+			break;
+		}
+		str_append_len(out, p, (size_t)(cr - p));
+		if (cr[1] != '\n')
+			str_append_char(out, '\r');
+		p = cr + 1;
+	}
+}
 
 /* ---- keys ---- */
 
@@ -97,10 +124,7 @@ backend_pop3_store_content_key(const char *data, size_t len, char *key)
 	struct str lf = STR_INIT;
 
 	/* As stored: the same message sent with CRLF or LF has one key. */
-	str_reserve(&lf, len);
-	for (size_t i = 0; i < len; i++)
-		if (!(data[i] == '\r' && i + 1 < len && data[i + 1] == '\n'))
-			str_append_char(&lf, data[i]);
+	append_lf(&lf, data, len);
 	sha256_key("content\n", lf.s != NULL ? lf.s : "", lf.len, "", 0, key);
 	str_free(&lf);
 }
@@ -136,6 +160,51 @@ fail:
 	return -1;
 }
 
+int
+backend_pop3_store_open_maildir(const char *dir, const struct backend_params *params,
+                                struct backend_pop3_store **st_r, struct err *err)
+{
+	struct backend_pop3_store *st;
+	struct stat sb;
+
+	*st_r = NULL;
+	if (stat(dir, &sb) == 0) {
+		char *cur = xasprintf("%s/cur", dir);
+		int is_maildir = stat(cur, &sb) == 0 && S_ISDIR(sb.st_mode);
+
+		free(cur);
+		if (!is_maildir) {
+			DIR *d = opendir(dir);
+			struct dirent *e;
+			int empty = 1;
+
+			if (d == NULL)
+				return err_sys(err, ERR_USAGE, errno,
+				               "%s is not a maildir (an mbox?): --to takes a maildir",
+				               dir);
+			while (empty && (e = readdir(d)) != NULL)
+				if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+					empty = 0;
+			closedir(d);
+			/* Making cur/ new/ tmp/ among someone's files would
+			   hide the mail in a folder nobody reads. */
+			if (!empty)
+				return err_set(err, ERR_USAGE,
+				               "%s is a directory but not a maildir (no cur/)", dir);
+		}
+	}
+	st = xcalloc(1, sizeof(*st));
+	st->plain = 1;
+	st->params = *params;
+	st->mail_root = xstrdup(dir);
+	if (backend_local_maildir_create(st->mail_root, err) < 0) {
+		backend_pop3_store_free(&st);
+		return -1;
+	}
+	*st_r = st;
+	return 0;
+}
+
 void
 backend_pop3_store_free(struct backend_pop3_store **stp)
 {
@@ -149,6 +218,7 @@ backend_pop3_store_free(struct backend_pop3_store **stp)
 	free(st->mail_root);
 	free(st->batch);
 	free(st->done);
+	free(st->cur);
 	free(st);
 	*stp = NULL;
 }
@@ -215,6 +285,59 @@ valid_key(const char *key, struct err *err)
 	return 0;
 }
 
+/* The keys of petrel's files in cur/ (KEY.pop3.petrel:2,FLAGS). */
+static int
+read_cur(struct backend_pop3_store *st, struct err *err)
+{
+	char *dir = xasprintf("%s/cur", st->mail_root);
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	size_t cap = 0;
+
+	if (d == NULL) {
+		err_sys(err, ERR_IO, errno, "cannot read %s", dir);
+		free(dir);
+		return -1;
+	}
+	free(dir);
+	while ((e = readdir(d)) != NULL) {
+		const char *n = e->d_name;
+
+		if (strspn(n, "0123456789abcdef") != BACKEND_POP3_KEY_LEN ||
+		    strncmp(n + BACKEND_POP3_KEY_LEN, NAME_SUFFIX, strlen(NAME_SUFFIX)) != 0)
+			continue;
+		if (st->ncur == cap) {
+			cap = cap ? cap * 2 : 256;
+			st->cur = xreallocarray(st->cur, cap, sizeof(*st->cur));
+		}
+		memcpy(st->cur[st->ncur], n, BACKEND_POP3_KEY_LEN);
+		st->cur[st->ncur++][BACKEND_POP3_KEY_LEN] = '\0';
+	}
+	closedir(d);
+	if (st->ncur > 0)
+		qsort(st->cur, st->ncur, sizeof(*st->cur), key_cmp);
+	st->cur_read = 1;
+	return 0;
+}
+
+/* Plain maildir: delivered, in new/ or (read since) in cur/. */
+static int
+plain_has(struct backend_pop3_store *st, const char *key, struct err *err)
+{
+	struct stat sb;
+	char *path;
+	int r;
+
+	path = path_of(st, "new", key);
+	r = lstat(path, &sb) == 0 && S_ISREG(sb.st_mode);
+	free(path);
+	if (r)
+		return 1;
+	if (!st->cur_read && read_cur(st, err) < 0)
+		return -1;
+	return st->ncur > 0 && bsearch(key, st->cur, st->ncur, sizeof(*st->cur), key_cmp) != NULL;
+}
+
 static int
 indexed(struct backend_pop3_store *st, const char *key, struct err *err)
 {
@@ -250,6 +373,8 @@ backend_pop3_store_has(struct backend_pop3_store *st, const char *key, struct er
 		return -1;
 	if (batch_has(st, key) || done_has(st, key))
 		return 1;
+	if (st->plain)
+		return plain_has(st, key, err);
 	r = indexed(st, key, err);
 	if (r != 0)
 		return r;
@@ -280,10 +405,7 @@ backend_pop3_store_add(struct backend_pop3_store *st, const char *key, const cha
 	if (batch_has(st, key))
 		return 0;
 	/* CRLF made LF, as maildir files are. */
-	str_reserve(&lf, len);
-	for (size_t i = 0; i < len; i++)
-		if (!(data[i] == '\r' && i + 1 < len && data[i + 1] == '\n'))
-			str_append_char(&lf, data[i]);
+	append_lf(&lf, data, len);
 	tmp = path_of(st, "tmp", key);
 	/* The name is the message's: a leftover of an earlier crash is the
 	   same message, half written, and is overwritten. */
@@ -489,7 +611,7 @@ backend_pop3_store_commit(struct backend_pop3_store *st, struct err *err)
 
 	if (n == 0)
 		return 0;
-	if (place_files(st, err) < 0 || index_batch(st, err) < 0)
+	if (place_files(st, err) < 0 || (!st->plain && index_batch(st, err) < 0))
 		return -1;
 	if (st->ndone + n > st->capdone) {
 		st->capdone = (st->ndone + n) * 2;
@@ -500,6 +622,7 @@ backend_pop3_store_commit(struct backend_pop3_store *st, struct err *err)
 	qsort(st->done, st->ndone, sizeof(*st->done), key_cmp);
 	st->n = 0;
 	st->bytes = 0;
-	log_trace(LOG_CH_BACKEND, "pop3 store: %zu messages durable and indexed", n);
+	log_trace(LOG_CH_BACKEND, "pop3 store: %zu messages durable%s", n,
+	          st->plain ? "" : " and indexed");
 	return 0;
 }

@@ -29,6 +29,13 @@
  *
  * The database is opened read-only for lookups and read-write only
  * inside commit(), so other notmuch programs can write between batches.
+ *
+ * A plain maildir (open_maildir(): petrel --fetch --to DIR) is the same
+ * without the database: commit() ends once new/ is durable, and has()
+ * looks for KEY.pop3.petrel in new/ and, with any flags, in cur/ (where
+ * a mail reader moves it).  A message moved out of the maildir or
+ * renamed is no longer found there: the fetch's state file remembers it.
+ *
  * Blocking; one thread at a time (the fetch job's worker).
  */
 #ifndef BACKEND_POP3_STORE_H
@@ -57,6 +64,14 @@ void backend_pop3_store_content_key(const char *data, size_t len, char *key);
  */
 int backend_pop3_store_open(const char *db_path, const struct backend_params *params,
                             struct backend_pop3_store **st_r, struct err *err);
+/*
+ * Opens the plain maildir dir (created, with cur/ new/ tmp/, when
+ * missing) for delivery without notmuch.  ERR_USAGE when dir is a file
+ * (an mbox, say) or a directory with files but no maildir in it.
+ * *st_r is the caller's.
+ */
+int backend_pop3_store_open_maildir(const char *dir, const struct backend_params *params,
+                                    struct backend_pop3_store **st_r, struct err *err);
 /* Frees; messages added and not committed stay in tmp/, unseen.  NULLs *st. */
 void backend_pop3_store_free(struct backend_pop3_store **st);
 /* The maildir messages go to. */

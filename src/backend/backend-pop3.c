@@ -395,6 +395,11 @@ p3_load_summaries(struct backend_folder *f, size_t first, size_t n, struct arena
 		mime_summary_from_header(arena, e->header, e->header_len, s);
 		s->id = e->id;
 		s->flags = e->flags;
+		/* LIST's octets.  lines stays 0, unknown: POP3 tells a
+		   message's lines only with its body (LIST counts octets, TOP
+		   n 0 sends the header alone), and a listing must not
+		   download bodies; Heirloom mailx and s-nail leave the count
+		   blank for POP3 messages too. */
 		s->size = e->size;
 	}
 	return 0;

@@ -9,7 +9,12 @@
  * allow, and then sends any number of messages over the one connection:
  * MAIL FROM, a RCPT TO per recipient (pipelined when the server offers
  * PIPELINING), and the message as DATA with dot-stuffing or as BDAT
- * chunks when the server offers CHUNKING.  Before anything is sent it
+ * chunks when the server offers CHUNKING.  With one recipient, or with
+ * partial_ok, DATA (or BDAT LAST with the message) goes in the same
+ * write as MAIL and RCPT, so a message costs one round trip (a refused
+ * recipient then makes the server refuse the message: nothing is
+ * delivered, and the recipient's reply is what the result names).
+ * Before anything is sent it
  * checks what the message needs from the server:
  *
  *   - a message larger than the server's SIZE is refused locally;

@@ -103,3 +103,12 @@ xfree(void *pp)
 	free(*p);
 	*p = NULL;
 }
+
+void
+xfree_wiped(void *p, size_t len)
+{
+	if (p == NULL)
+		return;
+	explicit_bzero(p, len);
+	free(p);
+}

@@ -21,5 +21,8 @@ void *xmemdup(const void *p, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Frees *p and sets it to NULL. */
 void xfree(void *pp);
+/* Overwrites len bytes of p (a secret: a password, a SASL response) with
+ * zeros the compiler cannot drop, then frees it; NULL is fine. */
+void xfree_wiped(void *p, size_t len);
 
 #endif

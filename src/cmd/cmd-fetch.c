@@ -124,6 +124,19 @@ cmd_fetch_pop3(struct cmd_session *s)
 	}
 	if (s->opts->fetch_delete)
 		p.delete_mode = 1;
+	if (s->opts->fetch_to != NULL) {
+		p.to_maildir = cmd_expand_folder(s, s->opts->fetch_to, &err);
+		if (p.to_maildir == NULL) {
+			core_fetch_params_clear(&p);
+			return cmd_error_err(s, &err), 1;
+		}
+		if (strstr(p.to_maildir, "://") != NULL) {
+			err_set(&err, ERR_USAGE, "--to %s: fetch into a local maildir, not a server",
+			        s->opts->fetch_to);
+			core_fetch_params_clear(&p);
+			return cmd_error_err(s, &err), 1;
+		}
+	}
 	if (p.password == NULL) {
 		char *prompt = xasprintf("Password for %s@%s: ", p.user, p.host);
 

@@ -116,17 +116,27 @@ visible(const unsigned char *s, size_t len, int utf8, char *buf, size_t *buflen,
 	return (size_t)w;
 }
 
-size_t
-cmd_hdr_fit(struct str *out, const char *s, size_t cols, int pad)
+/* cmd_hdr_fit with the locale's answer given: a listing asks it once a
+ * line rather than once a field. */
+static size_t
+fit(struct str *out, const char *s, size_t cols, int pad, int utf8)
 {
 	const unsigned char *p = (const unsigned char *)(s != NULL ? s : "");
 	size_t len = strlen((const char *)p), used = 0, i = 0;
-	int utf8 = locale_utf8();
 
 	while (i < len) {
 		char buf[8];
-		size_t blen, n, w;
+		size_t blen, n, w, run = i;
 
+		/* Printable ASCII, most of any listing, goes in by runs. */
+		while (run < len && run - i < cols - used && p[run] >= 0x20 && p[run] < 0x7f)
+			run++;
+		if (run > i) {
+			str_append_len(out, (const char *)p + i, run - i);
+			used += run - i;
+			i = run;
+			continue;
+		}
 		if (p[i] == '\t' || p[i] == '\n' || p[i] == '\r') {
 			buf[0] = ' ';
 			blen = 1, n = 1, w = 1;
@@ -139,12 +149,26 @@ cmd_hdr_fit(struct str *out, const char *s, size_t cols, int pad)
 		used += w;
 		i += n;
 	}
-	if (pad)
-		for (; used < cols; used++)
-			str_append_char(out, ' ');
-	else
+	if (pad && used < cols) {
+		static const char spaces[] = "                                ";
+
+		for (size_t left = cols - used; left > 0;) {
+			size_t k = left < sizeof(spaces) - 1 ? left : sizeof(spaces) - 1;
+
+			str_append_len(out, spaces, k);
+			left -= k;
+		}
+		used = cols;
+	} else {
 		str_append(out, "");
+	}
 	return used;
+}
+
+size_t
+cmd_hdr_fit(struct str *out, const char *s, size_t cols, int pad)
+{
+	return fit(out, s, cols, pad, locale_utf8());
 }
 
 void
@@ -170,44 +194,93 @@ cmd_hdr_safe(struct str *out, const char *s, size_t len)
 	}
 }
 
+/* Appends v in decimal, right-aligned in (or left-aligned and padded to)
+ * `width` columns, as printf's %<width>llu and %-<width>llu do. */
+static void
+put_num(struct str *out, unsigned long long v, int width, int left)
+{
+	char d[24];
+	int n = 0;
+
+	do
+		d[sizeof(d) - 1 - n++] = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	for (int k = n; !left && k < width; k++)
+		str_append_char(out, ' ');
+	str_append_len(out, d + sizeof(d) - n, (size_t)n);
+	for (int k = n; left && k < width; k++)
+		str_append_char(out, ' ');
+}
+
 void
 cmd_hdr_line(struct str *out, const struct cmd_msg *m, size_t num, int current, size_t width,
 	     int show_name)
 {
-	struct str line = STR_INIT;
-	char head[64], date[32] = "", size[48];
+	char date[32] = "";
 	const char *sender;
-	size_t used;
+	size_t used, start = out->len, dlen;
+	int utf8 = locale_utf8();
 
-	snprintf(head, sizeof(head), "%c%c%3zu ", current ? '>' : ' ', cmd_hdr_status(m->state),
-		 num);
-	str_append(&line, head);
-	used = strlen(head);
+	/* "%c%c%3zu ", without printf: this runs for every message. */
+	str_append_char(out, current ? '>' : ' ');
+	str_append_char(out, cmd_hdr_status(m->state));
+	put_num(out, num, 3, 0);
+	str_append_char(out, ' ');
+	used = out->len - start;
 	sender = show_name && m->from_name[0] != '\0' ? m->from_name : m->from_addr;
 	if (sender[0] == '\0')
 		sender = m->from_name;
-	used += cmd_hdr_fit(&line, sender, 20, 1);
+	used += fit(out, sender, 20, 1, utf8);
 	if (m->date != 0) {
 		struct tm tm;
 
 		if (localtime_r(&m->date, &tm) != NULL)
 			strftime(date, sizeof(date), "%a %b %e %H:%M", &tm);
 	}
-	snprintf(size, sizeof(size), "  %-16.16s %4lu/%-6llu ", date, (unsigned long)m->lines,
-		 (unsigned long long)m->size);
-	str_append(&line, size);
-	used += strlen(size);
+	/* "  %-16.16s %4lu/%-6llu " */
+	{
+		size_t was = out->len;
+
+		dlen = strlen(date);
+		if (dlen > 16)
+			dlen = 16;
+		str_append_len(out, "  ", 2);
+		str_append_len(out, date, dlen);
+		for (; dlen < 16; dlen++)
+			str_append_char(out, ' ');
+		str_append_char(out, ' ');
+		/* No message has no lines: 0 is a count the store cannot know
+		 * without the body (POP3's TOP, IMAP's header fetch), shown
+		 * blank as mailx does. */
+		if (m->lines == 0)
+			str_append_len(out, "    ", 4);
+		else
+			put_num(out, (unsigned long)m->lines, 4, 0);
+		str_append_char(out, '/');
+		put_num(out, (unsigned long long)m->size, 6, 1);
+		str_append_char(out, ' ');
+		used += out->len - was;
+	}
 	if (used < width)
-		cmd_hdr_fit(&line, m->subject, width - used, 0);
+		fit(out, m->subject, width - used, 0, utf8);
 	/* A narrow terminal cuts the fixed fields too. */
 	if (used > width) {
-		struct str cut = STR_INIT;
+		struct str line = STR_INIT;
 
-		cmd_hdr_fit(&cut, str_cstr(&line), width, 0);
-		str_append_len(out, cut.s, cut.len);
-		str_free(&cut);
-	} else {
-		str_append_len(out, str_cstr(&line), line.len);
+		str_append_len(&line, out->s + start, out->len - start);
+		str_truncate(out, start);
+		fit(out, str_cstr(&line), width, 0, utf8);
+		str_free(&line);
 	}
-	str_free(&line);
+}
+
+void
+cmd_hdr_size(char *buf, size_t len, uint64_t n)
+{
+	if (n < 10240)
+		snprintf(buf, len, "%llu", (unsigned long long)n);
+	else if (n < 10 * 1024 * 1024)
+		snprintf(buf, len, "%lluK", (unsigned long long)(n + 512) / 1024);
+	else
+		snprintf(buf, len, "%lluM", (unsigned long long)(n + 512 * 1024) / (1024 * 1024));
 }

@@ -13,6 +13,7 @@
 #define CMD_HDR_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "base/base-str.h"
 #include "cmd/cmd-msg.h"
@@ -41,5 +42,9 @@ void cmd_hdr_line(struct str *out, const struct cmd_msg *m, size_t num, int curr
  * message bodies and header fields shown whole.  Newlines and tabs are
  * kept. */
 void cmd_hdr_safe(struct str *out, const char *s, size_t len);
+
+/* Writes a size as the part lists show it: bytes under 10 KB, then K,
+ * then M, rounded. */
+void cmd_hdr_size(char *buf, size_t len, uint64_t n);
 
 #endif

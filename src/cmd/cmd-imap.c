@@ -11,12 +11,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "base/base-url.h"
 #include "base/base-xalloc.h"
+#include "cmd/cmd-hdr.h"
 #include "cmd/cmd-imap.h"
 #include "cmd/cmd-lex.h"
 
@@ -118,41 +120,165 @@ one_msg(struct cmd_session *s, const char *word)
 	return 0;
 }
 
+/* One line of the part list (core-request.h, "BODYSTRUCTURE"). */
+struct part_line {
+	char *f[6]; /* path, type, size, disposition, filename, encoding */
+};
+
+/* Splits the part list into lines; *lines_r (caller frees) points into
+ * text, which is cut in place. */
+static size_t
+part_lines(char *text, struct part_line **lines_r)
+{
+	struct part_line *v = NULL;
+	size_t n = 0;
+	char *line, *save = NULL;
+
+	for (line = strtok_r(text, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save)) {
+		struct part_line pl;
+		char *p = line;
+		size_t k;
+
+		for (k = 0; k < 6 && p != NULL; k++) {
+			char *tab = strchr(p, '\t');
+
+			pl.f[k] = p;
+			if (tab != NULL)
+				*tab = '\0';
+			p = tab != NULL ? tab + 1 : NULL;
+		}
+		if (k < 6)
+			continue;
+		v = xreallocarray(v, n + 1, sizeof(*v));
+		v[n++] = pl;
+	}
+	*lines_r = v;
+	return n;
+}
+
+/* Lists message n's parts as the server describes them, as `parts` does
+ * from the whole message. */
+static int
+list_parts(struct cmd_session *s, size_t n, struct part_line *pl, size_t np)
+{
+	/* Indented as parts does: below the top multipart when there is one. */
+	unsigned top = np > 0 && pl[0].f[0][0] == '\0';
+
+	cmd_out(s, "Message %zu:\n", n);
+	for (size_t i = 0; i < np; i++) {
+		struct str line = STR_INIT, safe = STR_INIT;
+		unsigned depth = top;
+		char size[32];
+		int container = strncmp(pl[i].f[1], "multipart/", 10) == 0;
+
+		if (pl[i].f[0][0] == '\0')
+			continue;
+		for (const char *p = pl[i].f[0]; *p != '\0'; p++)
+			depth += *p == '.';
+		cmd_hdr_size(size, sizeof(size), strtoull(pl[i].f[2], NULL, 10));
+		str_appendf(&line, "%*s%-6s %s %s", (int)(depth * 2), "", pl[i].f[0], pl[i].f[1],
+		            container ? "" : size);
+		if (pl[i].f[4][0] != '\0')
+			str_appendf(&line, " \"%s\"", pl[i].f[4]);
+		if (strcasecmp(pl[i].f[3], "attachment") == 0)
+			str_append(&line, " [attachment]");
+		core_folder_sanitize(&safe, line.s, line.len, 0);
+		cmd_out(s, "%s\n", str_cstr(&safe));
+		str_free(&line);
+		str_free(&safe);
+	}
+	return 0;
+}
+
+/* getpart draws its own progress line (bytes of the whole part), so the
+ * per-range one from core is turned off meanwhile. */
+static void progress(void *ctx, uint64_t done, uint64_t total, const char *label);
+
+static void
+quiet_progress(int quiet)
+{
+	if (quiet)
+		core_folder_set_progress(NULL, NULL);
+	else if (isatty(2))
+		core_folder_set_progress(progress, NULL);
+}
+
 /*
- * The part's MIME header ("N.MIME") and its raw body make a message of
- * one part, which the MIME layer decodes and saves with the safe naming
- * saveattachment uses.
+ * getpart message: the part list from the server (BODYSTRUCTURE), without
+ * the message.  getpart message part: the part's MIME header ("N.MIME")
+ * and its raw body, in ranges, make a message of one part, which the MIME
+ * layer decodes and saves with the safe naming saveattachment uses.
+ * Nothing is written before every range arrived, so an interrupt (SIGINT
+ * stops the job after its current range) leaves no partial file.
  */
 int
 cmd_do_getpart(struct cmd_session *s, const struct cmd_def *def, const char *args)
 {
 	struct cmd_words w;
-	struct str ent = STR_INIT;
+	struct str ent = STR_INIT, structure = STR_INIT;
 	struct core_folder_msg *m = NULL;
 	const struct core_folder_part *parts;
-	char *mime = NULL, *written = NULL, *dir = NULL, *path = NULL;
+	struct part_line *pl = NULL;
+	char *mime = NULL, *written = NULL, *dir = NULL, *path = NULL, label[64];
 	const char *name = NULL, *part;
-	size_t n, nparts, first = 0, hdr;
-	uint64_t off = 0;
+	size_t n, nparts, first = 0, hdr, npl = 0;
+	uint64_t off = 0, total = 0;
 	struct err err;
-	int force = 0, rc = -1;
+	int force = 0, rc = -1, have_structure = 0, quiet = 0;
 
 	(void)def;
 	if (cmd_lex_words(args, &w, &err) < 0)
 		return cmd_error_err(s, &err);
 	if (w.n > 0 && strcmp(w.w[0], "-f") == 0)
 		force = 1, first = 1;
-	if (w.n - first < 2 || w.n - first > 3) {
-		cmd_error(s, "getpart takes [-f] message part [file]");
+	if (w.n - first < 1 || w.n - first > 3) {
+		cmd_error(s, "getpart takes [-f] message [part [file]]");
 		goto out;
 	}
 	n = one_msg(s, w.w[first]);
 	if (n == 0)
 		goto out;
-	part = w.w[first + 1];
-	if (!part_name_ok(part)) {
-		cmd_error(s, "getpart: %s is not a part number (1, 2.1...: see parts)", part);
+	part = w.n - first >= 2 ? w.w[first + 1] : NULL;
+	if (part != NULL && !part_name_ok(part)) {
+		cmd_error(s, "getpart: %s is not a part number (1, 2.1...: see getpart %zu)", part,
+		          n);
 		goto out;
+	}
+	if (core_folder_fetch_part(s->folder, n - 1, "BODYSTRUCTURE", 0, 0, &structure, &err) ==
+	    0) {
+		have_structure = 1;
+		npl = structure.s != NULL ? part_lines(structure.s, &pl) : 0;
+	} else if (err.kind == ERR_UNSUPPORTED && part == NULL) {
+		/* A folder without partial fetch has the whole message at
+		 * hand: list its parts from that. */
+		rc = cmd_do_parts(s, def, w.w[first]);
+		goto out;
+	} else if (err.kind != ERR_UNSUPPORTED) {
+		cmd_error(s, "message %zu: %s", n, err.msg);
+		goto out;
+	}
+	if (part == NULL) {
+		rc = list_parts(s, n, pl, npl);
+		s->cur = n;
+		goto out;
+	}
+	if (have_structure) {
+		size_t i;
+
+		for (i = 0; i < npl && strcmp(pl[i].f[0], part) != 0; i++)
+			;
+		if (i == npl) {
+			cmd_error(s, "message %zu has no part %s", n, part);
+			goto out;
+		}
+		if (strncmp(pl[i].f[1], "multipart/", 10) == 0) {
+			cmd_error(s,
+			          "message %zu part %s holds other parts: name one of them (see "
+			          "getpart %zu)",
+			          n, part, n);
+			goto out;
+		}
+		total = strtoull(pl[i].f[2], NULL, 10);
 	}
 	mime = xasprintf("%s.MIME", part);
 	if (core_folder_fetch_part(s->folder, n - 1, mime, 0, 0, &ent, &err) < 0) {
@@ -164,18 +290,33 @@ cmd_do_getpart(struct cmd_session *s, const struct cmd_def *def, const char *arg
 		goto out;
 	}
 	hdr = ent.len;
+	snprintf(label, sizeof(label), "getpart %zu %s:", n, part);
+	quiet_progress(quiet = 1);
 	for (;;) {
 		size_t was = ent.len;
 
 		if (core_folder_fetch_part(s->folder, n - 1, part, off, PART_CHUNK, &ent, &err) <
 		    0) {
-			cmd_error(s, "message %zu part %s: %s", n, part, err.msg);
+			if (isatty(2))
+				progress(NULL, 1, 1, NULL); /* erases the line */
+			if (err.kind == ERR_CANCELLED)
+				cmd_error(s,
+				          "message %zu part %s: interrupted after %llu bytes; "
+				          "nothing saved",
+				          n, part, (unsigned long long)off);
+			else
+				cmd_error(s, "message %zu part %s: %s", n, part, err.msg);
 			goto out;
 		}
 		off += ent.len - was;
 		if (ent.len - was < PART_CHUNK)
 			break;
+		if (isatty(2))
+			progress(NULL, off, total > off ? total : 0, label);
 	}
+	if (isatty(2))
+		progress(NULL, 1, 1, NULL);
+	quiet_progress(quiet = 0);
 	if (core_folder_msg_parse(ent.s, ent.len, &m, &err) < 0 ||
 	    core_folder_msg_parts(m, &parts, &nparts, &err) < 0) {
 		cmd_error(s, "message %zu part %s: %s", n, part, err.msg);
@@ -221,11 +362,15 @@ cmd_do_getpart(struct cmd_session *s, const struct cmd_def *def, const char *arg
 	s->cur = n;
 	rc = 0;
 out:
+	if (quiet)
+		quiet_progress(0);
+	free(pl);
 	free(mime);
 	free(written);
 	free(dir);
 	free(path);
 	str_free(&ent);
+	str_free(&structure);
 	core_folder_msg_free(&m);
 	cmd_words_clear(&w);
 	return rc;

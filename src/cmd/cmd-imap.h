@@ -5,9 +5,13 @@
  *   mkfolder folder...                    creates folders (and subscribes)
  *   rmfolder folder...                    removes folders (and unsubscribes)
  *   mvfolder folder newname               renames a folder
+ *   getpart message                       lists the message's parts as the
+ *                                         server describes them (BODYSTRUCTURE),
+ *                                         without fetching the message
  *   getpart [-f] message part [file]      fetches one MIME part alone from the
  *                                         server, in pieces, and saves it
- *                                         decoded
+ *                                         decoded; SIGINT stops it after the
+ *                                         piece under way, saving nothing
  *
  * Folder names are expanded as `file` expands them (+name is in folder).
  * cmd_imap_setup() gives the workers a password prompt on the terminal

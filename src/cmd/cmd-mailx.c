@@ -955,11 +955,20 @@ receive_mode(struct cmd_session *s)
 		return 1;
 	}
 	if (o->headers_only) {
-		size_t n;
+		/* One line per message of a folder that may hold 100,000: the
+		 * variables are read once, and the output goes out in pieces
+		 * rather than held whole. */
+		int show_name = cmd_var_set(s, "showname");
+		size_t n, width = cmd_columns(s);
 
-		for (n = 1; n <= s->count; n++)
-			if (!(s->msgs[n - 1].state & CMD_MSG_DELETED))
-				cmd_header_line(s, n);
+		for (n = 1; n <= s->count; n++) {
+			if (s->msgs[n - 1].state & CMD_MSG_DELETED)
+				continue;
+			cmd_hdr_line(&s->out, &s->msgs[n - 1], n, n == s->cur, width, show_name);
+			str_append_char(&s->out, '\n');
+			if (s->out.len >= 64 * 1024)
+				cmd_flush(s, 0);
+		}
 		cmd_flush(s, 0);
 		cmd_folder_close(s, 0);
 		return s->exit_status;

@@ -49,6 +49,15 @@ parse_long(const char *arg, int argc, char **argv, int *i, struct cmd_opts *o, s
 		o->fetch_delete = 1;
 		return 0;
 	}
+	if (strncmp(arg, "--to=", 5) == 0 || strcmp(arg, "--to") == 0) {
+		if (arg[4] == '=')
+			o->fetch_to = arg + 5;
+		else if (*i + 1 < argc)
+			o->fetch_to = argv[++*i];
+		if (o->fetch_to == NULL || *o->fetch_to == '\0')
+			return err_set(err, ERR_USAGE, "option --to needs a maildir");
+		return 0;
+	}
 	if (strncmp(arg, "--config=", 9) == 0) {
 		o->config_file = arg + 9;
 		return 0;
@@ -136,6 +145,8 @@ cmd_opts_parse(int argc, char **argv, struct cmd_opts *o, struct err *err)
 			       "--flush-outbox takes no folder, address or mode option");
 	if (o->fetch_delete && o->fetch == NULL)
 		return err_set(err, ERR_USAGE, "--delete goes with --fetch");
+	if (o->fetch_to != NULL && o->fetch == NULL)
+		return err_set(err, ERR_USAGE, "--to goes with --fetch");
 	if (o->fetch != NULL &&
 	    (o->init_store || o->noperands > 0 || o->folder_flag || o->check || o->headers_only ||
 	     o->user != NULL || o->subject != NULL || o->nattach || o->ncc || o->nbcc))
@@ -197,7 +208,8 @@ cmd_opts_usage(void)
 	       "       petrel -f [-HiNnF] [-S var[=value]]... [-d tracefile] [folder]\n"
 	       "       petrel --init-store [-S notmuch_db=dir]\n"
 	       "       petrel --flush-outbox [-S var[=value]]... [-d tracefile]\n"
-	       "       petrel --fetch account|pop3[s]://user@host [--delete] [-S var[=value]]...\n"
+	       "       petrel --fetch account|pop3[s]://user@host [--delete] [--to maildir]\n"
+	       "              [-S var[=value]]...\n"
 	       "       petrel --version | --help\n"
 	       "\n"
 	       "Send mode (addresses given) reads the message body from standard input.\n"
@@ -225,5 +237,6 @@ cmd_opts_usage(void)
 	       "  --flush-outbox send the messages waiting in the outbox (smtp_url)\n"
 	       "  --fetch what   fetch new mail from a POP3 server into the notmuch store\n"
 	       "  --delete       with --fetch: delete it from the server once stored\n"
+	       "  --to maildir   with --fetch: deliver into this maildir, without notmuch\n"
 	       "See petrel(1) for the commands of command mode.\n";
 }

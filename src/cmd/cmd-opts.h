@@ -6,7 +6,8 @@
  *   petrel -e | -H | [-HiNnF] [-u user] | -f [-HiNnF] [file]   (receive)
  *   petrel --init-store                                 (create the notmuch store)
  *   petrel --flush-outbox [-S var=value]...             (send what waits in the outbox)
- *   petrel --fetch ACCOUNT|URL [--delete]              (POP3 into the notmuch store)
+ *   petrel --fetch ACCOUNT|URL [--delete] [--to DIR]   (POP3 into the notmuch store,
+ *                                                      or into the maildir DIR)
  *   petrel --version | --help
  *
  * Options may be grouped (-HN) and may follow operands, as GNU getopt
@@ -58,6 +59,7 @@ struct cmd_opts {
 	int init_store;          /* --init-store */
 	const char *fetch;       /* --fetch ACCOUNT|URL */
 	int fetch_delete;        /* --delete */
+	const char *fetch_to;    /* --to FOLDER: a plain maildir instead of the store */
 	int flush_outbox;        /* --flush-outbox */
 	const char **operands;   /* addresses in send mode, the file after -f */
 	size_t noperands;

@@ -377,17 +377,6 @@ cmd_do_mark(struct cmd_session *s, const struct cmd_def *def, const char *args)
 
 /* MIME extensions: parts, showpart, saveattachment. */
 
-static void
-human_size(char *buf, size_t len, uint64_t n)
-{
-	if (n < 10240)
-		snprintf(buf, len, "%llu", (unsigned long long)n);
-	else if (n < 10 * 1024 * 1024)
-		snprintf(buf, len, "%lluK", (unsigned long long)(n + 512) / 1024);
-	else
-		snprintf(buf, len, "%lluM", (unsigned long long)(n + 512 * 1024) / (1024 * 1024));
-}
-
 int
 cmd_do_parts(struct cmd_session *s, const struct cmd_def *def, const char *args)
 {
@@ -421,7 +410,7 @@ cmd_do_parts(struct cmd_session *s, const struct cmd_def *def, const char *args)
 
 			if (parts[i].path[0] == '\0')
 				continue;
-			human_size(size, sizeof(size), parts[i].size);
+			cmd_hdr_size(size, sizeof(size), parts[i].size);
 			str_appendf(&line, "%*s%-6s %s %s", (int)(parts[i].depth * 2), "",
 				    parts[i].path, parts[i].type,
 				    parts[i].container ? "" : size);

@@ -89,7 +89,7 @@ static const struct cmd_def table[] = {
 	{"rmfolder", 3, CMD_RMFOLDER, W, 0, "folder...  remove folders and what they hold"},
 	{"mvfolder", 3, CMD_MVFOLDER, W, 0, "folder newname  rename a folder"},
 	{"getpart", 4, CMD_GETPART, W, F,
-	 "[-f] message part [file]  fetch one part alone from the server and save it"},
+	 "[-f] message [part [file]]  list a message's parts from the server, or fetch one alone and save it"},
 	{"!", 1, CMD_SHELL_ESCAPE, CMD_ARGS_RAW, 0, "command  run a shell command"},
 	{"=", 1, CMD_NUMBER, CMD_ARGS_NONE, F, "  print the current message number"},
 	{"?", 1, CMD_HELP, CMD_ARGS_NONE, 0, "  this list"},

@@ -28,7 +28,8 @@ enum core_ev_type {
 	CORE_EV_PROGRESS,      /* a long job moved on */
 	CORE_EV_HEADERS,       /* a batch of summaries of a window */
 	CORE_EV_PART_DATA,     /* a chunk of a message or part */
-	CORE_EV_NEW_MAIL,      /* the open folder grew (IDLE, NOOP, a POP3 poll) */
+	CORE_EV_NEW_MAIL,      /* the open folder grew (IDLE, NOOP, a POP3 poll); a
+	                          search folder grows only by new matches */
 	CORE_EV_CONN_STATE,    /* the account's connection changed state */
 	CORE_EV_FOLDERS,       /* a list of folders */
 	CORE_EV_FOLDER_OPENED, /* what a face needs to know about a folder it opened */
@@ -80,6 +81,19 @@ enum core_conn_state {
 	CORE_CONN_RECONNECTING, /* lost; trying again (attempt counts from 1) */
 };
 
+/*
+ * Connection state (job id 0), for network folders (IMAP), in this order:
+ * CONNECTING then CONNECTED while a folder opens; when the connection
+ * drops (network error, timeout, the server's BYE, a protocol violation),
+ * whether a job or the idle wait found out, RECONNECTING before each
+ * attempt to come back (attempt 1, 2... up to 6 over about 8 seconds; the
+ * cause is why the connection went away, then why the last attempt
+ * failed), and either CONNECTED (attempt 0, no cause: the folder is
+ * selected again, flag changes made meanwhile replayed, and any changes
+ * follow as NEW_MAIL / FOLDER_CHANGED) or OFFLINE (the last failure as
+ * cause).  An offline folder tries again on its own every 30 seconds, and
+ * at once when a request comes (which fails with the cause if it cannot).
+ */
 struct core_ev_conn_state {
 	enum core_conn_state state;
 	unsigned attempt; /* CORE_CONN_RECONNECTING: which attempt this is */
@@ -119,6 +133,18 @@ struct core_ev_folder_opened {
 	int read_only;
 };
 
+/*
+ * Folder changed (job id 0), after the idle wait (IMAP IDLE or NOOP) or a
+ * reconnection found that another client changed flags or expunged
+ * messages.  Expunged messages keep their index, shown with
+ * MIME_FLAG_DELETED (and without subject or sender when they were never
+ * read), so `exists` does not drop and indexes stay valid until the face
+ * expunges or closes; the face fetches the summaries of what it shows
+ * again (CORE_REQ_FETCH_HEADERS).  With `reopened` (UIDVALIDITY changed,
+ * or the server's list of UIDs contradicted what was known) every index is
+ * void: read the folder again from index 0.  When the folder also grew, a
+ * CORE_EV_NEW_MAIL comes first.
+ */
 struct core_ev_folder_changed {
 	const char *folder;
 	uint32_t exists; /* messages in the folder now */

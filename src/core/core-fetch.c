@@ -60,6 +60,7 @@ core_fetch_params_clear(struct core_fetch_params *p)
 	free(p->tls_ca_file);
 	free(p->state_dir);
 	free(p->db_path);
+	free(p->to_maildir);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -422,8 +423,8 @@ state_write(struct fetch *f, struct err *err)
 	int rc;
 
 	str_appendf(&out,
-	            "# petrel POP3 state: the unique-ids of the messages of %s stored in "
-	            "the notmuch store, with the time each was stored.\n",
+	            "# petrel POP3 state: the unique-ids of the messages of %s stored by "
+	            "petrel --fetch, with the time each was stored.\n",
 	            f->res->server);
 	for (size_t i = 0; i < f->n; i++) {
 		const struct fmsg *m = &f->m[i];
@@ -832,8 +833,12 @@ run(struct fetch *f, struct err *err)
 		bp.lock_timeout_ms = p->lock_timeout_ms;
 	else
 		bp.lock_timeout_ms = 30 * 1000;
-	if (backend_pop3_store_open(p->db_path, &bp, &f->store, err) < 0)
+	if (p->to_maildir != NULL) {
+		if (backend_pop3_store_open_maildir(p->to_maildir, &bp, &f->store, err) < 0)
+			goto out;
+	} else if (backend_pop3_store_open(p->db_path, &bp, &f->store, err) < 0) {
 		goto out;
+	}
 	if (classify(f, err) < 0 || dele_stored(f, err) < 0)
 		goto out;
 	snprintf(f->label, sizeof(f->label), "Fetching from %s", f->res->server);

@@ -74,6 +74,14 @@
  * skipped with a warning, never deleted, and the run goes on; it then
  * ends with an error naming how many were skipped.
  *
+ * Into a plain maildir (to_maildir: petrel --fetch ... --to DIR), the
+ * run is the same without notmuch: step 4c ends once the files are in
+ * new/ and new/ is durable, and "found in the store" means a file
+ * KEY.pop3.petrel in new/, or in cur/ with any flags.  The state file is
+ * the server mailbox's, whichever the destination: a message fetched
+ * into the notmuch store is not fetched again into a maildir, as
+ * fetchmail's and mpop's lists of unique-ids are per server too.
+ *
  * Threads: params are built on the main thread from the config; the
  * fetch runs in a worker (core-worker.h) and the face waits for it.
  */
@@ -106,6 +114,7 @@ struct core_fetch_params {
 	long keep_days;  /* pop3_keep_days; 0: keep forever */
 	char *state_dir; /* where the .uidl files go */
 	char *db_path;   /* notmuch_db; NULL: the notmuch configuration's */
+	char *to_maildir; /* deliver into this plain maildir; NULL: the notmuch store */
 	uint64_t max_message;
 	int lock_timeout_ms; /* waiting for the notmuch write lock; 0: 30 s */
 	/* Batch limits; 0: the defaults above. */

@@ -27,7 +27,76 @@ struct core_folder_handle {
 	struct arena *arena; /* summaries' strings */
 	struct mime_summary *sums;
 	size_t count;
+	/* Senders and subjects repeat (threads, lists): each distinct
+	 * string is kept once.  Open addressing, a power of two. */
+	struct intern_slot *interned;
+	size_t n_interned, cap_interned;
 };
+
+struct intern_slot {
+	const char *s; /* NULL: free */
+	uint32_t hash;
+	uint32_t len;
+};
+
+/* FNV-1a over 8-byte words: a listing of 100,000 messages hashes every
+ * sender and subject. */
+static uint32_t
+hash_mem(const char *s, size_t len)
+{
+	uint64_t h = 14695981039346656037u, w;
+	size_t i = 0;
+
+	for (; i + 8 <= len; i += 8) {
+		memcpy(&w, s + i, 8);
+		h = (h ^ w) * 1099511628211u;
+	}
+	for (; i < len; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211u;
+	return (uint32_t)(h ^ h >> 32);
+}
+
+/* The handle's copy of s, shared with every equal string before it. */
+static const char *
+intern(struct core_folder_handle *h, const char *s)
+{
+	size_t mask, i, len;
+	uint32_t hash;
+
+	if (s == NULL || *s == '\0')
+		return "";
+	len = strlen(s);
+	if (len > UINT32_MAX)
+		return arena_strdup(h->arena, s);
+	hash = hash_mem(s, len);
+	if (2 * (h->n_interned + 1) > h->cap_interned) {
+		size_t cap = h->cap_interned ? 2 * h->cap_interned : 1024;
+		struct intern_slot *t = xcalloc(cap, sizeof(*t));
+
+		for (size_t k = 0; k < h->cap_interned; k++) {
+			const struct intern_slot *o = &h->interned[k];
+
+			if (o->s == NULL)
+				continue;
+			for (i = o->hash & (cap - 1); t[i].s != NULL; i = (i + 1) & (cap - 1))
+				continue;
+			t[i] = *o;
+		}
+		free(h->interned);
+		h->interned = t;
+		h->cap_interned = cap;
+	}
+	mask = h->cap_interned - 1;
+	for (i = hash & mask; h->interned[i].s != NULL; i = (i + 1) & mask)
+		if (h->interned[i].hash == hash && h->interned[i].len == len &&
+		    memcmp(h->interned[i].s, s, len) == 0)
+			return h->interned[i].s;
+	h->interned[i].s = arena_strndup(h->arena, s, len);
+	h->interned[i].hash = hash;
+	h->interned[i].len = (uint32_t)len;
+	h->n_interned++;
+	return h->interned[i].s;
+}
 
 static int interrupt_fd = -1;
 static core_folder_progress_fn *progress_fn;
@@ -105,22 +174,17 @@ collect_event(const struct core_event *ev, void *ctx)
 			size_t at = ev->u.headers.first + i;
 			const struct mime_summary *s = &ev->u.headers.items[i];
 			struct mime_summary *d;
-			struct arena *a;
 
 			if (c->h == NULL || at >= c->h->count)
 				continue;
-			a = c->h->arena;
 			d = &c->h->sums[at];
 			*d = *s;
-			d->from_name = arena_strdup(a, s->from_name ? s->from_name : "");
-			d->from_addr = arena_strdup(a, s->from_addr ? s->from_addr : "");
-			d->to = arena_strdup(a, s->to ? s->to : "");
-			d->cc = arena_strdup(a, s->cc ? s->cc : "");
-			d->subject = arena_strdup(a, s->subject ? s->subject : "");
-			d->message_id = arena_strdup(a, s->message_id ? s->message_id : "");
-			d->in_reply_to = arena_strdup(a, s->in_reply_to ? s->in_reply_to : "");
-			d->references = arena_strdup(a, s->references ? s->references : "");
-			d->list_post = arena_strdup(a, s->list_post ? s->list_post : "");
+			/* Only what a listing shows is kept (see core-folder.h). */
+			d->from_name = intern(c->h, s->from_name);
+			d->from_addr = intern(c->h, s->from_addr);
+			d->subject = intern(c->h, s->subject);
+			d->to = d->cc = d->message_id = d->in_reply_to = d->references =
+			    d->list_post = "";
 		}
 		break;
 	case CORE_EV_PART_DATA:
@@ -378,6 +442,7 @@ core_folder_close(struct core_folder_handle **hp, int write, struct err *err)
 	}
 	stop(&h->events, &h->worker);
 	arena_free(&h->arena);
+	free(h->interned);
 	free(h->sums);
 	free(h->url);
 	free(h);

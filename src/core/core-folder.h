@@ -9,8 +9,11 @@
  * readable.
  *
  * Messages are numbered 0..count-1 in folder order; summaries are copied
- * into the handle and stay valid until it is freed.  All functions belong
- * to the face's thread and block until the worker answers.
+ * into the handle and stay valid until it is freed.  A handle keeps what a
+ * folder listing shows: id, flags, dates, size, lines, sender and subject
+ * (equal strings shared); to, cc, the message ids, references and
+ * list_post are "" (read the message's header for those).  All functions
+ * belong to the face's thread and block until the worker answers.
  */
 #ifndef CORE_FOLDER_H
 #define CORE_FOLDER_H

@@ -54,6 +54,9 @@
  * message may go out twice); queueing and the writes that replace a
  * message elsewhere (dead.letter) are.
  *
+ * A record of "\Sent" (core-submit.h) stands for the folder the IMAP
+ * account's server marks \Sent, looked up when the copy is made.
+ *
  * Every process that sends from the outbox holds its lock (an flock on
  * .lock in the outbox) meanwhile, so a flush from cron and a send from
  * the command line never send the same message twice.
@@ -151,9 +154,12 @@ void core_outbox_item_clear(struct core_outbox_item *item);
  * durable: fsync the directory afterwards. */
 int core_outbox_set_state(struct core_outbox *ob, struct core_outbox_entry *entry,
                           enum core_outbox_state state, bool durable, struct err *err);
-/* Removes the entry's file (not fsynced: see core_outbox_sync). */
+/* Takes the entry out of the outbox: its file is renamed into tmp/ at
+ * once and unlinked by a thread of the handle (unlinking can be slow);
+ * not fsynced: see core_outbox_sync. */
 int core_outbox_remove(struct core_outbox *ob, struct core_outbox_entry *entry, struct err *err);
-/* Makes every rename and removal so far durable (fsyncs new/ and cur/). */
+/* Waits for the removals handed to the thread, then makes every rename
+ * and removal so far durable (fsyncs new/ and cur/). */
 int core_outbox_sync(struct core_outbox *ob, struct err *err);
 
 /* "queued", "sending"... for messages. */

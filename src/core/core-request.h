@@ -63,6 +63,16 @@ struct core_req_fetch_message {
 	uint64_t id;
 };
 
+/*
+ * `part` may also be "HEADER", "N.MIME" (a part's own header) or
+ * "BODYSTRUCTURE": the message's part list from the server (IMAP FETCH
+ * BODYSTRUCTURE), without fetching the message, as CORE_EV_PART_DATA
+ * text: one line per part in tree order, six tab-separated fields (part
+ * number, "" for a top multipart; lowercase type/subtype; size in bytes as
+ * encoded, 0 for a multipart; disposition; file name; transfer encoding),
+ * empty when absent, control characters replaced by '?'.  Folders that
+ * cannot do it fail with ERR_UNSUPPORTED; offset and length must be 0.
+ */
 struct core_req_fetch_part {
 	uint64_t id;
 	const char *part; /* MIME part number ("1.2"; "" is the whole message) */

@@ -122,6 +122,7 @@ core_send_compose(const struct core_send_msg *m, struct str *out, char ***rcpt_r
 	c.to = join(arena, m->to, m->nto);
 	c.cc = join(arena, m->cc, m->ncc);
 	c.bcc = join(arena, m->bcc, m->nbcc);
+	c.keep_bcc = m->keep_bcc;
 	c.reply_to = m->reply_to;
 	if (m->subject != NULL && m->subject[0] != '\0')
 		c.subject = as_utf8(arena, m->subject, strlen(m->subject), NULL);

@@ -31,8 +31,9 @@ struct core_send_msg {
 	size_t nto;
 	const char *const *cc;
 	size_t ncc;
-	const char *const *bcc;     /* envelope only, never a header */
+	const char *const *bcc;     /* envelope only, never a header... */
 	size_t nbcc;
+	int keep_bcc;               /* ...except in a draft, kept to be sent later */
 	const char *subject;        /* UTF-8; NULL or "" for none */
 	const char *reply_to;       /* NULL: none */
 	const char *in_reply_to;    /* "<id>" or NULL */

@@ -17,6 +17,7 @@
 #include "base/base-str.h"
 #include "base/base-url.h"
 #include "base/base-xalloc.h"
+#include "core/core-account.h"
 #include "core/core-event.h"
 #include "core/core-folder.h"
 #include "core/core-job.h"
@@ -31,6 +32,9 @@
 #define LOCK_WAIT_MS 30000
 /* The most a password or token command may print. */
 #define COMMAND_OUTPUT_MAX (64 * 1024)
+/* The record of a message whose copy goes to the folder the IMAP
+ * account's server marks \Sent (core-outbox.h keeps it as it is). */
+#define SENT_RECORD "\\Sent"
 
 /* The settings a handle is made of, by index into var_names. */
 enum {
@@ -51,6 +55,8 @@ enum {
 	V_CONNECT_TIMEOUT,
 	V_TIMEOUT,
 	V_SHELL,
+	V_FOLDER,
+	V_SPOOLFILE,
 	V_COUNT
 };
 
@@ -72,6 +78,8 @@ static const char *const var_names[V_COUNT] = {
     [V_CONNECT_TIMEOUT] = "connect_timeout",
     [V_TIMEOUT] = "timeout",
     [V_SHELL] = "SHELL",
+    [V_FOLDER] = "folder",
+    [V_SPOOLFILE] = "spoolfile",
 };
 
 /* What the face asks of one job; lives on the face's stack during the
@@ -92,7 +100,10 @@ struct worker {
 	struct url url;
 	char *outbox_dir;
 	char *dead_letter;
-	char *password; /* asked from the user; set by the face between jobs */
+	char *password;  /* asked from the user; set by the face between jobs */
+	char *sent_root; /* imap[s]://[user@]host[:port]/ of the folders; NULL: local */
+	bool sent_known; /* the \Sent folder was looked up: sent_url (NULL: none) */
+	char *sent_url;
 	struct backend_smtp *conn;
 	struct core_outbox *ob;
 	struct plan *plan;
@@ -398,6 +409,136 @@ append_to(const char *folder, const char *data, size_t len, struct err *err)
 	return core_folder_append(folder, data, len, MIME_FLAG_SEEN, 0, err);
 }
 
+/*
+ * The account whose folders are on an IMAP server: folder, else
+ * spoolfile, when it is an imap:// or imaps:// URL; the server's root
+ * (the URL without its path) or NULL.
+ */
+static char *
+imap_root(const char *folder, const char *spoolfile)
+{
+	const char *v[2] = {folder, spoolfile};
+
+	for (int i = 0; i < 2; i++) {
+		const char *u = v[i], *host, *end;
+
+		if (u == NULL || (strncmp(u, "imap://", 7) != 0 && strncmp(u, "imaps://", 8) != 0))
+			continue;
+		host = strstr(u, "://") + 3;
+		end = host + strcspn(host, "/?#");
+		if (end == host)
+			continue;
+		return xasprintf("%.*s/", (int)(end - u), u);
+	}
+	return NULL;
+}
+
+struct sent_search {
+	const char *found; /* the name of the folder marked \Sent, in *name */
+	char *name;
+};
+
+static void
+sent_event(const struct core_event *ev, void *ctx)
+{
+	struct sent_search *ss = ctx;
+
+	if (ev->type != CORE_EV_FOLDERS || ss->name != NULL)
+		return;
+	for (size_t i = 0; i < ev->u.folders.count; i++) {
+		const struct core_folder *f = &ev->u.folders.items[i];
+
+		if ((f->flags & CORE_FOLDER_SENT) && !(f->flags & CORE_FOLDER_NOSELECT)) {
+			ss->name = xstrdup(f->name);
+			return;
+		}
+	}
+}
+
+/*
+ * The URL of the folder the server of root marks \Sent (RFC 6154), from
+ * a folder listing through an account worker (the IMAP backend asks for
+ * the special-use attributes); *url_r NULL when none is marked.
+ */
+static int
+find_sent_folder(const char *root, struct core_job *job, char **url_r, struct err *err)
+{
+	struct core_account_params ap = {"sent", root, 0};
+	struct core_queue *events;
+	struct core_worker *worker = NULL;
+	struct sent_search ss = {NULL, NULL};
+	struct str url = STR_INIT;
+	int rc;
+
+	*url_r = NULL;
+	events = core_event_queue_new(err);
+	if (events == NULL)
+		return -1;
+	if (core_account_start(&ap, events, &worker, err) < 0) {
+		core_event_queue_free(&events);
+		return -1;
+	}
+	rc = core_call_sync(worker, core_request_new(CORE_REQ_LIST_FOLDERS), sent_event, &ss,
+	                    core_job_cancel_fd(job), err);
+	core_worker_free(&worker);
+	core_event_queue_free(&events);
+	if (rc < 0 || ss.name == NULL) {
+		free(ss.name);
+		return rc;
+	}
+	/* The name is UTF-8 with '/' between levels, as folder URLs spell it. */
+	str_append(&url, root);
+	for (const unsigned char *p = (const unsigned char *)ss.name; *p != '\0'; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("-._~/", *p) != NULL)
+			str_append_char(&url, (char)*p);
+		else
+			str_appendf(&url, "%%%02X", *p);
+	}
+	free(ss.name);
+	*url_r = str_detach(&url);
+	return 0;
+}
+
+/*
+ * The copy of a sent message: to record, or for SENT_RECORD to the IMAP
+ * account's \Sent folder.  No such folder is no error: a notice in the
+ * debug trace says there is no copy.
+ */
+static int
+copy_sent(struct worker *w, struct core_job *job, const char *record, const char *data, size_t len,
+          struct err *err)
+{
+	const char *url;
+	int rc;
+
+	if (strcmp(record, SENT_RECORD) != 0)
+		return append_to(record, data, len, err);
+	if (w->sent_root == NULL) {
+		log_debug("no record and no IMAP folders: no copy of the sent message is kept");
+		return 0;
+	}
+	/* Once a handle: a batch does not list the folders for each message. */
+	if (!w->sent_known) {
+		if (find_sent_folder(w->sent_root, job, &w->sent_url, err) < 0) {
+			err_prefix(err, "the Sent folder");
+			return -1;
+		}
+		w->sent_known = true;
+	}
+	url = w->sent_url;
+	if (url == NULL) {
+		log_debug("no record, and the IMAP server marks no folder \\Sent: no copy of the "
+		          "sent message is kept");
+		return 0;
+	}
+	log_trace(LOG_CH_CORE, "submit: copy of the sent message to the \\Sent folder");
+	rc = append_to(url, data, len, err);
+	if (rc < 0 && strstr(err->msg, "Sent") == NULL)
+		err_prefix(err, "the Sent folder");
+	return rc;
+}
+
 /* --- one message --- */
 
 struct sending_mark {
@@ -623,10 +764,10 @@ deliver(struct worker *w, struct core_job *job, struct core_outbox_entry *e, con
 		rep->err = err;
 		requeue_later_rcpts(w, from, &res, data, len, rep);
 	}
-	if (record != NULL && *record != '\0' && append_to(record, data, len, &err) < 0) {
+	if (record != NULL && *record != '\0' && copy_sent(w, job, record, data, len, &err) < 0) {
 		rep->copy_failed = true;
 		rep->copy_err = err;
-		if (strstr(err.msg, record) == NULL)
+		if (strcmp(record, SENT_RECORD) != 0 && strstr(err.msg, record) == NULL)
 			err_prefix(&rep->copy_err, "%s", record);
 		if (e != NULL) {
 			if (core_outbox_set_state(w->ob, e, CORE_OUTBOX_SENT_COPY, true, &err) < 0)
@@ -753,7 +894,7 @@ do_flush(struct worker *w, struct core_job *job, struct plan *plan, struct err *
 		}
 		if (e->state == CORE_OUTBOX_SENT_COPY) {
 			if (item.record == NULL ||
-			    append_to(item.record, item.msg, item.msg_len, &lerr) == 0) {
+			    copy_sent(w, job, item.record, item.msg, item.msg_len, &lerr) == 0) {
 				if (core_outbox_remove(w->ob, e, &lerr) < 0)
 					log_warn("%s", lerr.msg);
 			} else {
@@ -848,7 +989,8 @@ destroy(void *ctx)
 		log_warn("%s", err.msg);
 	core_outbox_free(&w->ob);
 	for (int i = 0; i < V_COUNT; i++) {
-		if (w->val[i] != NULL && (i == V_SMTP_PASS || i == V_SMTP_URL))
+		if (w->val[i] != NULL &&
+		    (i == V_SMTP_PASS || i == V_SMTP_URL || i == V_FOLDER || i == V_SPOOLFILE))
 			explicit_bzero(w->val[i], strlen(w->val[i]));
 		free(w->val[i]);
 	}
@@ -856,6 +998,12 @@ destroy(void *ctx)
 		explicit_bzero(w->url.password, strlen(w->url.password));
 	url_clear(&w->url);
 	wipe_free(&w->password);
+	if (w->sent_root != NULL)
+		explicit_bzero(w->sent_root, strlen(w->sent_root));
+	free(w->sent_root);
+	if (w->sent_url != NULL)
+		explicit_bzero(w->sent_url, strlen(w->sent_url));
+	free(w->sent_url);
 	free(w->outbox_dir);
 	free(w->dead_letter);
 	free(w);
@@ -909,6 +1057,7 @@ core_submit_new(core_submit_var_fn *get, void *ctx, const struct core_submit_hoo
 		w->val[i] = v != NULL ? xstrdup(v) : NULL;
 	}
 	w->outbox_dir = xstrdup(hooks->outbox);
+	w->sent_root = imap_root(w->val[V_FOLDER], w->val[V_SPOOLFILE]);
 	w->dead_letter = hooks->dead_letter != NULL ? xstrdup(hooks->dead_letter) : NULL;
 	if (url_parse(url, &w->url, err) < 0) {
 		destroy(w);
@@ -1067,6 +1216,10 @@ core_submit_send(struct core_submit *sub, const struct core_submit_msg *msg,
 	env.rcpts = msg->rcpts;
 	env.n_rcpts = msg->n_rcpts;
 	env.record = msg->record;
+	/* No record, folders on IMAP: the server's \Sent folder, looked up
+	   when the copy is made (by the flush that sends it, if later). */
+	if ((msg->record == NULL || *msg->record == '\0') && sub->w->sent_root != NULL)
+		env.record = SENT_RECORD;
 	if (core_outbox_open(sub->w->outbox_dir, &ob, &qerr) < 0 ||
 	    core_outbox_queue(ob, &env, msg->data, msg->len, &entry, &qerr) < 0) {
 		if (qerr.kind == ERR_USAGE) {
@@ -1098,7 +1251,7 @@ core_submit_send(struct core_submit *sub, const struct core_submit_msg *msg,
 	req->u.send.len = msg->len;
 	memset(&plan, 0, sizeof(plan));
 	plan.entry = entry.id != NULL ? &entry : NULL;
-	plan.record = msg->record;
+	plan.record = env.record;
 	plan.rep = rep;
 	sub->w->plan = &plan;
 	rc = core_call_sync(sub->worker, req, on_event, sub, core_folder_interrupt_fd(), err);

@@ -16,7 +16,12 @@
  *      an account worker as every append (core-account.h: local folders,
  *      the notmuch store, imap:// and imaps:// with the IMAP settings); a
  *      copy that fails (no such backend in the build, the server down)
- *      leaves the message in the outbox as "sent, copy missing";
+ *      leaves the message in the outbox as "sent, copy missing".  With
+ *      no record and the folders on IMAP (folder, else spoolfile, is an
+ *      imap:// or imaps:// URL), the copy goes to the folder that server
+ *      marks \Sent (RFC 6154), found once a handle by listing the
+ *      server's folders through an account worker; when none is marked
+ *      there is no copy and no error (a line in the debug log says so);
  *   4. only then does the message leave the outbox.
  *
  * What a failure leaves (core_submit_report.outcome):
@@ -41,12 +46,12 @@
  * smtp_pass_command, smtp_auth_mechanisms, smtp_oauth_refresh_command,
  * smtp_starttls, smtp_allow_plaintext, smtp_partial_send, dsn_notify,
  * dsn_return, hostname, tls_ca_file, tls_verify, connect_timeout,
- * timeout and SHELL.  Booleans are NULL or "no" when off.  The password
- * comes from smtp_url, else smtp_pass, else smtp_pass_command (run by
- * the worker at each connection), else the face's ask_password hook,
- * else the login fails with ERR_AUTH naming the variables to set.  An
- * OAuth 2 token comes from smtp_oauth_refresh_command, run at each
- * connection.
+ * timeout, SHELL, folder and spoolfile.  Booleans are NULL or "no"
+ * when off.  The password comes from smtp_url, else smtp_pass, else
+ * smtp_pass_command (run by the worker at each connection), else the
+ * face's ask_password hook, else the login fails with ERR_AUTH naming
+ * the variables to set.  An OAuth 2 token comes from
+ * smtp_oauth_refresh_command, run at each connection.
  *
  * Threads: every function belongs to the face thread that created the
  * handle and blocks until the worker is done; progress comes through

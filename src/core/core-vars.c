@@ -104,6 +104,9 @@ static const struct var_def vars[VAR_COUNT] = {
                "command, as in csh (POSIX mailx)."),
     DEF(BEEP, .name = "beep", BOOL("yes"),
         .doc = "Ring the terminal bell on errors in the full-screen interface."),
+    DEF(BEEP_NEW, .name = "beep_new", BOOL("no"),
+        .doc = "Ring the terminal bell when new mail arrives, in the full-screen "
+               "interface."),
     DEF(CMD, .name = "cmd", STRING(NULL),
         .doc = "The command the pipe (|) command runs when you give it none (POSIX "
                "mailx)."),
@@ -244,9 +247,15 @@ static const struct var_def vars[VAR_COUNT] = {
     DEF(METOO, .name = "metoo", BOOL("no"),
         .doc = "Keep yourself among the recipients when you reply to all or send to an "
                "alias that includes you (POSIX mailx)."),
+    DEF(MIME_FORWARD, .name = "mime_forward", QUAD("no"),
+        .doc = "How the TUI forwards a message: yes attaches the original whole (a "
+               "message/rfc822 part, as received), no quotes its text inline, ask-yes and "
+               "ask-no ask at each forward (as mutt's mime_forward)."),
     DEF(NEW_MAIL_COMMAND, .name = "new_mail_command", STRING(NULL),
-        .doc = "A shell command run when new mail arrives in a watched folder, for "
-               "example to show a desktop notification."),
+        .doc = "A shell command run in the background when new mail arrives in the open "
+               "folder, for example to show a desktop notification: %n is the number of "
+               "new messages, %u the unread ones, %m all of them, %f the folder (quoted); "
+               "its output is discarded."),
     DEF(NOTMUCH_DB, .name = "notmuch_db", PATH(NULL),
         .doc = "The notmuch database (the directory holding .notmuch).  Unset: the "
                "database.path of your notmuch configuration."),
@@ -307,6 +316,13 @@ static const struct var_def vars[VAR_COUNT] = {
         .doc = "The folder holding postponed messages (drafts)."),
     DEF(PROMPT, .name = "prompt", STRING("? "),
         .doc = "The prompt of the command mode of the mailx interface (POSIX mailx)."),
+    DEF(QUERY_COMMAND, .name = "query_command", STRING(NULL),
+        .doc = "A shell command that looks up addresses for completion in the TUI's "
+               "address prompts (Tab), as mutt's: %s is replaced by the text to look up, "
+               "already quoted for the shell (write %s, not '%s'); its output is one line "
+               "of message, then one line per match: "
+               "address, tab, name, tab, anything.  It is stopped after 5 seconds.  "
+               "Example: abook --mutt-query %s."),
     DEF(QUIET, .name = "quiet", BOOL("no"),
         .doc = "Do not print the version line when the mailx interface starts (POSIX "
                "mailx)."),
@@ -316,9 +332,16 @@ static const struct var_def vars[VAR_COUNT] = {
     DEF(REALNAME, .name = "realname", STRING(NULL),
         .doc = "Your name, put with your address in the From header when from gives no "
                "name.  Unset: the name in the password database."),
+    DEF(RECALL, .name = "recall", QUAD("ask-yes"),
+        .doc = "Whether the TUI's new message (m) starts from a postponed one when the "
+               "postponed folder has any: yes recalls, no never asks, ask-yes and ask-no "
+               "ask (as mutt's recall)."),
     DEF(RECORD, .name = "record", FOLDER(NULL),
         .doc = "The folder where a copy of each message you send is saved (Fcc), for "
-               "example +Sent or imaps://host/Sent.  Unset: no copy is kept."),
+               "example +Sent or imaps://host/Sent.  Unset: when the folders are on IMAP "
+               "(folder or spoolfile is an imap:// or imaps:// URL) and smtp_url is set, "
+               "the copy goes to the folder the server marks for sent mail (RFC 6154 "
+               "special use); otherwise no copy is kept."),
     DEF(REPLY_TO, .name = "reply_to", QUAD("ask-yes"),
         .doc = "Whether a reply goes to the Reply-To address when a message has one: "
                "yes, no (it goes to From), or ask-yes and ask-no to ask."),

@@ -475,15 +475,54 @@ params_in_utf8(GMimeParamList *list)
 		g_mime_param_set_charset(g_mime_param_list_get_parameter_at(list, i), "UTF-8");
 }
 
+/* A message travels as message/rfc822, which RFC 2046 allows only in
+ * 7bit, 8bit or binary: the bytes go unchanged when their lines allow
+ * it; otherwise GMime parses the message, so that its own parts can be
+ * re-encoded. */
+static GMimeObject *
+make_message_part(const char *data, size_t len)
+{
+	struct text_stats st;
+	GMimeMessagePart *mp;
+	GMimeStream *s;
+	GMimeParser *parser;
+	GMimeMessage *inner;
+
+	text_stats(data, len, &st);
+	if (!st.nul && !st.cr && st.max_line <= LINE_MAX_7BIT) {
+		GMimePart *raw = g_mime_part_new_with_type("message", "rfc822");
+
+		set_content(raw, data, len,
+		            all_ascii(data, len) ? GMIME_CONTENT_ENCODING_7BIT
+		                                 : GMIME_CONTENT_ENCODING_8BIT);
+		return GMIME_OBJECT(raw);
+	}
+	s = g_mime_stream_mem_new_with_buffer(data, len);
+	parser = g_mime_parser_new_with_stream(s);
+	inner = g_mime_parser_construct_message(parser, NULL);
+	g_object_unref(parser);
+	g_object_unref(s);
+	if (inner == NULL) {
+		/* Not a message after all: its bytes still go, unchanged. */
+		GMimePart *bytes = g_mime_part_new_with_type("application", "octet-stream");
+
+		set_content(bytes, data, len, GMIME_CONTENT_ENCODING_BASE64);
+		return GMIME_OBJECT(bytes);
+	}
+	mp = g_mime_message_part_new_with_message("rfc822", inner);
+	g_object_unref(inner);
+	return GMIME_OBJECT(mp);
+}
+
 static int
 make_attachment(const struct mime_compose *c, const struct mime_compose_attachment *a,
-                GMimePart **part_r, struct err *err)
+                GMimeObject **part_r, struct err *err)
 {
 	size_t max = c->max_attachment_bytes ? c->max_attachment_bytes : DEFAULT_MAX_ATTACHMENT;
 	const char *name = a->name, *type = a->content_type, *slash;
 	char *data = NULL, *ctype = NULL;
 	size_t len = 0;
-	GMimePart *part;
+	GMimeObject *part;
 	int is_text;
 
 	*part_r = NULL;
@@ -513,25 +552,34 @@ make_attachment(const struct mime_compose *c, const struct mime_compose_attachme
 		free(data);
 		return err_set(err, ERR_USAGE, "attachment type \"%s\" is not type/subtype", type);
 	}
-	ctype = xstrndup(type, (size_t)(slash - type));
-	part = g_mime_part_new_with_type(ctype, slash + 1);
-	free(ctype);
-	is_text = strncasecmp(type, "text/", 5) == 0 && memchr(data, '\0', len) == NULL &&
-	          mime_utf8_valid(data, len);
-	if (is_text) {
-		/* Text travels readable and says its charset; anything else is
-		 * bytes, and base64 carries bytes unchanged. */
-		g_mime_object_set_content_type_parameter(
-		    GMIME_OBJECT(part), "charset", all_ascii(data, len) ? "us-ascii" : "utf-8");
-		set_content(part, data, len, choose_encoding(data, len));
+	if (strcasecmp(type, "message/rfc822") == 0) {
+		part = make_message_part(data, len);
+		g_mime_object_set_disposition(part, GMIME_DISPOSITION_ATTACHMENT);
+		g_mime_object_set_content_disposition_parameter(part, "filename", name);
 	} else {
-		set_content(part, data, len, GMIME_CONTENT_ENCODING_BASE64);
+		GMimePart *leaf;
+
+		ctype = xstrndup(type, (size_t)(slash - type));
+		leaf = g_mime_part_new_with_type(ctype, slash + 1);
+		free(ctype);
+		is_text = strncasecmp(type, "text/", 5) == 0 && memchr(data, '\0', len) == NULL &&
+		          mime_utf8_valid(data, len);
+		if (is_text) {
+			/* Text travels readable and says its charset; anything
+			 * else is bytes, and base64 carries bytes unchanged. */
+			g_mime_object_set_content_type_parameter(
+			    GMIME_OBJECT(leaf), "charset",
+			    all_ascii(data, len) ? "us-ascii" : "utf-8");
+			set_content(leaf, data, len, choose_encoding(data, len));
+		} else {
+			set_content(leaf, data, len, GMIME_CONTENT_ENCODING_BASE64);
+		}
+		g_mime_part_set_filename(leaf, name);
+		part = GMIME_OBJECT(leaf);
 	}
-	g_mime_part_set_filename(part, name);
+	params_in_utf8(g_mime_content_type_get_parameters(g_mime_object_get_content_type(part)));
 	params_in_utf8(
-	    g_mime_content_type_get_parameters(g_mime_object_get_content_type(GMIME_OBJECT(part))));
-	params_in_utf8(g_mime_content_disposition_get_parameters(
-	    g_mime_object_get_content_disposition(GMIME_OBJECT(part))));
+	    g_mime_content_disposition_get_parameters(g_mime_object_get_content_disposition(part)));
 	free(data);
 	*part_r = part;
 	return 0;
@@ -625,7 +673,9 @@ mime_compose_build(const struct mime_compose *c, struct arena *arena, struct mim
 		internet_address_list_append(g_mime_message_get_to(msg), to);
 	if (cc != NULL)
 		internet_address_list_append(g_mime_message_get_cc(msg), cc);
-	if (to == NULL && cc == NULL && bcc != NULL) {
+	if (c->keep_bcc && bcc != NULL)
+		internet_address_list_append(g_mime_message_get_bcc(msg), bcc);
+	else if (to == NULL && cc == NULL && bcc != NULL) {
 		/* Without it some servers add a To that lists the Bcc. */
 		InternetAddress *g = internet_address_group_new("undisclosed-recipients");
 
@@ -676,11 +726,11 @@ mime_compose_build(const struct mime_compose *c, struct arena *arena, struct mim
 		top = GMIME_OBJECT(mixed);
 		g_mime_multipart_add(mixed, GMIME_OBJECT(text));
 		for (size_t i = 0; i < c->n_attachments; i++) {
-			GMimePart *part;
+			GMimeObject *part;
 
 			if (make_attachment(c, &c->attachments[i], &part, err) < 0)
 				goto out;
-			g_mime_multipart_add(mixed, GMIME_OBJECT(part));
+			g_mime_multipart_add(mixed, part);
 			g_object_unref(part);
 		}
 	} else {

@@ -17,6 +17,7 @@
 #ifndef MIME_COMPOSE_H
 #define MIME_COMPOSE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <time.h>
 
@@ -41,6 +42,7 @@ struct mime_compose {
 	const char *to;
 	const char *cc;
 	const char *bcc;
+	bool keep_bcc; /* a draft: Bcc stays in the header, to be sent later */
 	const char *reply_to;
 	const char *subject;     /* UTF-8; NULL: none */
 	const char *in_reply_to; /* "<id>" or "id" */

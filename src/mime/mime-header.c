@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -101,15 +102,17 @@ static void
 unfold(struct str *out, const char *raw, size_t len)
 {
 	struct str tmp = STR_INIT;
-	size_t i, start, end;
+	size_t i, run, start, end;
 
 	str_reserve(&tmp, len);
-	for (i = 0; i < len; i++) {
-		char c = raw[i];
-
-		if (c == '\r' || c == '\n')
-			continue;
-		str_append_char(&tmp, c == '\t' ? ' ' : c);
+	/* Runs of plain bytes go in whole: this runs for every summary. */
+	for (i = 0; i < len; i = run + 1) {
+		run = i;
+		while (run < len && raw[run] != '\r' && raw[run] != '\n' && raw[run] != '\t')
+			run++;
+		str_append_len(&tmp, raw + i, run - i);
+		if (run < len && raw[run] == '\t')
+			str_append_char(&tmp, ' ');
 	}
 	start = 0;
 	end = tmp.len;
@@ -224,6 +227,166 @@ b_words_to_q(struct str *out, const char *s)
 	str_append(out, p);
 }
 
+static int
+hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+enum plain_charset { PLAIN_NONE, PLAIN_UTF8, PLAIN_LATIN1, PLAIN_CP1252 };
+
+/* windows-1252's 0x80-0x9f; 0 where it has no character. */
+static const uint16_t cp1252_80[32] = {
+    0x20ac, 0,      0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021, 0x02c6, 0x2030, 0x0160,
+    0x2039, 0x0152, 0,      0x017d, 0,      0,      0x2018, 0x2019, 0x201c, 0x201d, 0x2022,
+    0x2013, 0x2014, 0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0,      0x017e, 0x0178,
+};
+
+/*
+ * Decodes one token that is exactly "=?CHARSET?Q?text?=" (what
+ * b_words_to_q() makes of B words too) for UTF-8, ISO-8859-1 and
+ * windows-1252, appending its bytes undecoded from the charset to `run`;
+ * returns the charset, or PLAIN_NONE for any other token.
+ */
+static enum plain_charset
+plain_q_word(struct str *run, const char *w, size_t len)
+{
+	const char *text, *end = w + len - 2;
+	enum plain_charset cs;
+
+	if (len < 8 || w[0] != '=' || w[1] != '?' || memcmp(end, "?=", 2) != 0)
+		return PLAIN_NONE;
+	if (len >= 14 && strncasecmp(w + 2, "utf-8?q?", 8) == 0) {
+		cs = PLAIN_UTF8;
+		text = w + 10;
+	} else if (len >= 19 && strncasecmp(w + 2, "iso-8859-1?q?", 13) == 0) {
+		cs = PLAIN_LATIN1;
+		text = w + 15;
+	} else if (len >= 21 && strncasecmp(w + 2, "windows-1252?q?", 15) == 0) {
+		cs = PLAIN_CP1252;
+		text = w + 17;
+	} else {
+		return PLAIN_NONE;
+	}
+	if (text >= end)
+		return PLAIN_NONE;
+	for (const char *p = text; p < end; p++) {
+		unsigned char c = (unsigned char)*p;
+		int hi, lo;
+
+		if (c == '_') {
+			str_append_char(run, ' ');
+		} else if (c == '=') {
+			if (end - p < 3 || (hi = hex_digit(p[1])) < 0 || (lo = hex_digit(p[2])) < 0)
+				return PLAIN_NONE;
+			c = (unsigned char)(hi << 4 | lo);
+			/* Control characters and the like: GMime's to judge. */
+			if (c < 0x20 || c == 0x7f ||
+			    (cs == PLAIN_LATIN1 && c >= 0x80 && c < 0xa0) ||
+			    (cs == PLAIN_CP1252 && c >= 0x80 && c < 0xa0 &&
+			     cp1252_80[c - 0x80] == 0))
+				return PLAIN_NONE;
+			str_append_char(run, (char)c);
+			p += 2;
+		} else if (c <= 0x20 || c >= 0x7f || c == '?') {
+			return PLAIN_NONE;
+		} else {
+			str_append_char(run, (char)c);
+		}
+	}
+	return cs;
+}
+
+/* Appends the bytes of adjacent encoded words in one charset as UTF-8. */
+static void
+plain_flush(struct str *out, struct str *run, enum plain_charset cs)
+{
+	if (cs == PLAIN_UTF8) {
+		str_append_len(out, run->s != NULL ? run->s : "", run->len);
+	} else {
+		for (size_t i = 0; i < run->len; i++) {
+			unsigned c = (unsigned char)run->s[i];
+			char u[3];
+
+			if (c >= 0x80 && c < 0xa0)
+				c = cp1252_80[c - 0x80];
+			if (c < 0x80) {
+				str_append_char(out, (char)c);
+			} else if (c < 0x800) {
+				u[0] = (char)(0xc0 | c >> 6);
+				u[1] = (char)(0x80 | (c & 0x3f));
+				str_append_len(out, u, 2);
+			} else {
+				u[0] = (char)(0xe0 | c >> 12);
+				u[1] = (char)(0x80 | ((c >> 6) & 0x3f));
+				u[2] = (char)(0x80 | (c & 0x3f));
+				str_append_len(out, u, 3);
+			}
+		}
+	}
+	str_reset(run);
+}
+
+/*
+ * What g_mime_utils_header_decode_text() and _decode_phrase() make of a
+ * value whose encoded words are all whole space-separated Q words in
+ * UTF-8, ISO-8859-1 or windows-1252 (after b_words_to_q()), the shape
+ * nearly all mail has: words as they stand, encoded words decoded (one
+ * after another joined before their charset is read, so a character split
+ * between two comes out whole), the spaces between two encoded words
+ * dropped (RFC 2047 section 6.2).  1 with the text appended to out; 0 for
+ * anything else (other charsets, words inside other text, adjacent words
+ * in different charsets, what does not come out as valid UTF-8), which
+ * GMime then reads.
+ */
+static int
+plain_words(struct str *out, const char *s)
+{
+	struct str run = STR_INIT;
+	enum plain_charset prev = PLAIN_NONE;
+	const char *p = s;
+	int ok = 0;
+
+	while (*p != '\0') {
+		const char *ws = p, *tok;
+
+		while (*p == ' ')
+			p++;
+		tok = p;
+		while (*p != '\0' && *p != ' ')
+			p++;
+		if (p > tok && tok[0] == '=' && tok[1] == '?') {
+			enum plain_charset cs = plain_q_word(&run, tok, (size_t)(p - tok));
+
+			if (cs == PLAIN_NONE || (prev != PLAIN_NONE && cs != prev))
+				goto out;
+			/* Spaces before an encoded word stay unless it follows
+			 * another (the run is empty then: it goes out after). */
+			if (prev == PLAIN_NONE)
+				str_append_len(out, ws, (size_t)(tok - ws));
+			prev = cs;
+			continue;
+		}
+		for (const char *q = tok; q + 1 < p; q++)
+			if (q[0] == '=' && q[1] == '?')
+				goto out;
+		if (prev != PLAIN_NONE)
+			plain_flush(out, &run, prev);
+		prev = PLAIN_NONE;
+		str_append_len(out, ws, (size_t)(p - ws));
+	}
+	if (prev != PLAIN_NONE)
+		plain_flush(out, &run, prev);
+	ok = mime_utf8_valid(out->s != NULL ? out->s : "", out->len);
+out:
+	str_free(&run);
+	return ok;
+}
+
 /* The decoded text of an unfolded UTF-8 value, as a g_malloc'd string. */
 static char *
 decode_words(const char *utf8)
@@ -233,7 +396,15 @@ decode_words(const char *utf8)
 	const char *p;
 
 	b_words_to_q(&q, utf8);
-	d = g_mime_utils_header_decode_text(mime_gmime_options(), q.s ? q.s : "");
+	{
+		struct str f = STR_INIT;
+
+		if (plain_words(&f, q.s ? q.s : ""))
+			d = g_strndup(f.s ? f.s : "", f.len);
+		else
+			d = g_mime_utils_header_decode_text(mime_gmime_options(), q.s ? q.s : "");
+		str_free(&f);
+	}
 	str_free(&q);
 
 	if (d == NULL)
@@ -286,6 +457,224 @@ parse_list(const char *utf8)
 	return list;
 }
 
+/*
+ * What GMime's internet_address_list_to_string(list, NULL, FALSE) writes,
+ * without its cost: it converts every domain to IDNA ASCII (libidn2) only
+ * to keep the domain as it was whenever that comes out equal ignoring
+ * case, which it always does for an ASCII domain.  So ASCII domains are
+ * taken as they are and only the others go through GMime.
+ */
+static void
+format_list(struct str *out, InternetAddressList *list)
+{
+	int n = internet_address_list_length(list);
+
+	for (int i = 0; i < n; i++) {
+		InternetAddress *ia = internet_address_list_get_address(list, i);
+		const char *name = internet_address_get_name(ia);
+
+		if (i > 0)
+			str_append(out, ", ");
+		if (INTERNET_ADDRESS_IS_GROUP(ia)) {
+			if (name != NULL) {
+				char *q = g_mime_utils_quote_string(name);
+
+				str_append(out, q);
+				g_free(q);
+			}
+			str_append(out, ": ");
+			format_list(out,
+			            internet_address_group_get_members(INTERNET_ADDRESS_GROUP(ia)));
+			str_append_char(out, ';');
+		} else if (INTERNET_ADDRESS_IS_MAILBOX(ia)) {
+			InternetAddressMailbox *mb = INTERNET_ADDRESS_MAILBOX(ia);
+			const char *addr = internet_address_mailbox_get_addr(mb), *p;
+
+			for (p = addr != NULL ? addr : ""; *p != '\0' && (unsigned char)*p < 0x80;
+			     p++)
+				continue;
+			if (*p != '\0')
+				addr = internet_address_mailbox_get_idn_addr(mb);
+			if (name != NULL && *name != '\0') {
+				char *q = g_mime_utils_quote_string(name);
+
+				str_append(out, q);
+				g_free(q);
+				str_append(out, " <");
+				str_append(out, addr != NULL ? addr : "");
+				str_append_char(out, '>');
+			} else {
+				str_append(out, addr != NULL ? addr : "");
+			}
+		}
+	}
+}
+
+/* RFC 5322 atext, ASCII only. */
+static int
+is_atext(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       (c != '\0' && strchr("!#$%&'*+-/=?^_`{|}~", c) != NULL);
+}
+
+/* A dot-atom of atext (local part) or of letters, digits and hyphens (a
+ * domain that is not an IDNA A-label, which GMime would decode). */
+static int
+plain_dot_atom(const char *s, size_t len, int domain)
+{
+	size_t i = 0;
+
+	while (i < len) {
+		size_t start = i;
+
+		if (domain && len - i >= 4 && strncasecmp(s + i, "xn--", 4) == 0)
+			return 0;
+		while (i < len && s[i] != '.') {
+			unsigned char c = (unsigned char)s[i];
+
+			if (domain ? !((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			               (c >= '0' && c <= '9') || c == '-')
+			           : !is_atext(c))
+				return 0;
+			i++;
+		}
+		if (i == start)
+			return 0;
+		if (i < len && ++i == len)
+			return 0; /* a trailing dot */
+	}
+	return len > 0;
+}
+
+static int
+plain_addr_spec(const char *s, size_t len)
+{
+	const char *at = memchr(s, '@', len);
+
+	return at != NULL && plain_dot_atom(s, (size_t)(at - s), 0) &&
+	       plain_dot_atom(at + 1, len - (size_t)(at - s) - 1, 1);
+}
+
+struct plain_mailbox {
+	const char *phrase; /* display name as sent ("" none) */
+	size_t phrase_len;
+	const char *addr;
+	size_t addr_len;
+};
+
+/*
+ * The shapes nearly all mail uses, "addr@example.org" and "Words <addr>"
+ * with plain ASCII words (encoded words included) one space apart: these
+ * GMime reads as the name "Words" (with its encoded words decoded) and the
+ * address as it stands.  Anything else (quotes, comments, dots or commas
+ * in the name, 8-bit text, routes, IDNA domains) returns 0 and is left to
+ * GMime.  s must not start or end with spaces.
+ */
+static int
+plain_mailbox(const char *s, size_t len, struct plain_mailbox *m)
+{
+	const char *lt;
+
+	m->phrase = "";
+	m->phrase_len = 0;
+	if (len == 0)
+		return 0;
+	if (s[len - 1] != '>') {
+		m->addr = s;
+		m->addr_len = len;
+		return plain_addr_spec(s, len);
+	}
+	lt = memchr(s, '<', len);
+	if (lt == NULL)
+		return 0;
+	m->addr = lt + 1;
+	m->addr_len = len - (size_t)(lt - s) - 2;
+	if (!plain_addr_spec(m->addr, m->addr_len))
+		return 0;
+	if (lt == s)
+		return 1;
+	if (lt - s < 2 || lt[-1] != ' ')
+		return 0;
+	m->phrase = s;
+	m->phrase_len = (size_t)(lt - s) - 1;
+	for (size_t i = 0; i < m->phrase_len; i++) {
+		if (s[i] == ' ') {
+			if (i == 0 || s[i - 1] == ' ')
+				return 0;
+		} else if (!is_atext((unsigned char)s[i])) {
+			return 0;
+		}
+	}
+	return 1;
+}
+
+/* The display name GMime gives a plain mailbox's phrase: encoded words
+ * decoded, the ends trimmed.  g_malloc'd. */
+static char *
+plain_name(const struct plain_mailbox *m)
+{
+	char *raw = g_strndup(m->phrase, m->phrase_len), *d;
+	struct str f = STR_INIT;
+
+	if (!has_encoded_word(raw, m->phrase_len))
+		return raw;
+	if (plain_words(&f, raw))
+		d = g_strndup(f.s ? f.s : "", f.len);
+	else
+		d = g_mime_utils_header_decode_phrase(mime_gmime_options(), raw);
+	str_free(&f);
+	g_free(raw);
+	return g_strstrip(d);
+}
+
+/*
+ * Formats an unfolded value whose B words are already Q words (what
+ * parse_list() hands GMime) as format_list() would, when every element
+ * of the list is a plain mailbox; 0 otherwise (out then holds garbage).
+ */
+static int
+format_plain_list(struct str *out, const char *s)
+{
+	size_t n = 0;
+
+	for (;;) {
+		const char *comma = strchr(s, ','), *end;
+		struct plain_mailbox m;
+
+		end = comma != NULL ? comma : s + strlen(s);
+		while (*s == ' ')
+			s++;
+		while (end > s && end[-1] == ' ')
+			end--;
+		if (!plain_mailbox(s, (size_t)(end - s), &m))
+			return 0;
+		if (n++ > 0)
+			str_append(out, ", ");
+		if (m.phrase_len > 0) {
+			char *name = plain_name(&m);
+
+			if (*name != '\0') {
+				char *q = g_mime_utils_quote_string(name);
+
+				str_append(out, q);
+				g_free(q);
+				str_append(out, " <");
+				str_append_len(out, m.addr, m.addr_len);
+				str_append_char(out, '>');
+			} else {
+				str_append_len(out, m.addr, m.addr_len);
+			}
+			g_free(name);
+		} else {
+			str_append_len(out, m.addr, m.addr_len);
+		}
+		if (comma == NULL)
+			return 1;
+		s = comma + 1;
+	}
+}
+
 char *
 mime_header_decode_addresses(struct arena *arena, const char *raw, size_t len, size_t max)
 {
@@ -301,6 +690,19 @@ mime_header_decode_addresses(struct arena *arena, const char *raw, size_t len, s
 		r = finish_line(arena, u.s ? u.s : "", u.len, max, bound < len);
 		goto out;
 	}
+	{
+		struct str q = STR_INIT, f = STR_INIT;
+
+		b_words_to_q(&q, u.s);
+		if (format_plain_list(&f, q.s ? q.s : "")) {
+			r = finish_line(arena, f.s ? f.s : "", f.len, max, bound < len);
+			str_free(&q);
+			str_free(&f);
+			goto out;
+		}
+		str_free(&q);
+		str_free(&f);
+	}
 	list = parse_list(u.s);
 	if (list == NULL) {
 		char *d = decode_words(u.s);
@@ -308,10 +710,11 @@ mime_header_decode_addresses(struct arena *arena, const char *raw, size_t len, s
 		r = finish_line(arena, d, strlen(d), max, bound < len);
 		g_free(d);
 	} else {
-		char *s = internet_address_list_to_string(list, NULL, FALSE);
+		struct str f = STR_INIT;
 
-		r = finish_line(arena, s ? s : "", s ? strlen(s) : 0, max, bound < len);
-		g_free(s);
+		format_list(&f, list);
+		r = finish_line(arena, f.s ? f.s : "", f.len, max, bound < len);
+		str_free(&f);
 	}
 out:
 	if (list != NULL)
@@ -356,8 +759,29 @@ mime_header_first_mailbox(struct arena *arena, const char *raw, size_t len, cons
 	unfold(&u, raw, bound);
 	if (u.len == 0)
 		goto out;
-	if (memchr(u.s, '\0', u.len) == NULL)
+	if (memchr(u.s, '\0', u.len) == NULL) {
+		struct str q = STR_INIT;
+		struct plain_mailbox m;
+		const char *v;
+		size_t vlen;
+
+		b_words_to_q(&q, u.s);
+		v = q.s ? q.s : "";
+		vlen = q.len;
+		/* unfold() trimmed the ends; a list of several is GMime's. */
+		if (memchr(v, ',', vlen) == NULL && plain_mailbox(v, vlen, &m)) {
+			char *name = plain_name(&m);
+
+			if (*name != '\0')
+				*name_r = finish_line(arena, name, strlen(name), 1024, 0);
+			*addr_r = finish_line(arena, m.addr, m.addr_len, 1024, 0);
+			g_free(name);
+			str_free(&q);
+			goto out;
+		}
+		str_free(&q);
 		list = parse_list(u.s);
+	}
 	if (list != NULL)
 		mb = first_mailbox(list, 0);
 	if (mb == NULL) {
@@ -435,6 +859,75 @@ mime_header_mailboxes(struct arena *arena, const char *raw, size_t len, size_t *
 	return v;
 }
 
+static int
+digits(const char *s, int n, int *v)
+{
+	*v = 0;
+	for (int i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+		*v = *v * 10 + (s[i] - '0');
+	}
+	return 1;
+}
+
+/*
+ * The RFC 5322 form almost every message has, "Tue, 5 Mar 2024 14:03:22
+ * +0100" (weekday optional), read without GMime's general parser: 1 with
+ * *t_r set, 0 for anything else (which GMime then reads).
+ */
+static int
+plain_date(const char *s, size_t len, time_t *t_r)
+{
+	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	static const char days[] = "MonTueWedThuFriSatSun";
+	static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	const char *e = s + len, *m;
+	int day, mon, year, hh, mm, ss, zh, zm, dlen;
+	int64_t v, y;
+
+	if (len >= 5 && s[3] == ',' && s[4] == ' ') {
+		for (m = days; *m != '\0'; m += 3)
+			if (memcmp(s, m, 3) == 0)
+				break;
+		if (*m == '\0')
+			return 0;
+		s += 5;
+	}
+	dlen = e - s > 1 && s[1] == ' ' ? 1 : 2;
+	/* "D Mon YYYY HH:MM:SS +ZZZZ" */
+	if (e - s != dlen + 24 || !digits(s, dlen, &day) || s[dlen] != ' ')
+		return 0;
+	s += dlen + 1;
+	for (m = months; *m != '\0'; m += 3)
+		if (memcmp(s, m, 3) == 0)
+			break;
+	if (*m == '\0' || s[3] != ' ' || !digits(s + 4, 4, &year) || s[8] != ' ' ||
+	    !digits(s + 9, 2, &hh) || s[11] != ':' || !digits(s + 12, 2, &mm) || s[14] != ':' ||
+	    !digits(s + 15, 2, &ss) || s[17] != ' ' || (s[18] != '+' && s[18] != '-') ||
+	    !digits(s + 19, 2, &zh) || !digits(s + 21, 2, &zm))
+		return 0;
+	mon = (int)(m - months) / 3;
+	if (year < 1971 || hh > 23 || mm > 59 || ss > 59 || zh > 14 || zm > 45 || zm % 15 != 0 ||
+	    day < 1 ||
+	    day > mdays[mon] + (mon == 1 && year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)))
+		return 0;
+	/* Days since 1970-01-01 (civil calendar, March-based years). */
+	y = year - (mon < 2);
+	{
+		int64_t era = y / 400, yoe = y - era * 400;
+		int64_t doy = (153 * (mon + (mon > 1 ? -2 : 10)) + 2) / 5 + day - 1;
+		int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+
+		v = (era * 146097 + doe - 719468) * 86400 + hh * 3600 + mm * 60 + ss;
+	}
+	v -= (s[18] == '-' ? -1 : 1) * (int64_t)(zh * 3600 + zm * 60);
+	if (v <= 0 || (int64_t)(time_t)v != v)
+		return 0;
+	*t_r = (time_t)v;
+	return 1;
+}
+
 time_t
 mime_header_date(const char *raw, size_t len)
 {
@@ -444,6 +937,10 @@ mime_header_date(const char *raw, size_t len)
 
 	/* Dates are short; a long value is not a date worth reading. */
 	unfold(&u, raw, len > 256 ? 256 : len);
+	if (u.len > 0 && plain_date(u.s, u.len, &t)) {
+		str_free(&u);
+		return t;
+	}
 	if (u.len > 0 && memchr(u.s, '\0', u.len) == NULL)
 		dt = g_mime_utils_header_decode_date(u.s);
 	if (dt != NULL) {

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/base-fifo.h"
 #include "base/base-log.h"
 #include "base/base-outbuf.h"
 #include "base/base-str.h"
@@ -75,11 +76,6 @@ struct cmd {
 	size_t public_len;
 };
 
-struct cmd_queue {
-	struct cmd *v;
-	size_t head, n, cap;
-};
-
 enum body_kind { BODY_NONE, BODY_LINES, BODY_STREAM };
 
 struct pop3_session {
@@ -117,8 +113,8 @@ struct pop3_session {
 	struct pop3_unstuff unstuff;
 	struct pop3_caps new_caps;
 
-	struct cmd_queue to_send;
-	struct cmd_queue pending;
+	struct fifo to_send;
+	struct fifo pending;
 
 	struct outbuf out; /* runs of enum pop3_out_kind */
 
@@ -160,49 +156,22 @@ set_phase(struct pop3_session *s, enum phase phase)
 
 /* --- queues --- */
 
+/* The i-th command of a queue, or NULL past its end. */
 static struct cmd *
-queue_push(struct cmd_queue *q)
+cmd_at(const struct fifo *q, size_t i)
 {
-	struct cmd *c;
+	return fifo_at(q, i);
+}
 
-	if (q->head > 0 && q->head + q->n == q->cap) {
-		memmove(q->v, q->v + q->head, q->n * sizeof(*q->v));
-		q->head = 0;
+static void
+queue_clear(struct fifo *q)
+{
+	for (size_t i = 0; i < q->n; i++) {
+		struct cmd *c = cmd_at(q, i);
+
+		xfree_wiped(c->line, c->len);
 	}
-	if (q->head + q->n == q->cap) {
-		q->cap = q->cap ? q->cap * 2 : 16;
-		q->v = xreallocarray(q->v, q->cap, sizeof(*q->v));
-	}
-	c = &q->v[q->head + q->n++];
-	memset(c, 0, sizeof(*c));
-	return c;
-}
-
-static void
-queue_pop(struct cmd_queue *q)
-{
-	q->head++;
-	q->n--;
-	if (q->n == 0)
-		q->head = 0;
-}
-
-static void
-wipe_free(char *p, size_t len)
-{
-	if (p == NULL)
-		return;
-	explicit_bzero(p, len);
-	free(p);
-}
-
-static void
-queue_clear(struct cmd_queue *q)
-{
-	for (size_t i = 0; i < q->n; i++)
-		wipe_free(q->v[q->head + i].line, q->v[q->head + i].len);
-	free(q->v);
-	memset(q, 0, sizeof(*q));
+	fifo_free(q);
 }
 
 /* --- output --- */
@@ -267,7 +236,7 @@ can_send(const struct pop3_session *s, enum pop3_cmd cmd)
 	if (!pipelining(s) || !pipelinable(cmd))
 		return false;
 	for (size_t i = 0; i < s->pending.n; i++) {
-		enum pop3_cmd p = s->pending.v[s->pending.head + i].cmd;
+		enum pop3_cmd p = cmd_at(&s->pending, i)->cmd;
 
 		if (!pipelinable(p) || p == POP3_CMD_QUIT)
 			return false;
@@ -282,25 +251,25 @@ flush(struct pop3_session *s)
 	if (s->phase == PH_DEAD || s->phase == PH_CLOSED)
 		return;
 	while (s->to_send.n > 0) {
-		struct cmd *c = &s->to_send.v[s->to_send.head];
+		struct cmd *c = cmd_at(&s->to_send, 0);
 		struct cmd *p;
 
 		if (!can_send(s, c->cmd))
 			break;
 		outbuf_append_masked(&s->out, POP3_OUT_TEXT, POP3_OUT_SECRET, c->line, c->len,
 		                     c->secret ? c->public_len : c->len);
-		wipe_free(c->line, c->len);
+		xfree_wiped(c->line, c->len);
 		c->line = NULL;
-		p = queue_push(&s->pending);
-		*p = s->to_send.v[s->to_send.head];
-		queue_pop(&s->to_send);
+		p = fifo_push(&s->pending);
+		*p = *cmd_at(&s->to_send, 0);
+		fifo_pop(&s->to_send);
 	}
 }
 
 static struct cmd *
 queue_line(struct pop3_session *s, enum pop3_cmd cmd, const char *public_part, const char *secret)
 {
-	struct cmd *c = queue_push(&s->to_send);
+	struct cmd *c = fifo_push(&s->to_send);
 
 	c->cmd = cmd;
 	c->line = xasprintf("%s%s\r\n", public_part, secret ? secret : "");
@@ -372,6 +341,7 @@ pop3_session_new(const struct pop3_params *params)
 	struct pop3_session *s = xcalloc(1, sizeof(*s));
 	struct cmd *c;
 
+	s->to_send = s->pending = (struct fifo)FIFO_INIT(sizeof(struct cmd));
 	s->name =
 	    params->server != NULL ? xasprintf("server %s", params->server) : xstrdup("the server");
 	s->stls = params->stls;
@@ -386,7 +356,7 @@ pop3_session_new(const struct pop3_params *params)
 	outbuf_init(&s->out);
 	s->greeting = xstrdup("");
 	s->phase = PH_GREETING;
-	c = queue_push(&s->pending);
+	c = fifo_push(&s->pending);
 	c->cmd = POP3_CMD_GREETING;
 	return s;
 }
@@ -404,7 +374,7 @@ pop3_session_free(struct pop3_session **session)
 	str_free(&s->in);
 	str_free(&s->line);
 	if (s->auth_deferred != NULL)
-		wipe_free(s->auth_deferred, strlen(s->auth_deferred));
+		xfree_wiped(s->auth_deferred, strlen(s->auth_deferred));
 	free(s->greeting);
 	free(s->name);
 	free(s);
@@ -584,27 +554,25 @@ capa_done(struct pop3_session *s, struct pop3_event *ev, struct err *err)
 static void
 login_failed(struct pop3_session *s)
 {
-	struct cmd_queue *q = &s->to_send;
+	struct fifo *q = &s->to_send;
 	size_t kept = 0;
 
 	s->login_pending = false;
 	for (size_t i = 0; i < s->pending.n; i++) {
-		struct cmd *c = &s->pending.v[s->pending.head + i];
+		struct cmd *c = cmd_at(&s->pending, i);
 
 		if (c->cmd != POP3_CMD_QUIT)
 			c->silent = true;
 	}
 	for (size_t i = 0; i < q->n; i++) {
-		struct cmd *c = &q->v[q->head + i];
+		struct cmd *c = cmd_at(q, i);
 
 		if (c->cmd == POP3_CMD_QUIT)
-			q->v[q->head + kept++] = *c;
+			*cmd_at(q, kept++) = *c;
 		else
-			wipe_free(c->line, c->len);
+			xfree_wiped(c->line, c->len);
 	}
-	q->n = kept;
-	if (q->n == 0)
-		q->head = 0;
+	fifo_truncate(q, kept);
 }
 
 static int
@@ -629,7 +597,7 @@ on_auth_status(struct pop3_session *s, const struct cmd *c, const struct pop3_st
 				           s->name);
 			queue_line(s, POP3_CMD_AUTH, "",
 			           *s->auth_deferred ? s->auth_deferred : "=");
-			wipe_free(s->auth_deferred, strlen(s->auth_deferred));
+			xfree_wiped(s->auth_deferred, strlen(s->auth_deferred));
 			s->auth_deferred = NULL;
 			return 0;
 		}
@@ -639,7 +607,7 @@ on_auth_status(struct pop3_session *s, const struct cmd *c, const struct pop3_st
 		return 1;
 	}
 	if (s->auth_deferred != NULL) {
-		wipe_free(s->auth_deferred, strlen(s->auth_deferred));
+		xfree_wiped(s->auth_deferred, strlen(s->auth_deferred));
 		s->auth_deferred = NULL;
 	}
 	s->login_pending = false;
@@ -980,7 +948,7 @@ on_eof(struct pop3_session *s, struct pop3_event *ev, struct err *err)
 	char deleted[128] = "";
 
 	for (size_t i = 0; i < s->pending.n; i++) {
-		enum pop3_cmd c = s->pending.v[s->pending.head + i].cmd;
+		enum pop3_cmd c = cmd_at(&s->pending, i)->cmd;
 
 		if (c == POP3_CMD_QUIT)
 			quit_sent = true;
@@ -1095,10 +1063,10 @@ pop3_session_next_event(struct pop3_session *s, struct pop3_event *ev, struct er
 		if (s->pending.n == 0)
 			return die(s, err, ERR_PROTO, "unexpected response from %s: \"%.40s\"",
 			           s->name, str_cstr(&s->line));
-		c = s->pending.v[s->pending.head];
+		c = *cmd_at(&s->pending, 0);
 		if (pop3_status_parse(str_cstr(&s->line), c.cmd == POP3_CMD_AUTH, &st, &perr) < 0)
 			return die(s, err, ERR_PROTO, "%s (from %s)", perr.msg, s->name);
-		queue_pop(&s->pending);
+		fifo_pop(&s->pending);
 		r = on_status(s, &c, &st, ev, err);
 		flush(s);
 		if (r != 0)
@@ -1297,9 +1265,9 @@ pop3_session_retr(struct pop3_session *s, unsigned long msg, uint64_t expected, 
 		return -1;
 	/* The entry is the last one queued, sent or not. */
 	if (s->to_send.n > 0)
-		s->to_send.v[s->to_send.head + s->to_send.n - 1].expected = expected;
+		cmd_at(&s->to_send, s->to_send.n - 1)->expected = expected;
 	else
-		s->pending.v[s->pending.head + s->pending.n - 1].expected = expected;
+		cmd_at(&s->pending, s->pending.n - 1)->expected = expected;
 	return 0;
 }
 

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/base-fifo.h"
 #include "base/base-log.h"
 #include "base/base-outbuf.h"
 #include "base/base-str.h"
@@ -61,11 +62,6 @@ struct cmd {
 	size_t public_len;
 };
 
-struct cmd_queue {
-	struct cmd *v;
-	size_t head, n, cap; /* entries v[head .. head+n) */
-};
-
 struct smtp_session {
 	char *helo_name;
 	char *name; /* "server X" or "the server", for sentences */
@@ -83,8 +79,8 @@ struct smtp_session {
 	bool tls_active;
 	struct smtp_caps caps;
 
-	struct cmd_queue to_send; /* commands waiting for their turn */
-	struct cmd_queue pending; /* commands sent, waiting for replies */
+	struct fifo to_send; /* commands waiting for their turn */
+	struct fifo pending; /* commands sent, waiting for replies */
 
 	struct outbuf out; /* runs of enum smtp_out_kind */
 
@@ -104,6 +100,7 @@ struct smtp_session {
 	bool mail_ok;
 	char mail_reply[ERR_MSG_MAX];
 	bool data_pipelined;
+	bool body_early; /* BDAT: the message goes before the envelope's replies */
 	bool use_bdat;
 	bool needs_rset; /* a transaction may be open on the server */
 	bool bdat_failed;
@@ -160,58 +157,22 @@ set_phase(struct smtp_session *s, enum phase phase)
 
 /* --- queues --- */
 
+/* The i-th command of a queue, or NULL past its end. */
 static struct cmd *
-queue_push(struct cmd_queue *q)
+cmd_at(const struct fifo *q, size_t i)
 {
-	struct cmd *c;
-
-	if (q->head > 0 && q->head + q->n == q->cap) {
-		memmove(q->v, q->v + q->head, q->n * sizeof(*q->v));
-		q->head = 0;
-	}
-	if (q->head + q->n == q->cap) {
-		q->cap = q->cap ? q->cap * 2 : 16;
-		q->v = xreallocarray(q->v, q->cap, sizeof(*q->v));
-	}
-	c = &q->v[q->head + q->n++];
-	memset(c, 0, sizeof(*c));
-	return c;
-}
-
-static struct cmd *
-queue_head(struct cmd_queue *q)
-{
-	return q->n > 0 ? &q->v[q->head] : NULL;
+	return fifo_at(q, i);
 }
 
 static void
-queue_pop(struct cmd_queue *q)
-{
-	q->head++;
-	q->n--;
-	if (q->n == 0)
-		q->head = 0;
-}
-
-static void
-wipe_free(char *p, size_t len)
-{
-	if (p == NULL)
-		return;
-	explicit_bzero(p, len);
-	free(p);
-}
-
-static void
-queue_clear(struct cmd_queue *q)
+queue_clear(struct fifo *q)
 {
 	for (size_t i = 0; i < q->n; i++) {
-		struct cmd *c = &q->v[q->head + i];
+		struct cmd *c = cmd_at(q, i);
 
-		wipe_free(c->line, c->len);
+		xfree_wiped(c->line, c->len);
 	}
-	free(q->v);
-	memset(q, 0, sizeof(*q));
+	fifo_free(q);
 }
 
 /* --- output --- */
@@ -276,7 +237,7 @@ can_send(const struct smtp_session *s, enum smtp_cmd cmd)
 	if (!groupable(cmd) && cmd != SMTP_CMD_DATA && cmd != SMTP_CMD_QUIT && cmd != SMTP_CMD_NOOP)
 		return false;
 	for (size_t i = 0; i < s->pending.n; i++)
-		if (!groupable(s->pending.v[s->pending.head + i].cmd))
+		if (!groupable(cmd_at(&s->pending, i)->cmd))
 			return false;
 	return true;
 }
@@ -290,15 +251,15 @@ flush(struct smtp_session *s)
 	if (s->phase == PH_DEAD || s->phase == PH_CLOSED)
 		return;
 
-	while ((c = queue_head(&s->to_send)) != NULL && can_send(s, c->cmd)) {
-		struct cmd *p = queue_push(&s->pending);
+	while ((c = cmd_at(&s->to_send, 0)) != NULL && can_send(s, c->cmd)) {
+		struct cmd *p = fifo_push(&s->pending);
 
 		*p = *c;
 		outbuf_append_masked(&s->out, SMTP_OUT_TEXT, SMTP_OUT_SECRET, c->line, c->len,
 		                     c->secret ? c->public_len : c->len);
-		wipe_free(p->line, p->len);
+		xfree_wiped(p->line, p->len);
 		p->line = NULL;
-		queue_pop(&s->to_send);
+		fifo_pop(&s->to_send);
 	}
 }
 
@@ -307,22 +268,20 @@ flush(struct smtp_session *s)
 static size_t
 drop_unsent(struct smtp_session *s, unsigned mask)
 {
-	struct cmd_queue *q = &s->to_send;
+	struct fifo *q = &s->to_send;
 	size_t kept = 0, dropped = 0;
 
 	for (size_t i = 0; i < q->n; i++) {
-		struct cmd *c = &q->v[q->head + i];
+		struct cmd *c = cmd_at(q, i);
 
 		if (mask & (1u << c->cmd)) {
-			wipe_free(c->line, c->len);
+			xfree_wiped(c->line, c->len);
 			dropped++;
 		} else {
-			q->v[q->head + kept++] = *c;
+			*cmd_at(q, kept++) = *c;
 		}
 	}
-	q->n = kept;
-	if (q->n == 0)
-		q->head = 0;
+	fifo_truncate(q, kept);
 	return dropped;
 }
 
@@ -330,7 +289,7 @@ drop_unsent(struct smtp_session *s, unsigned mask)
 static struct cmd *
 queue_cmd(struct smtp_session *s, enum smtp_cmd cmd, const char *line)
 {
-	struct cmd *c = queue_push(&s->to_send);
+	struct cmd *c = fifo_push(&s->to_send);
 
 	c->cmd = cmd;
 	c->line = xasprintf("%s\r\n", line);
@@ -342,7 +301,7 @@ queue_cmd(struct smtp_session *s, enum smtp_cmd cmd, const char *line)
 static void
 queue_secret(struct smtp_session *s, enum smtp_cmd cmd, const char *public_part, const char *secret)
 {
-	struct cmd *c = queue_push(&s->to_send);
+	struct cmd *c = fifo_push(&s->to_send);
 
 	c->cmd = cmd;
 	c->line = xasprintf("%s%s\r\n", public_part, secret);
@@ -429,6 +388,7 @@ smtp_session_new(const struct smtp_params *params, struct err *err)
 		return NULL;
 	}
 	s = xcalloc(1, sizeof(*s));
+	s->to_send = s->pending = (struct fifo)FIFO_INIT(sizeof(struct cmd));
 	s->helo_name = xstrdup(params->helo_name);
 	s->name =
 	    params->server != NULL ? xasprintf("server %s", params->server) : xstrdup("the server");
@@ -443,7 +403,7 @@ smtp_session_new(const struct smtp_params *params, struct err *err)
 	str_init(&s->chunk);
 	s->phase = PH_GREETING;
 	/* The greeting is the first reply, as if to a command already sent. */
-	c = queue_push(&s->pending);
+	c = fifo_push(&s->pending);
 	c->cmd = SMTP_CMD_GREETING;
 	return s;
 }
@@ -467,6 +427,7 @@ clear_txn(struct smtp_session *s)
 	s->mail_ok = false;
 	s->mail_reply[0] = '\0';
 	s->data_pipelined = false;
+	s->body_early = false;
 	s->use_bdat = false;
 	s->bdat_failed = false;
 	str_reset(&s->chunk);
@@ -485,7 +446,7 @@ smtp_session_free(struct smtp_session **session)
 	outbuf_free(&s->out);
 	str_free(&s->chunk);
 	if (s->auth_deferred != NULL)
-		wipe_free(s->auth_deferred, strlen(s->auth_deferred));
+		xfree_wiped(s->auth_deferred, strlen(s->auth_deferred));
 	smtp_reply_parser_free(&s->parser);
 	free(s->helo_name);
 	free(s->name);
@@ -611,13 +572,13 @@ static void
 abandon_pipelined_data(struct smtp_session *s)
 {
 	for (size_t i = 0; i < s->pending.n; i++) {
-		struct cmd *c = &s->pending.v[s->pending.head + i];
+		struct cmd *c = cmd_at(&s->pending, i);
 
 		if (c->cmd == SMTP_CMD_DATA)
 			c->silent = true;
 	}
 	for (size_t i = 0; i < s->to_send.n; i++) {
-		struct cmd *c = &s->to_send.v[s->to_send.head + i];
+		struct cmd *c = cmd_at(&s->to_send, i);
 
 		if (c->cmd == SMTP_CMD_DATA)
 			c->silent = true;
@@ -628,6 +589,18 @@ abandon_pipelined_data(struct smtp_session *s)
 static int
 txn_collected(struct smtp_session *s, struct smtp_event *ev)
 {
+	if (!s->mail_ok && s->body_early) {
+		/* The chunks already sent are refused with it (RFC 3030
+		   section 3): swallow their replies and send no more. */
+		for (size_t i = 0; i < s->pending.n; i++) {
+			struct cmd *c = cmd_at(&s->pending, i);
+
+			if (c->cmd == SMTP_CMD_BDAT)
+				c->silent = true;
+		}
+		str_reset(&s->chunk);
+		s->bdat_failed = true;
+	}
 	if (!s->mail_ok) {
 		abandon_pipelined_data(s);
 		s->msg = SMTP_MSG_NOT_SENT;
@@ -646,7 +619,11 @@ txn_collected(struct smtp_session *s, struct smtp_event *ev)
 		else
 			ev->n_rejected++;
 	}
-	set_phase(s, PH_RCPTS_WAIT);
+	/* With the message already on its way the results only inform:
+	   the reply to its end decides, and the caller has nothing to
+	   choose. */
+	if (!s->body_early)
+		set_phase(s, PH_RCPTS_WAIT);
 	return 1;
 }
 
@@ -690,7 +667,7 @@ on_auth_reply(struct smtp_session *s, const struct smtp_reply *reply, struct smt
 				           s->name);
 			queue_secret(s, SMTP_CMD_AUTH, "",
 			             *s->auth_deferred ? s->auth_deferred : "=");
-			wipe_free(s->auth_deferred, strlen(s->auth_deferred));
+			xfree_wiped(s->auth_deferred, strlen(s->auth_deferred));
 			s->auth_deferred = NULL;
 			return 0;
 		}
@@ -710,7 +687,7 @@ on_auth_reply(struct smtp_session *s, const struct smtp_reply *reply, struct smt
 	if (reply->code >= 400) {
 		set_phase(s, PH_READY);
 		if (s->auth_deferred != NULL) {
-			wipe_free(s->auth_deferred, strlen(s->auth_deferred));
+			xfree_wiped(s->auth_deferred, strlen(s->auth_deferred));
 			s->auth_deferred = NULL;
 		}
 		event_failed(s, ev, SMTP_CMD_AUTH, reply,
@@ -843,7 +820,7 @@ on_reply(struct smtp_session *s, const struct cmd *c, const struct smtp_reply *r
 			/* The empty message must follow the 354 at once,
 			   ahead of anything queued since. */
 			if (code == 354) {
-				struct cmd *d = queue_push(&s->pending);
+				struct cmd *d = fifo_push(&s->pending);
 
 				d->cmd = SMTP_CMD_DOT;
 				d->silent = true;
@@ -895,7 +872,7 @@ on_reply(struct smtp_session *s, const struct cmd *c, const struct smtp_reply *r
 		   still come and are swallowed. */
 		s->bdat_failed = true;
 		for (size_t i = 0; i < s->pending.n; i++)
-			s->pending.v[s->pending.head + i].silent = true;
+			cmd_at(&s->pending, i)->silent = true;
 		s->msg = SMTP_MSG_NOT_SENT;
 		set_phase(s, PH_READY);
 		event_failed(s, ev, SMTP_CMD_BDAT, reply, ERR_REJECTED, "refused the message");
@@ -935,7 +912,7 @@ on_eof(struct smtp_session *s, struct smtp_event *ev, struct err *err)
 	bool quitting = s->phase == PH_QUIT;
 
 	for (size_t i = 0; i < s->pending.n; i++)
-		if (s->pending.v[s->pending.head + i].cmd == SMTP_CMD_QUIT)
+		if (cmd_at(&s->pending, i)->cmd == SMTP_CMD_QUIT)
 			quitting = true;
 	if (quitting) {
 		/* A server that just closes after QUIT has done no harm. */
@@ -1036,8 +1013,8 @@ smtp_session_next_event(struct smtp_session *s, struct smtp_event *ev, struct er
 			return die(s, err, ERR_PROTO, "unexpected reply from %s: %s", s->name,
 			           text);
 		}
-		c = *queue_head(&s->pending);
-		queue_pop(&s->pending);
+		c = *cmd_at(&s->pending, 0);
+		fifo_pop(&s->pending);
 		r = on_reply(s, &c, reply, ev, err);
 		flush(s);
 		if (r != 0)
@@ -1294,12 +1271,28 @@ smtp_session_mail(struct smtp_session *s, const struct smtp_envelope *env, struc
 	str_free(&line);
 	s->replies_left = 1 + env->n_rcpts;
 	s->mail_ok = false;
-	if (env->partial_ok && pipelining(s) && !s->use_bdat) {
-		queue_cmd(s, SMTP_CMD_DATA, "DATA");
-		s->data_pipelined = true;
-	}
 	s->msg = SMTP_MSG_PENDING;
 	set_phase(s, PH_TXN);
+	/*
+	 * RFC 2920: the message may follow the envelope without waiting for
+	 * its replies when a refused recipient cannot change what is to be
+	 * done: one recipient (refused, it leaves none, and the server must
+	 * refuse DATA or BDAT for want of one), or partial delivery
+	 * accepted.  DATA's 354 still comes before any of the message; BDAT
+	 * carries the message itself, so the caller writes it at once.
+	 */
+	if (pipelining(s) && (env->n_rcpts == 1 || env->partial_ok)) {
+		if (s->use_bdat) {
+			s->body_early = true;
+			start_body(s);
+			s->have_deferred = true;
+			memset(&s->deferred, 0, sizeof(s->deferred));
+			s->deferred.type = SMTP_EV_DATA_READY;
+		} else {
+			queue_cmd(s, SMTP_CMD_DATA, "DATA");
+			s->data_pipelined = true;
+		}
+	}
 	flush(s);
 	return 0;
 }
@@ -1342,7 +1335,7 @@ send_chunk(struct smtp_session *s, bool last)
 	out_text(s, line);
 	out_append(s, SMTP_OUT_PAYLOAD, s->chunk.s, s->chunk.len);
 	str_reset(&s->chunk);
-	c = queue_push(&s->pending);
+	c = fifo_push(&s->pending);
 	c->cmd = SMTP_CMD_BDAT;
 	c->last = last;
 }
@@ -1391,7 +1384,7 @@ smtp_session_data_end(struct smtp_session *s, struct err *err)
 		out_append(s, SMTP_OUT_PAYLOAD, tail.s, tail.len - 3);
 		out_append(s, SMTP_OUT_TEXT, tail.s + tail.len - 3, 3);
 		str_free(&tail);
-		c = queue_push(&s->pending);
+		c = fifo_push(&s->pending);
 		c->cmd = SMTP_CMD_DOT;
 	}
 	s->final_mark = s->out.appended;

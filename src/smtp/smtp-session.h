@@ -14,20 +14,32 @@
  *   READY: auth() --> EV_AUTH_CHALLENGE* (auth_respond / auth_cancel)
  *                 --> EV_AUTH_DONE or EV_FAILED
  *          mail() --> MAIL, RCPT... --> EV_RCPTS (per-recipient results)
- *                 --> data() or rset()
+ *                 --> data() or rset()   (or EV_DATA_READY at once: below)
  *          data() --> EV_DATA_READY --> data_write()... data_end()
  *                 --> EV_SENT or EV_FAILED --> READY (next message)
  *          quit() --> EV_CLOSED
  *
- * With PIPELINING offered, MAIL and every RCPT go out in one batch, and
- * DATA with them when the envelope says partial delivery is acceptable
+ * With PIPELINING offered, MAIL and every RCPT go out in one batch
  * (RFC 2920; replies are matched to commands in order).  With CHUNKING and
  * PIPELINING offered, the message goes as BDAT chunks instead of DATA
  * (RFC 3030); without PIPELINING each chunk would cost a round trip, so
- * DATA is used.  Without partial delivery, the recipients' results come
- * before anything of the message is sent, and the caller chooses.  When a
- * transaction may still be open on the server after a refusal, the next
- * mail() starts with RSET by itself.
+ * DATA is used.  When a refused recipient cannot change what is to be
+ * done -- a single recipient (refused, none is left and the server must
+ * refuse DATA or BDAT), or partial delivery accepted -- the message
+ * follows the envelope without waiting for its replies, so it costs one
+ * round trip:
+ *   - with DATA, DATA goes in the batch; EV_RCPTS comes as usual, then
+ *     data() (EV_DATA_READY after the 354) or rset() when none was
+ *     accepted (a 354 then gets an empty message the server refuses);
+ *   - with BDAT, EV_DATA_READY comes at once after mail(): the caller
+ *     writes the message and ends it (the last chunk goes as BDAT LAST),
+ *     and only then do EV_RCPTS (information: data() and rset() are not
+ *     called) and EV_SENT or EV_FAILED (BDAT) come.  A refused MAIL is
+ *     EV_FAILED (MAIL) and the chunks' replies are swallowed.
+ * Otherwise (several recipients, partial delivery not acceptable) the
+ * recipients' results come before anything of the message is sent, and
+ * the caller chooses.  When a transaction may still be open on the server
+ * after a refusal, the next mail() starts with RSET by itself.
  *
  * Safety rules kept here rather than left to each caller:
  *  - with params.starttls, nothing but EHLO and STARTTLS is sent before
@@ -121,7 +133,8 @@ struct smtp_envelope {
 	unsigned notify;   /* SMTP_NOTIFY_* bits for every recipient */
 	bool orcpt;        /* ORCPT=rfc822;address for ASCII recipients */
 	/* Send to the recipients the server accepts even if it refuses
-	   others.  With PIPELINING this lets DATA go in the same batch. */
+	   others.  With PIPELINING this lets the message go without waiting
+	   for the recipients' replies (as with a single recipient). */
 	bool partial_ok;
 };
 

@@ -251,7 +251,10 @@ protocols = imap pop3 lmtp
 listen = $_harness_dovecot_ip
 $_harness_ssl
 $_harness_privs
-auth_mechanisms = plain login cram-md5 scram-sha-1 scram-sha-256
+# apop: the POP3 greeting carries an APOP timestamp (APOP needs the
+# {PLAIN} passwords of the users file); it is no SASL mechanism, so the
+# CAPA SASL and IMAP AUTH= lists stay as they were.
+auth_mechanisms = plain login cram-md5 scram-sha-1 scram-sha-256 apop
 auth_username_format = %Ln
 auth_verbose = yes
 # Tests log in wrongly on purpose: as little delay after a failure as
@@ -266,6 +269,14 @@ last_valid_uid = $_harness_mail_uid
 first_valid_gid = $_harness_mail_gid
 last_valid_gid = $_harness_mail_gid
 mail_location = maildir:~/Maildir
+# A folder named Sent is marked \\Sent (RFC 6154 SPECIAL-USE) for the
+# Fcc tests; it exists only once a test creates it.
+namespace inbox {
+  inbox = yes
+  mailbox Sent {
+    special_use = \\Sent
+  }
+}
 passdb {
   driver = passwd-file
   args = $_harness_dv/users

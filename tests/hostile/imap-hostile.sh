@@ -158,4 +158,157 @@ check_contains "ALERT with an escape: shown" "$errout" "mind the escape"
 check "ALERT with an escape: no ESC reaches the terminal" test \
 	"$(printf '%s' "$errout" | tr -d -c '\033' | wc -c)" -eq 0
 
+# MOVE without the MOVE capability: UID COPY, then the original marked
+# deleted and, with UIDPLUS, expunged alone (UID EXPUNGE); without UIDPLUS
+# it stays marked deleted, with a warning saying so.
+drive_bin="$top_builddir/tests/integration/imap-drive"
+# drive_move SCENARIO: moves message 2 to Archive through core.
+drive_move() {
+	peer_start "$1"
+	"$drive_bin" -S imap_starttls=no -S imap_allow_plaintext=yes -S timeout=3 \
+		"imap://u:p@127.0.0.1:$port/INBOX" open \
+		"move:2:imap://u:p@127.0.0.1:$port/Archive" headers close \
+		>"$T/out" 2>"$T/err" </dev/null
+	rc=$?
+	peer_stop
+	out=$(cat "$T/out")
+	errout=$(cat "$T/err")
+	cmds=$(printf '%s\n' "$status" | sed -n 's/^C: [^ ]* //p' |
+		grep -E '^(UID )?(COPY|MOVE|STORE|EXPUNGE)')
+}
+
+drive_move nomove
+check_eq "no MOVE, UIDPLUS: exit 0" "$rc" 0
+check_eq "no MOVE, UIDPLUS: COPY, STORE, UID EXPUNGE" "$cmds" "UID COPY 2 Archive
+UID STORE 2 +FLAGS.SILENT (\Deleted)
+UID EXPUNGE 2"
+check_eq "no MOVE, UIDPLUS: no warning" "$errout" ""
+check_contains "no MOVE, UIDPLUS: the original left (a tombstone until the next sync)" "$out" \
+	"sum 1 2 -D-- "
+
+drive_move nomove-nouidplus
+check_eq "no MOVE nor UIDPLUS: exit 0" "$rc" 0
+check_eq "no MOVE nor UIDPLUS: COPY, STORE, no EXPUNGE" "$cmds" "UID COPY 2 Archive
+UID STORE 2 +FLAGS.SILENT (\Deleted)"
+check_eq "no MOVE nor UIDPLUS: one warning" "$(printf '%s\n' "$errout" | grep -c .)" 1
+check_contains "no MOVE nor UIDPLUS: it says they stay marked deleted" "$errout" \
+	"marked deleted"
+check_contains "no MOVE nor UIDPLUS: the original shows as deleted" "$out" "sum 1 2 -D-- Second"
+
+
+# A large part fetched in ranges from a slow server (bigpart: 6 MiB at
+# about 2 MiB a second).  On a terminal getpart shows its progress on
+# standard error; Ctrl-C (SIGINT) stops it once the range under way has
+# arrived, with one message and no file.  Without a terminal, no progress.
+big_want=$("$PY" -c 'import base64, sys
+line = b"UGV0cmVsIHRlc3QgZGF0YSwgbGluZSBhZnRlciBsaW5lLCBmb3IgdGhlIHJhbmdlcy4uLi4u"
+sys.stdout.buffer.write(base64.b64decode(line * (6 * 1024 * 1024 // (len(line) + 2))))' |
+	sha256sum | cut -d' ' -f1)
+# pty_getpart MODE: petrel on a terminal runs "getpart 1 2 $T/got.bin";
+# MODE cancel sends Ctrl-C while the second range comes.  Output in $T/pty.out.
+pty_getpart() {
+	rm -f "$T/got.bin"
+	peer_start bigpart
+	"$PY" - "$PETREL" "$port" "$T" "$1" <<'PY'
+import os, pty, select, sys, time
+petrel, port, T, mode = sys.argv[1:5]
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(petrel, [petrel, "-n", "-N", "-S", "imap_starttls=no", "-S",
+                      "imap_allow_plaintext=yes", "-S", "timeout=5", "-f",
+                      "imap://u:p@127.0.0.1:%s/INBOX" % port])
+out = b""
+def read_until(pred, secs):
+    global out
+    end = time.time() + secs
+    while time.time() < end and not pred():
+        if select.select([fd], [], [], 0.1)[0]:
+            try:
+                d = os.read(fd, 65536)
+            except OSError:
+                return
+            if not d:
+                return
+            out += d
+def status():
+    try:
+        return open(T + "/status").read()
+    except OSError:
+        return ""
+read_until(lambda: b"? " in out, 10)
+os.write(fd, ("getpart 1 2 %s/got.bin\n" % T).encode())
+if mode == "cancel":
+    read_until(lambda: "range 1048576\n" in status(), 10)
+    os.write(fd, b"\x03")
+    read_until(lambda: b"nothing saved" in out, 10)
+else:
+    read_until(lambda: b"bytes fetched" in out, 20)
+read_until(lambda: out.rstrip().endswith(b"?"), 5)
+os.write(fd, b"quit\n")
+read_until(lambda: False, 5)
+os.waitpid(pid, 0)
+open(T + "/pty.out", "wb").write(out)
+PY
+	peer_stop
+}
+
+pty_getpart fetch
+check_contains "getpart on a terminal: progress shown" "$(cat "$T/pty.out")" "getpart 1 2: "
+check_contains "getpart on a terminal: saved" "$(cat "$T/pty.out")" "bytes fetched"
+check_eq "getpart on a terminal: byte for byte" \
+	"$(sha256sum <"$T/got.bin" 2>/dev/null | cut -d' ' -f1)" "$big_want"
+
+pty_getpart cancel
+check_eq "getpart, Ctrl-C: one message" "$(grep -c 'interrupted after' "$T/pty.out")" 1
+check_contains "getpart, Ctrl-C: it says nothing was saved" "$(cat "$T/pty.out")" \
+	"message 1 part 2: interrupted after 1048576 bytes; nothing saved"
+check "getpart, Ctrl-C: no file left" test ! -e "$T/got.bin"
+check_contains "getpart, Ctrl-C: the range under way finished" "$status" "range 1048576 sent"
+check "getpart, Ctrl-C: no range after it" test "$(printf '%s\n' "$status" | grep -c '^range 2097152')" -eq 0
+check "getpart, Ctrl-C: the connection kept" test "$(printf '%s\n' "$status" | grep -c '^connection 2')" -eq 0
+check_contains "getpart, Ctrl-C: the session went on (quit logs out)" "$status" " LOGOUT"
+
+peer_start bigpart
+printf 'getpart 1 2 %s\n' "$T/got2.bin" | "$PETREL" -n -N -S imap_starttls=no \
+	-S imap_allow_plaintext=yes -S timeout=5 -f "imap://u:p@127.0.0.1:$port/INBOX" \
+	>"$T/out" 2>"$T/err"
+rc=$?
+peer_stop
+check_eq "getpart without a terminal: exit 0" "$rc" 0
+check_eq "getpart without a terminal: nothing on stderr" "$(cat "$T/err")" ""
+check_eq "getpart without a terminal: byte for byte" \
+	"$(sha256sum <"$T/got2.bin" 2>/dev/null | cut -d' ' -f1)" "$big_want"
+
+
+# The connection's state as a face hears it (imap-drive prints core's
+# CORE_EV_CONN_STATE events): a BYE while idling is a drop, with its
+# cause; each attempt to come back is counted; success ends it, and when
+# the server stays away the tries end in "offline" with the last cause.
+# drive_state SCENARIO STEPS...: imap-drive against the peer.
+drive_state() {
+	peer_start "$1"
+	shift
+	"$drive_bin" -S imap_starttls=no -S imap_allow_plaintext=yes -S timeout=3 \
+		"imap://u:p@127.0.0.1:$port/INBOX" open "$@" >"$T/out" 2>&1 </dev/null
+	rc=$?
+	peer_stop
+	out=$(cat "$T/out")
+}
+
+drive_state idle-bye wait-state:reconnecting:20 wait-state:connected:20 headers
+check_eq "BYE while idle: exit 0" "$rc" 0
+check_contains "BYE while idle: the face hears of the drop" "$out" "event conn reconnecting 1 at"
+check_contains "BYE while idle: and why" "$out" "cause connection: "
+check_contains "BYE while idle: in the server's words" "$out" "shutting down for maintenance"
+check_contains "BYE while idle: then of the new connection" "$out" "event conn connected 0 at"
+check_contains "BYE while idle: the folder reads on" "$out" "sum 2 3 ---- Third"
+check_contains "BYE while idle: on a second connection" "$status" "connection 2"
+
+drive_state idle-gone wait-state:offline:40
+check_eq "server gone: exit 0" "$rc" 0
+check_contains "server gone: every attempt told" "$out" "event conn reconnecting 6 at"
+check_contains "server gone: then offline" "$out" "event conn offline 0 at"
+check "server gone: offline says why" \
+	grep -q '^event conn offline 0 at [0-9]* cause connection: ' "$T/out"
+
 finish

@@ -29,6 +29,14 @@ Scenarios:
   reset           RST in the middle of the header FETCH
   alert-escape    an ALERT with a terminal escape sequence
   compress        honest, and offers COMPRESS=DEFLATE, which it then speaks
+  nomove          honest, with UIDPLUS but without MOVE (COPY, STORE and
+                  UID EXPUNGE answered and noted)
+  nomove-nouidplus  neither MOVE nor UIDPLUS
+  bigpart         message 1 has a 6 MiB base64 attachment (part 2) that it
+                  sends slowly, about 2 MiB a second, noting each range
+  idle-bye        the first connection says BYE a second into IDLE; the
+                  next ones are honest
+  idle-gone       BYE a second into IDLE, and then nobody listens any more
 """
 
 import os
@@ -48,6 +56,14 @@ MESSAGES = [
 ]
 
 
+# bigpart: part 2 of message 1, base64 lines of the same bytes.
+BIG_LINE = b"UGV0cmVsIHRlc3QgZGF0YSwgbGluZSBhZnRlciBsaW5lLCBmb3IgdGhlIHJhbmdlcy4uLi4u\r\n"
+BIG_PART = BIG_LINE * (6 * 1024 * 1024 // len(BIG_LINE))
+BIG_MIME = (b"Content-Type: application/octet-stream; name=\"big.bin\"\r\n"
+            b"Content-Transfer-Encoding: base64\r\n"
+            b"Content-Disposition: attachment; filename=\"big.bin\"\r\n\r\n")
+
+
 class Closed(Exception):
     pass
 
@@ -64,6 +80,8 @@ class Peer:
         self.tls = False
         self.inflate = None
         self.deflate = None
+        self.deleted = set()  # UIDs marked \Deleted
+        self.expunged = set()
 
     def note(self, text):
         self.status.write(text + "\n")
@@ -105,7 +123,9 @@ class Peer:
     # ---- the honest part ----
 
     def caps(self):
-        c = b"IMAP4rev1 LITERAL+ ESEARCH UIDPLUS IDLE ENABLE ID NAMESPACE"
+        c = b"IMAP4rev1 LITERAL+ ESEARCH IDLE ENABLE ID NAMESPACE"
+        if self.scenario != "nomove-nouidplus":
+            c += b" UIDPLUS"
         if self.scenario == "starttls-inject" and not self.tls:
             c += b" STARTTLS LOGINDISABLED"
         if self.scenario == "compress" and self.deflate is None:
@@ -199,16 +219,51 @@ class Peer:
     def cmd_search(self, tag, uid, rest):
         self.send(b'* ESEARCH (TAG "' + tag + b'") UID ALL 1:3\r\n' + tag + b" OK done\r\n")
 
+    def live(self):
+        """(seq, uid, header, flags) of the messages not expunged."""
+        out = []
+        for u, hdr in MESSAGES:
+            if u not in self.expunged:
+                fl = b"\\Deleted" if u in self.deleted else b""
+                out.append((len(out) + 1, u, hdr, fl))
+        return out
+
     def fetch_honest(self, tag, uids):
         out = b""
-        for seq, (u, hdr) in enumerate(MESSAGES, 1):
+        for seq, u, hdr, fl in self.live():
             if u not in uids:
                 continue
-            out += (b"* %d FETCH (UID %d FLAGS () INTERNALDATE \"02-Jun-2025 10:00:00 +0000\" "
+            out += (b"* %d FETCH (UID %d FLAGS (%s) INTERNALDATE \"02-Jun-2025 10:00:00 +0000\" "
                     b"RFC822.SIZE %d BODY[HEADER.FIELDS (FROM SUBJECT DATE)] {%d}\r\n" %
-                    (seq, u, len(hdr) + 10, len(hdr)))
+                    (seq, u, fl, len(hdr) + 10, len(hdr)))
             out += hdr + b")\r\n"
         self.send(out + tag + b" OK fetched\r\n")
+
+    def fetch_bigpart(self, tag, rest):
+        if b"BODYSTRUCTURE" in rest:
+            self.send(b'* 1 FETCH (UID 1 BODYSTRUCTURE (("TEXT" "PLAIN" ("CHARSET" "us-ascii") '
+                      b'NIL NIL "7BIT" 6 1 NIL NIL NIL NIL)("APPLICATION" "OCTET-STREAM" '
+                      b'("NAME" "big.bin") NIL NIL "BASE64" %d NIL ("ATTACHMENT" '
+                      b'("FILENAME" "big.bin")) NIL NIL) "MIXED" ("BOUNDARY" "b") NIL NIL '
+                      b'NIL))\r\n' % len(BIG_PART) + tag + b" OK fetched\r\n")
+            return True
+        if b"BODY.PEEK[2.MIME]" in rest:
+            self.send(b"* 1 FETCH (UID 1 BODY[2.MIME] {%d}\r\n" % len(BIG_MIME) + BIG_MIME
+                      + b")\r\n" + tag + b" OK fetched\r\n")
+            return True
+        m = re.search(rb"BODY\.PEEK\[2\]<(\d+)\.(\d+)>", rest)
+        if m is None:
+            return False
+        off, n = int(m.group(1)), int(m.group(2))
+        data = BIG_PART[off:off + n]
+        self.note("range %d" % off)
+        self.send(b"* 1 FETCH (UID 1 BODY[2]<%d> {%d}\r\n" % (off, len(data)))
+        for i in range(0, len(data), 65536):
+            self.send(data[i:i + 65536])
+            time.sleep(0.03)
+        self.send(b")\r\n" + tag + b" OK fetched\r\n")
+        self.note("range %d sent" % off)
+        return True
 
     def cmd_fetch(self, tag, uid, rest):
         uids = set()
@@ -221,12 +276,14 @@ class Peer:
                 uids.update(range(min(lo, hi), max(lo, hi) + 1))
             else:
                 uids.add(int(part))
+        if self.scenario == "bigpart" and self.fetch_bigpart(tag, rest):
+            return
         if b"HEADER" not in rest:
             # UID FLAGS, by UID or by sequence number: honest.
             out = b""
-            for seq, (u, _) in enumerate(MESSAGES, 1):
+            for seq, u, _, fl in self.live():
                 if (u if uid else seq) in uids:
-                    out += b"* %d FETCH (UID %d FLAGS ())\r\n" % (seq, u)
+                    out += b"* %d FETCH (UID %d FLAGS (%s))\r\n" % (seq, u, fl)
             self.send(out + tag + b" OK done\r\n")
             return
         s = self.scenario
@@ -273,11 +330,41 @@ class Peer:
         else:
             self.fetch_honest(tag, uids)
 
+    def cmd_copy(self, tag, rest):
+        self.send(tag + b" OK [COPYUID 9 " + rest.split()[0] + b" 100] copied\r\n")
+
+    def cmd_move(self, tag, rest):
+        # MOVE is not offered: a client that sends it anyway is told so.
+        self.send(tag + b" BAD MOVE is not offered here\r\n")
+
+    def cmd_store(self, tag, rest):
+        words = rest.split()
+        if b"+FLAGS" in words[1].upper() and b"\\DELETED" in rest.upper():
+            self.deleted.update(int(x) for x in words[0].split(b",") if x.isdigit())
+        self.send(tag + b" OK stored\r\n")
+
+    def cmd_expunge(self, tag, rest):
+        if rest.strip() and self.scenario == "nomove-nouidplus":
+            self.send(tag + b" BAD UID EXPUNGE is not offered here\r\n")
+            return
+        only = set(int(x) for x in (rest.split() or [b""])[0].split(b",") if x.isdigit())
+        out = b""
+        for seq, u, _, _ in reversed(self.live()):
+            if u in self.deleted and (not rest.strip() or u in only):
+                out += b"* %d EXPUNGE\r\n" % seq
+                self.expunged.add(u)
+        self.send(out + tag + b" OK expunged\r\n")
+
     def cmd_noop(self, tag, rest):
         self.send(tag + b" OK noop\r\n")
 
     def cmd_idle(self, tag, rest):
         self.send(b"+ idling\r\n")
+        if self.scenario in ("idle-bye", "idle-gone") and self.n == 1:
+            time.sleep(1)
+            self.send(b"* BYE server shutting down for maintenance\r\n")
+            self.note("bye")
+            raise Closed()
         while self.readline().upper() != b"DONE":
             pass
         self.send(tag + b" OK idle done\r\n")
@@ -319,6 +406,8 @@ def main():
                 pass
             status.write("closed\n")
             status.flush()
+            if scenario == "idle-gone":
+                break
 
 
 if __name__ == "__main__":

@@ -17,10 +17,17 @@ before TLS, and required for MAIL.  Gives up after 90 seconds.
 
 The honest server offers PIPELINING, SIZE (PEER_SIZE, default 1000000),
 8BITMIME (unless PEER_NO_8BIT is set), SMTPUTF8 (only with PEER_UTF8),
-DSN, ENHANCEDSTATUSCODES and, after TLS or without a certificate,
-AUTH PLAIN (password "secret", any user).  A RCPT whose address has
-"nobody" is refused with 550, "later" with 451, "evil" with a 550 whose
-text holds terminal escape sequences.
+DSN, ENHANCEDSTATUSCODES, CHUNKING (only with PEER_CHUNKING) and, after
+TLS or without a certificate, AUTH PLAIN (password "secret", any user).
+With PEER_OAUTH_TOKEN set it offers XOAUTH2 and OAUTHBEARER as well and
+accepts exactly that bearer token (noting "oauth MECH user=U token=T");
+a wrong token gets the RFC 7628 error challenge, then 535.  A RCPT
+whose address has "nobody" is refused with 550, "later" with 451,
+"evil" with a 550 whose text holds terminal escape sequences.  DATA or
+BDAT without an accepted recipient is refused with 554 (a BDAT's data
+is read and dropped).  When the client sent DATA or BDAT before the
+reply to the RCPT before it (RFC 2920 pipelining), "early DATA" or
+"early BDAT" is noted.
 
 Scenarios for the first connection:
   good          honest, as above.
@@ -143,17 +150,28 @@ class Server:
             text = line.decode("utf-8", "replace")
             upper = text.upper()
             self.note(where + " " + ("AUTH <auth>" if upper.startswith("AUTH") else text))
+            if upper.startswith("RCPT TO:"):
+                # Already here before this RCPT is answered: sent ahead.
+                ahead = lines.buf.split(b"\n", 1)[0].upper()
+                if ahead.startswith(b"DATA"):
+                    self.note("early DATA")
+                elif ahead.startswith(b"BDAT"):
+                    self.note("early BDAT")
             tls_ok = self.cert is None or where == "tls"
             if upper.startswith("EHLO"):
                 caps = ["peer.test", "PIPELINING", "SIZE %d" % size, "DSN",
                         "ENHANCEDSTATUSCODES"]
                 if not os.environ.get("PEER_NO_8BIT"):
                     caps.append("8BITMIME")
+                if os.environ.get("PEER_CHUNKING"):
+                    caps.append("CHUNKING")
                 if os.environ.get("PEER_UTF8"):
                     caps.append("SMTPUTF8")
                 if self.cert is not None and where == "plain":
                     caps.append("STARTTLS")
-                if tls_ok:
+                if tls_ok and os.environ.get("PEER_OAUTH_TOKEN"):
+                    caps.append("AUTH PLAIN XOAUTH2 OAUTHBEARER")
+                elif tls_ok:
                     caps.append("AUTH PLAIN")
                 say("".join("250-%s\r\n" % c for c in caps[:-1]) + "250 %s\r\n" % caps[-1])
             elif upper == "STARTTLS" and self.cert is not None and where == "plain":
@@ -169,6 +187,32 @@ class Server:
                 lines = Lines(conn)
                 where = "tls"
                 self.note("handshake ok")
+            elif upper.startswith("AUTH XOAUTH2") or upper.startswith("AUTH OAUTHBEARER"):
+                import base64
+                parts = text.split(" ", 2)
+                mech = parts[1].upper()
+                raw = base64.b64decode(parts[2]) if len(parts) > 2 else b""
+                fields = raw.split(b"\x01")
+                user = b""
+                token = b""
+                for f in fields:
+                    if f.startswith(b"user="):
+                        user = f[5:]
+                    elif f.startswith(b"n,a="):
+                        user = f[4:].rstrip(b",")
+                    elif f.startswith(b"auth=Bearer "):
+                        token = f[12:]
+                self.note("oauth %s user=%s token=%s" % (mech, user.decode(), token.decode()))
+                if token and token.decode() == os.environ.get("PEER_OAUTH_TOKEN"):
+                    authed = True
+                    say("235 2.7.0 ok\r\n")
+                else:
+                    say("334 %s\r\n" % base64.b64encode(
+                        b'{"status":"invalid_token","scope":"mail"}').decode())
+                    if lines.readline() is None:
+                        self.note("closed")
+                        return
+                    say("535 5.7.8 invalid token\r\n")
             elif upper.startswith("AUTH PLAIN"):
                 import base64
                 parts = text.split(" ", 2)
@@ -242,6 +286,10 @@ class Server:
                 if data is None:
                     self.note("closed")
                     return
+                if env_from is None or not rcpts:
+                    self.bdat = b""
+                    say("554 5.5.1 no valid recipients\r\n")
+                    continue
                 self.bdat = getattr(self, "bdat", b"") + data
                 if len(words) > 2:
                     self.store(env_from, rcpts, self.bdat)

@@ -131,8 +131,12 @@ on_event(const struct core_event *ev, void *ctx)
 		       ev->u.folder_changed.reopened ? " reopened" : "", t);
 		break;
 	case CORE_EV_CONN_STATE:
-		printf("event conn %s %u at %lld\n", state_name(ev->u.conn_state.state),
+		printf("event conn %s %u at %lld", state_name(ev->u.conn_state.state),
 		       ev->u.conn_state.attempt, t);
+		if (ev->u.conn_state.cause.kind != ERR_NONE)
+			printf(" cause %s: %s", err_kind_name(ev->u.conn_state.cause.kind),
+			       ev->u.conn_state.cause.msg);
+		printf("\n");
 		if (d->want_state != NULL &&
 		    strcmp(state_name(ev->u.conn_state.state), d->want_state) == 0)
 			d->seen_state = 1;

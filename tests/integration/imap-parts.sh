@@ -1,5 +1,7 @@
 #!/bin/sh
-# One MIME part fetched alone: a 10 MB attachment comes in byte ranges
+# The part list of a message from BODYSTRUCTURE (getpart MESSAGE), a
+# thousandth of the message crossing the wire at most, and one MIME part
+# fetched alone: a 10 MB attachment comes in byte ranges
 # (BODY.PEEK[2]<offset.length>) through core and through the mailx face's
 # getpart, and what arrives is the original byte for byte (SHA-256).  With
 # message_cache the second reading costs no FETCH.
@@ -23,6 +25,58 @@ open(sys.argv[2], "wb").write(bytes(m))
 PY
 deliver alice "$T/big.eml"
 want=$(sha256sum <"$T/att.bin" | cut -d' ' -f1)
+
+# received_bytes TRACE: what the server sent, by the protocol trace (lines
+# as written, literals by their counts).
+received_bytes() {
+	awk '/ S: <[0-9]+ bytes>$/ { v = $(NF - 1); sub(/^</, "", v); n += v; next }
+	     / S: / { sub(/^.* S: /, ""); n += length($0) + 2 }
+	     END { print n + 0 }' "$1"
+}
+
+# The part list comes from BODYSTRUCTURE: no part of the message crosses.
+out=$(printf 'getpart 1\n' | pt -d "$T/t-list" -N -f "$(url)" 2>"$T/err")
+check_eq "part list: nothing on stderr" "$(cat "$T/err")" ""
+check_contains "part list: the text part" "$out" "1      text/plain 21"
+check_contains "part list: the attachment" "$out" \
+	'2      application/octet-stream 14M "data.bin" [attachment]'
+check "part list: UID FETCH BODYSTRUCTURE" \
+	grep -q ' C: a[0-9]* UID FETCH 1 (BODYSTRUCTURE)$' "$T/t-list"
+check "part list: no body section fetched" \
+	test "$(grep -c 'BODY\.PEEK\[[0-9.]*\]' "$T/t-list")" -eq 0
+got=$(received_bytes "$T/t-list")
+size=$(wc -c <"$T/big.eml")
+check "part list: received $got bytes for a message of $size" test "$((got * 1000))" -lt "$size"
+
+# A forwarded message (message/rfc822) keeps IMAP's numbering: its parts
+# are 2.1, 2.2, and 2.2 is fetched and decoded alone.
+"$HARNESS_PYTHON" - "$T/nest.eml" "$T/dot.png" <<'PY'
+import sys
+from email.message import EmailMessage
+from email.mime.message import MIMEMessage
+dot = b"\x89PNG\r\n\x1a\n" + bytes(range(256))
+open(sys.argv[2], "wb").write(dot)
+inner = EmailMessage()
+inner["From"] = "carol@petrel.test"
+inner["Subject"] = "Inner"
+inner.set_content("inner text\n")
+inner.add_attachment(dot, maintype="image", subtype="png", filename="dot.png")
+m = EmailMessage()
+m["From"] = "bob@petrel.test"
+m["To"] = "alice@petrel.test"
+m["Subject"] = "Nested"
+m.set_content("outer text\n")
+m.make_mixed()
+m.attach(MIMEMessage(inner))
+open(sys.argv[1], "wb").write(bytes(m))
+PY
+deliver alice "$T/nest.eml"
+out=$(printf 'getpart 2\ngetpart 2 2.2 %s\n' "$T/dot-got.png" | pt -N -f "$(url)" 2>"$T/err")
+check_eq "nested: nothing on stderr" "$(cat "$T/err")" ""
+check_contains "nested: the forwarded message and its parts" "$out" "  2      message/rfc822"
+check_contains "nested: its attachment numbered as IMAP does" "$out" \
+	'    2.2    image/png 362 "dot.png" [attachment]'
+check "nested: the part fetched alone is the original" cmp -s "$T/dot.png" "$T/dot-got.png"
 
 out=$(drive -d "$T/t-drive" "$(url)" open part:1:2:65536:"$T/raw.b64" 2>&1)
 check_contains "core: the part came in 64 KiB ranges" "$out" "part "

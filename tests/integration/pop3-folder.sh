@@ -64,11 +64,21 @@ for way in USER PLAIN LOGIN CRAM-MD5 SCRAM-SHA-1; do
 	check_eq "pop3_auth_mechanisms=$way: logs in and lists" \
 		"$(printf '%s\n' "$out" | wc -l | tr -d ' ')" 2
 done
-# Dovecot's greeting carries no APOP timestamp (its passdb would need apop
-# in auth_mechanisms): asking for APOP alone says why it cannot.
-out=$(pt -S pop3_auth_mechanisms=APOP -H -f "$U" 2>&1)
-check_eq "APOP only, no timestamp: exit status 1" "$?" 1
-check_contains "APOP only, no timestamp: says why" "$out" "no APOP timestamp"
+# APOP: the harness's Dovecot has apop in auth_mechanisms, so its greeting
+# carries a timestamp.  Over STLS, as USER/PASS would be.
+out=$(pt -S pop3_auth_mechanisms=APOP -d "$T/trace-apop" -H -f "$U" 2>&1)
+check_eq "APOP: logs in and lists" "$?:$(printf '%s\n' "$out" | wc -l | tr -d ' ')" "0:2"
+check "APOP: the APOP command was sent, after STLS" \
+	sh -c "grep -q 'C: STLS' '$T/trace-apop' && grep -q 'C: APOP alice' '$T/trace-apop'"
+check "APOP: no other way was tried" sh -c "! grep -Eq 'C: (AUTH|USER|PASS)' '$T/trace-apop'"
+check "APOP: the trace never shows the digest's secret" \
+	sh -c "! grep -q '$HARNESS_PASS1' '$T/trace-apop'"
+out=$(pt -S pop3_auth_mechanisms=APOP -H -f "pop3://alice:wrong-password@$H:$HARNESS_POP3_PORT/" 2>&1)
+rc=$?
+check_eq "APOP, wrong password: exit status 1, one line" \
+	"$rc:$(printf '%s\n' "$out" | wc -l | tr -d ' ')" "1:1"
+check_contains "APOP, wrong password: names the server, the user and APOP" "$out" \
+	"petrel: $H:$HARNESS_POP3_PORT: authentication as alice failed (APOP)"
 
 # A wrong password: one line naming the server, exit status 1.
 out=$(pt -H -f "pop3://alice:wrong-password@$H:$HARNESS_POP3_PORT/" 2>&1)

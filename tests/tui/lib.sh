@@ -227,3 +227,51 @@ make_mbox() {
 restored() {
 	wait_for "EXIT=$1" && wait_for "icanon echo"
 }
+
+# A sendmail program that records each message it is given in $SM_DIR
+# (N.args, N.msg, N counting from 0) and fails with 75 while the file
+# $T/sendmail-fails exists; its path is $T/sendmail.
+capture_sendmail() {
+	command -v python3 >/dev/null || bail "python3 is needed to check messages"
+	SM_DIR="$T/sent"
+	mkdir -p "$SM_DIR"
+	cat > "$T/sendmail" <<EOS
+#!/bin/sh
+n=\$(ls '$SM_DIR' | grep -c '\\.args\$')
+printf '%s\\n' "\$@" > '$SM_DIR/'\$n.args
+cat > '$SM_DIR/'\$n.msg
+[ -f '$T/sendmail-fails' ] && exit 75
+exit 0
+EOS
+	chmod +x "$T/sendmail"
+}
+
+# field N NAME: a decoded header field of the Nth message sent.
+field() {
+	python3 - "$SM_DIR/$1.msg" "$2" <<'EOP'
+import sys, email, email.policy
+m = email.message_from_binary_file(open(sys.argv[1], 'rb'), policy=email.policy.default)
+v = m[sys.argv[2]]
+print('' if v is None else str(v))
+EOP
+}
+
+# body N: the plain text of the Nth message sent.
+body() {
+	python3 - "$SM_DIR/$1.msg" <<'EOP'
+import sys, email, email.policy
+m = email.message_from_binary_file(open(sys.argv[1], 'rb'), policy=email.policy.default)
+print(m.get_body(preferencelist=('plain',)).get_content(), end='')
+EOP
+}
+
+# attached N NAME: the text of the Nth message's attachment NAME.
+attached() {
+	python3 - "$SM_DIR/$1.msg" "$2" <<'EOP'
+import sys, email, email.policy
+m = email.message_from_binary_file(open(sys.argv[1], 'rb'), policy=email.policy.default)
+for p in m.iter_attachments():
+    if p.get_filename() == sys.argv[2]:
+        print(p.get_content(), end='')
+EOP
+}

@@ -5,18 +5,7 @@
 . "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/tui/lib.sh"
 
-command -v python3 >/dev/null || bail "python3 is needed to check messages"
-SM_DIR="$T/sent"
-mkdir -p "$SM_DIR"
-cat > "$T/sendmail" <<EOS
-#!/bin/sh
-# Records how it was called and what it read; fails when told to.
-n=\$(ls '$SM_DIR' | grep -c '\\.args\$')
-printf '%s\\n' "\$@" > '$SM_DIR/'\$n.args
-cat > '$SM_DIR/'\$n.msg
-[ -f '$T/sendmail-fails' ] && exit 75
-exit 0
-EOS
+capture_sendmail
 cat > "$T/editor" <<EOS
 #!/bin/sh
 # A user who adds one line, or an editor that crashes.
@@ -24,36 +13,8 @@ cat > "$T/editor" <<EOS
 [ -f '$T/editor-idle' ] && exit 0
 echo "Sounds good to me." >> "\$1"
 EOS
-chmod +x "$T/sendmail" "$T/editor"
+chmod +x "$T/editor"
 printf 'attached text\n' > "$T/notes.txt"
-
-# field N NAME: a decoded header field of the Nth message sent (from 0).
-field() {
-	python3 - "$SM_DIR/$1.msg" "$2" <<'EOP'
-import sys, email, email.policy
-m = email.message_from_binary_file(open(sys.argv[1], 'rb'), policy=email.policy.default)
-v = m[sys.argv[2]]
-print('' if v is None else str(v))
-EOP
-}
-# body N: the plain text of the Nth message sent.
-body() {
-	python3 - "$SM_DIR/$1.msg" <<'EOP'
-import sys, email, email.policy
-m = email.message_from_binary_file(open(sys.argv[1], 'rb'), policy=email.policy.default)
-print(m.get_body(preferencelist=('plain',)).get_content(), end='')
-EOP
-}
-# attached N NAME: the text of the Nth message's attachment NAME.
-attached() {
-	python3 - "$SM_DIR/$1.msg" "$2" <<'EOP'
-import sys, email, email.policy
-m = email.message_from_binary_file(open(sys.argv[1], 'rb'), policy=email.policy.default)
-for p in m.iter_attachments():
-    if p.get_filename() == sys.argv[2]:
-        print(p.get_content(), end='')
-EOP
-}
 
 make_sample "$T/md"
 TUI_EDITOR="$T/editor" tui_start -S "spoolfile=$T/md" -S "sendmail=$T/sendmail" \
@@ -128,6 +89,8 @@ check "compose screen to postpone" wait_for "Subject: Later"
 keys P
 check "P postpones" wait_for "Message postponed to"
 check "the draft is in postponed" sh -c 'grep -q "^Subject: Later" "$1/postponed"' - "$HOME"
+# (m would offer to recall it from now on: tui-recall.sh tests that.)
+rm -f "$HOME/postponed"
 
 # A failing sendmail keeps the message.
 touch "$T/sendmail-fails"
@@ -165,5 +128,65 @@ keys y
 check "discarded" wait_for "Message discarded."
 keys q
 check "quit" restored 0
+
+# Forward as attachment (mime_forward): the original goes whole, as a
+# message/rfc822 part with the bytes of the stored message.
+TMPDIR="$T/tmp"
+mkdir -p "$TMPDIR"
+export TMPDIR
+TUI_EDITOR="$T/editor" tui_start -S "spoolfile=$T/md" -S "sendmail=$T/sendmail" \
+	-S "from=You <you@example.org>" -S "mime_forward=ask-yes"
+check "the index is shown again" wait_for "[Msgs:35"
+keys 2 2 Enter f
+check "forward asks how" wait_for "Forward as attachment? ([yes]/no)"
+keys Enter
+check "forward as attachment: compose screen" wait_for "Subject: Fwd: Lunch?"
+check "the original is attached" wait_for "forwarded-message.eml"
+n=$(ls "$SM_DIR" | grep -c '\.msg$')
+keys t C-u "dave@example.org" Enter y
+check "forward as attachment sent" wait_for "Mail sent."
+orig=$(grep -rlx "Subject: Lunch?" "$T/md/cur" "$T/md/new" | head -1)
+check "the original message is found" test -n "$orig"
+check "a message/rfc822 part holds the original byte for byte" \
+	python3 - "$SM_DIR/$n.msg" "$orig" <<'EOP'
+import base64, re, sys
+data = open(sys.argv[1], 'rb').read()
+orig = open(sys.argv[2], 'rb').read()
+head, _, body = data.partition(b'\n\n')
+head = re.sub(rb'\n[ \t]+', b' ', head)
+b = re.search(rb'boundary="?([^";\s]+)"?', head).group(1)
+found = False
+for part in body.split(b'\n--' + b)[1:]:
+    ph, _, pb = part.lstrip(b'\n').partition(b'\n\n')
+    ph = re.sub(rb'\n[ \t]+', b' ', ph)
+    if not re.search(rb'(?im)^content-type:\s*message/rfc822', ph):
+        continue
+    if re.search(rb'(?im)^content-transfer-encoding:\s*base64', ph):
+        pb = base64.b64decode(pb)
+    found = pb.rstrip(b'\n') == orig.rstrip(b'\n') or pb == orig
+sys.exit(0 if found else 1)
+EOP
+check_eq "forward as attachment: the subject" "$(field $n Subject)" "Fwd: Lunch?"
+check_contains "the note is the editor's text" "$(body $n)" "Sounds good to me."
+check "the forwarded file is removed after sending" \
+	sh -c '! ls -d "$1"/petrel-forward* 2>/dev/null | grep -q .' - "$TMPDIR"
+keys 2 2 Enter Enter
+check "the pager shows the message" wait_for "Lunch at the usual place"
+keys f
+check "forward from the pager asks too" wait_for "Forward as attachment? ([yes]/no)"
+keys y
+check "from the pager: attached" wait_for "forwarded-message.eml"
+keys q y
+check "discarded the forward from the pager" wait_for "Message discarded."
+check "the pager again" wait_for "Lunch at the usual place"
+keys q 2 2 Enter f
+check "forward asks again" wait_for "Forward as attachment? ([yes]/no)"
+keys n
+check "no: the inline forward" wait_for "Subject: Fwd: Lunch?"
+check "without the attachment" wait_gone "forwarded-message.eml"
+keys q y
+check "discarded the inline forward" wait_for "Message discarded."
+keys q
+check "quit after forwarding" restored 0
 check "no memory errors were reported" no_sanitizer_reports
 finish

@@ -18,14 +18,23 @@ X: mail from=alice@example.org "to=bob@example.org>\r\nRCPT TO:<eve@example.org"
 E: refused usage: *invalid recipient address*
 X: mail "from=alice smith@example.org" to=bob@example.org
 E: refused usage: *invalid sender address*
-# Exactly at the limit is fine.
+# Exactly at the limit is fine.  (One recipient with PIPELINING: DATA
+# goes with the envelope.)
 X: mail from=alice@example.org to=bob@example.org size=20971520
 C: MAIL FROM:<alice@example.org> SIZE=20971520
 C: RCPT TO:<bob@example.org>
+C: DATA
 S: 250 2.1.0 Ok
 S: 250 2.1.5 Ok
 E: rcpts accepted=1 rejected=0: <bob@example.org> 250 2.1.5
-X: rset
-C: RSET
-S: 250 2.0.0 Ok
-E: done RSET
+S: 354 End data with <CR><LF>.<CR><LF>
+X: data
+E: data-ready
+X: write "Subject: at the limit\n\nok\n"
+X: end
+C: Subject: at the limit
+C:
+C: ok
+C: .
+S: 250 2.0.0 Ok: queued as 7ABC
+E: sent 250 2.0.0 Ok: queued as 7ABC

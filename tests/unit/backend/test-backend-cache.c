@@ -265,6 +265,64 @@ test_bodies(const char *dir)
 	test_end();
 }
 
+/* Entries read in any order, get and has interleaved, with writes and
+ * another folder's entries (next in the file's key order) in between: the
+ * cursors that step from one entry to the next must answer as a search
+ * would. */
+static void
+test_order(const char *dir)
+{
+	struct backend_cache *c = NULL, *o = NULL;
+	struct arena *a = arena_new();
+	struct mime_summary s, d;
+	struct err err;
+	unsigned flags;
+	int bad = 0;
+
+	test_begin("entries read in order, backwards, at random and interleaved");
+	test_assert(backend_cache_open(dir, "bob@host:993", "INBOX", &c, &err) == 0);
+	test_assert(backend_cache_open(dir, "bob@host:993", "Sent", &o, &err) == 0);
+	test_assert_int(backend_cache_select(c, 7), 0);
+	test_assert_int(backend_cache_select(o, 7), 0);
+	/* Every third UID of 1..600 here, every UID there. */
+	for (uint32_t u = 1; u <= 600; u++) {
+		sample(&s, (int)u);
+		if (u % 3 == 0)
+			backend_cache_put(c, u, &s, 0);
+		backend_cache_put(o, u, &s, 0);
+	}
+	backend_cache_flush(c);
+	backend_cache_flush(o);
+	for (uint32_t u = 0; u <= 602; u++)
+		bad += backend_cache_has(c, u) != (u % 3 == 0 && u >= 1 && u <= 600);
+	for (uint32_t u = 603; u-- > 0;)
+		bad += backend_cache_has(c, u) != (u % 3 == 0 && u >= 1 && u <= 600);
+	for (uint32_t k = 0; k < 3000; k++) {
+		uint32_t u = (k * 7919u) % 605, w = 604 - u;
+		int want = u % 3 == 0 && u >= 1 && u <= 600;
+
+		if (backend_cache_get(c, u, a, &d, &flags) != want)
+			bad++;
+		else if (want && d.size != 1000 + (uint64_t)u)
+			bad++;
+		bad += backend_cache_has(c, w) != (w % 3 == 0 && w >= 1 && w <= 600);
+		bad += backend_cache_has(o, w) != (w >= 1 && w <= 600);
+		if (k % 500 == 0) {
+			/* A write in between resets the readers. */
+			sample(&s, (int)k);
+			backend_cache_put(c, 1000 + k, &s, 0);
+			backend_cache_flush(c);
+			bad += backend_cache_has(c, 1000 + k) != 1;
+		}
+		arena_reset(a);
+	}
+	test_assert_int(bad, 0);
+	backend_cache_close(&c);
+	backend_cache_close(&o);
+	arena_free(&a);
+	test_end();
+}
+
 int
 main(void)
 {
@@ -276,6 +334,7 @@ main(void)
 	test_entries(dir);
 	test_damage(ddir);
 	test_growth(dir);
+	test_order(dir);
 	test_bodies(bdir);
 	free(dir);
 	free(ddir);

@@ -61,6 +61,18 @@ main(void)
 	test_assert_str(line(&m, 12, 0, 80, 1),
 			" N 12 Alice                 Mon Jan  6 09:15   12/431    Lunch?");
 	test_assert_str(line(&m, 1, 0, 30, 0), " N  1 alice@example.org     Mo");
+	/* A listing appends line after line to one buffer: what is there
+	 * stays, even when a narrow terminal cuts the line. */
+	{
+		struct str s = STR_INIT;
+
+		str_append(&s, "earlier\n");
+		cmd_hdr_line(&s, &m, 1, 0, 30, 0);
+		str_append_char(&s, '\n');
+		cmd_hdr_line(&s, &m, 2, 1, 12, 1);
+		test_assert_str(str_cstr(&s), "earlier\n N  1 alice@example.org     Mo\n>N  2 Alice ");
+		str_free(&s);
+	}
 	m.subject = "\x1b[31mred\x07";
 	test_assert_str(line(&m, 1, 0, 80, 0),
 			" N  1 alice@example.org     Mon Jan  6 09:15   12/431    ^[[31mred^G");

@@ -1,7 +1,8 @@
 /* The outbox: queueing, the states as file names, order, the envelope
- * block, and the lock between processes. */
+ * block, the lock between processes, and removal. */
 #include "config.h"
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -186,6 +187,75 @@ test_lock(const char *dir)
 	test_end();
 }
 
+/* How many files dir/sub holds (dot files aside). */
+static size_t
+count_files(const char *dir, const char *sub)
+{
+	char *path = xasprintf("%s/%s", dir, sub);
+	DIR *d = opendir(path);
+	struct dirent *de;
+	size_t n = 0;
+
+	while (d != NULL && (de = readdir(d)) != NULL)
+		if (de->d_name[0] != '.')
+			n++;
+	if (d != NULL)
+		closedir(d);
+	free(path);
+	return n;
+}
+
+static void
+test_removal(const char *dir)
+{
+	struct core_outbox *ob;
+	struct core_outbox_entry e[40], *v;
+	struct err err;
+	size_t n;
+	char *stale;
+	FILE *f;
+
+	test_begin("removal: out of the queue at once, unlinked by sync, crash leftovers cleaned");
+	test_assert_int(core_outbox_open(dir, &ob, &err), 0);
+	/* More than one batch of the thread that unlinks, and a few over. */
+	for (size_t i = 0; i < 40; i++)
+		queue_one(ob, "Subject: r\n\nr\n", NULL, &e[i]);
+	for (size_t i = 0; i < 40; i++) {
+		test_assert_int(core_outbox_set_state(ob, &e[i], CORE_OUTBOX_SENDING, false, &err),
+		                0);
+		test_assert_int(core_outbox_remove(ob, &e[i], &err), 0);
+		/* Gone from the queue before any unlink is waited for. */
+		test_assert_int(core_outbox_list(ob, &v, &n, &err), 0);
+		test_assert_int(n, 39 - i);
+		core_outbox_entries_free(v, n);
+	}
+	test_assert_int(core_outbox_sync(ob, &err), 0);
+	test_assert_int(count_files(dir, "tmp"), 0);
+	test_assert_int(count_files(dir, "cur"), 0);
+	for (size_t i = 0; i < 40; i++)
+		core_outbox_entry_clear(&e[i]);
+	/* A sent message's file a crash left in tmp/ goes at the next open;
+	   a message being queued there does not. */
+	stale = xasprintf("%s/tmp/1.M1P1.test.sent", dir);
+	f = fopen(stale, "w");
+	test_assert(f != NULL);
+	if (f != NULL)
+		fclose(f);
+	free(stale);
+	stale = xasprintf("%s/tmp/2.M2P2.test", dir);
+	f = fopen(stale, "w");
+	test_assert(f != NULL);
+	if (f != NULL)
+		fclose(f);
+	core_outbox_free(&ob);
+	test_assert_int(core_outbox_open(dir, &ob, &err), 0);
+	test_assert_int(count_files(dir, "tmp"), 1);
+	test_assert_int(access(stale, F_OK), 0);
+	free(stale);
+	core_outbox_free(&ob);
+	test_end();
+}
+
 int
 main(void)
 {
@@ -196,6 +266,9 @@ main(void)
 	test_states(dir2);
 	test_refusals(dir);
 	test_lock(dir);
+	free(dir2);
+	dir2 = xasprintf("%s/outbox3", test_tmpdir());
+	test_removal(dir2);
 	free(dir);
 	free(dir2);
 	return test_done();

@@ -228,6 +228,39 @@ test_store(const char *mail)
 		free(path);
 	}
 	test_end();
+
+	/* core-folder keeps one copy of each sender and subject, and only
+	 * what a listing shows. */
+	test_begin("a folder handle keeps the listing's fields, shared");
+	{
+		char *path = xasprintf("%s/shared", test_tmpdir());
+		FILE *fp = fopen(path, "w");
+		const struct mime_summary *s0, *s1, *s2;
+
+		for (int i = 0; i < 3; i++)
+			fprintf(fp,
+			        "From a@b Mon Jan  6 09:15:00 2025\nFrom: %s <a@b.org>\n"
+			        "To: c@d.org\nSubject: %s\nReferences: <r@x>\n\nx\n\n",
+			        i == 1 ? "Other" : "Alice", i == 1 ? "Two" : "Same");
+		fclose(fp);
+		test_assert_int(core_folder_open(path, 1, &h, &err), 0);
+		test_assert_int(core_folder_count(h), 3);
+		s0 = core_folder_summary(h, 0);
+		s1 = core_folder_summary(h, 1);
+		s2 = core_folder_summary(h, 2);
+		test_assert_str(s0->from_name, "Alice");
+		test_assert_str(s1->from_name, "Other");
+		test_assert_str(s2->subject, "Same");
+		test_assert_str(s0->from_addr, "a@b.org");
+		test_assert(s0->from_name == s2->from_name && s0->subject == s2->subject &&
+		            s0->from_addr == s1->from_addr);
+		test_assert(s0->from_name != s1->from_name);
+		test_assert_str(s0->to, "");
+		test_assert_str(s0->references, "");
+		core_folder_close(&h, 0, NULL);
+		free(path);
+	}
+	test_end();
 }
 
 int

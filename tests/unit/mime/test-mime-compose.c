@@ -374,6 +374,14 @@ main(void)
 	test_assert(strstr(out.data, "hidden@example.org") == NULL);
 	test_end();
 
+	test_begin("a draft keeps its Bcc");
+	base(&c);
+	c.bcc = "hidden@example.org";
+	c.keep_bcc = true;
+	test_assert_int(build(&c, &out, &err), 0);
+	test_assert(field(&out, "Bcc") != NULL && strstr(field(&out, "Bcc"), "hidden@example.org"));
+	test_end();
+
 	test_begin("Message-ID, Date, host");
 	base(&c);
 	c.hostname = NULL;
@@ -397,6 +405,38 @@ main(void)
 
 		test_assert(d != NULL && strncmp(d, " Tue, ", 6) == 0 &&
 		            strstr(d, "Jul 2003") != NULL);
+	}
+	test_end();
+
+	test_begin("a forwarded message goes unencoded as message/rfc822");
+	{
+		static const char eml[] = "From: a@example.org\nSubject: Lunch?\n\nJa, gern \xc3\xbc\n";
+		char eml_path[1024], longline[1200];
+		const char *p;
+
+		snprintf(eml_path, sizeof(eml_path), "%s/fwd.eml", test_tmpdir());
+		write_file(eml_path, eml, sizeof(eml) - 1);
+		base(&c);
+		att[0].path = eml_path;
+		att[0].name = NULL;
+		att[0].content_type = NULL;
+		c.attachments = att;
+		c.n_attachments = 1;
+		test_assert_int(build(&c, &out, &err), 0);
+		p = strstr(out.data, "Content-Type: message/rfc822");
+		test_assert(p != NULL);
+		test_assert(p != NULL && strstr(p, "Content-Transfer-Encoding: 8bit") != NULL);
+		test_assert(strstr(out.data, "base64") == NULL);
+		test_assert(strstr(out.data, eml) != NULL);
+		/* A line too long for 8bit: GMime re-encodes the inner body,
+		 * the part itself is still never base64. */
+		memset(longline, 'x', sizeof(longline));
+		memcpy(longline, "Subject: long\n\n", 16);
+		write_file(eml_path, longline, sizeof(longline));
+		test_assert_int(build(&c, &out, &err), 0);
+		p = strstr(out.data, "Content-Type: message/rfc822");
+		test_assert(p != NULL);
+		test_assert(p != NULL && strstr(p, "Subject: long") != NULL);
 	}
 	test_end();
 

@@ -221,6 +221,92 @@ main(void)
 		test_assert(v[0] == NULL);
 	}
 	test_end();
+	/* The shapes read without GMime's address parser and date parser must
+	 * come out as GMime reads them; the expected values are GMime's. */
+	test_begin("plain addresses and dates read as GMime reads them");
+	{
+		static const struct {
+			const char *raw, *list, *name, *addr;
+		} a[] = {
+		    {"Alice Example <alice@example.org>",
+			     "Alice Example <alice@example.org>", "Alice Example", "alice@example.org"},
+		    {"bob@example.org",
+			     "bob@example.org", "", "bob@example.org"},
+		    {"<carol@example.org>",
+			     "<carol@example.org>", "", "carol@example.org"},
+		    {"Foo Bar <A.B@EXAMPLE.ORG>",
+			     "Foo Bar <A.B@EXAMPLE.ORG>", "Foo Bar", "A.B@EXAMPLE.ORG"},
+		    {"=?UTF-8?Q?Caf=C3=A9_Owner?= <cafe@example.org>",
+			     "Caf\xc3""\xa9"" Owner <cafe@example.org>", "Caf\xc3""\xa9"" Owner", "cafe@example.org"},
+		    {"=?UTF-8?B?0JDQu9C10LrRgdC10Lk=?= <a@example.ru>",
+			     "\xd0""\x90""\xd0""\xbb""\xd0""\xb5""\xd0""\xba""\xd1""\x81""\xd0""\xb5""\xd0""\xb9"" <a@example.ru>", "\xd0""\x90""\xd0""\xbb""\xd0""\xb5""\xd0""\xba""\xd1""\x81""\xd0""\xb5""\xd0""\xb9""", "a@example.ru"},
+		    {"=?ISO-2022-JP?B?GyRCQ2ZCPBsoQiAbJEJCZ0plGyhC?= <j@example.jp>",
+			     "\xe4""\xb8""\xad""\xe6""\x9d""\x91"" \xe5""\xa4""\xa7""\xe8""\xbc""\x94"" <j@example.jp>", "\xe4""\xb8""\xad""\xe6""\x9d""\x91"" \xe5""\xa4""\xa7""\xe8""\xbc""\x94""", "j@example.jp"},
+		    {"=?utf-8?q?a=2C_b?= <x@example.org>",
+			     "\"a, b\" <x@example.org>", "a, b", "x@example.org"},
+		    {"=?utf-8?q?a=22b?= <x@example.org>",
+			     "a\"b <x@example.org>", "a\"b", "x@example.org"},
+		    {"=?utf-8?q?a_b?= =?utf-8?q?c?= <x@example.org>",
+			     "a bc <x@example.org>", "a bc", "x@example.org"},
+		    {"=?utf-8?q?_?= <x@example.org>",
+			     "x@example.org", "", "x@example.org"},
+		    {"x@xn--caf-dma.example",
+			     "x@xn--caf-dma.example", "", "x@caf\xc3""\xa9"".example"},
+		    {"=?utf-8?q?x?= <x@b\xc3""\xa9"".example>",
+			     "x <x@xn--b-bga.example>", "x", "x@b\xc3""\xa9"".example"},
+		    {"Group: a@example.org, d@example.org;",
+			     "Group: a@example.org, d@example.org;", "", "a@example.org"},
+		    {"\"Doe, John\" <john@example.org>",
+			     "\"Doe, John\" <john@example.org>", "Doe, John", "john@example.org"},
+		    {"john@example.org (John Doe)",
+			     "john@example.org (John Doe)", "John Doe", "john@example.org"},
+		    {"=?utf-8?q?X?= <a@example.org>, Plain Name <b@example.org>, c@example.org",
+			     "X <a@example.org>, Plain Name <b@example.org>, c@example.org", "X", "a@example.org"},
+		    {"=?utf-8?q?X?= <a@example.org>,,b@example.org",
+			     "X <a@example.org>, b@example.org", "X", "a@example.org"},
+		    {"J. Random <j@example.org>",
+			     "J. Random <j@example.org>", "J. Random", "j@example.org"},
+		    {"=?utf-8?q?x?=<a@example.org>",
+			     "x <a@example.org>", "x", "a@example.org"},
+		    {"=?utf-8?q?x?= <a@example.org.>",
+			     "x <a@example.org>", "x", "a@example.org"},
+		    {"=?utf-8?q?x?=  <a@example.org>",
+			     "x <a@example.org>", "x", "a@example.org"},
+		    {"<<a@example.org>>",
+			     "<<a@example.org>>", "", "a@example.org"},
+		};
+		static const struct {
+			const char *raw;
+			long t;
+		} d[] = {
+		    {"Tue, 05 Mar 2024 14:03:22 +0100", 1709643802},
+		    {"5 Mar 2024 14:03:22 -0130", 1709652802},
+		    {"Wed, 05 Mar 2024 14:03:22 +0100", 1709643802},
+		    {"Sat, 29 Feb 2020 23:59:59 +1400", 1582970399},
+		    {"Sun, 29 Feb 2021 10:00:00 +0000", 0},
+		    {"Tue, 31 Apr 2024 14:03:22 +0100", 0},
+		    {"Tue, 05 Mar 2024 14:03:22 +0100 (CET)", 1709643802},
+		    {"Tue, 05 Mar 2024 14:03:60 +0100", 0},
+		    {"Tue,  5 Mar 2024 14:03:22 +0100", 1709643802},
+		    {"Tue, 05 Mar 2024 14:03 +0100", 1709643780},
+		    {"Tue, 29 Feb 2100 14:03:22 +0100", 0},
+		    {"Tue, 05 Mar 2024 14:03:22 -0045", 1709650102},
+		};
+
+		for (size_t i = 0; i < sizeof(a) / sizeof(a[0]); i++) {
+			const char *name, *addr;
+
+			test_assert_str(mime_header_decode_addresses(arena, a[i].raw, strlen(a[i].raw),
+			                                             1024),
+			                a[i].list);
+			mime_header_first_mailbox(arena, a[i].raw, strlen(a[i].raw), &name, &addr);
+			test_assert_str(name, a[i].name);
+			test_assert_str(addr, a[i].addr);
+		}
+		for (size_t i = 0; i < sizeof(d) / sizeof(d[0]); i++)
+			test_assert_int((long)mime_header_date(d[i].raw, strlen(d[i].raw)), d[i].t);
+	}
+	test_end();
 	arena_free(&arena);
 	mime_shutdown();
 	return test_done();

@@ -175,28 +175,42 @@ test_misuse(void)
 	test_end();
 }
 
+/*
+ * A large message in several BDAT chunks.  With one recipient the
+ * message follows the envelope at once (early): every chunk is out
+ * before any reply; with two (no partial delivery) it waits for the
+ * recipients' results.
+ */
 static void
-test_bdat_chunks(void)
+bdat_chunks(bool early)
 {
 	struct smtp_session *s = session("250-h\r\n250-PIPELINING\r\n250 CHUNKING\r\n", false);
 	struct smtp_event ev;
 	struct err err;
 	struct str out = STR_INIT;
-	const char *rcpt[] = {"b@example.org"};
-	struct smtp_envelope env = {.from = "a@example.org", .rcpts = rcpt, .n_rcpts = 1};
+	const char *rcpt[] = {"b@example.org", "c@example.org"};
+	struct smtp_envelope env = {
+	    .from = "a@example.org", .rcpts = rcpt, .n_rcpts = early ? 1 : 2};
 	static char body[200000];
 	size_t chunks = 0, payload = 0;
 
-	test_begin("a large message in several BDAT chunks");
+	test_begin(early ? "a large message in several BDAT chunks, sent with the envelope"
+	                 : "a large message in several BDAT chunks, after the recipients");
 	test_assert_int(smtp_session_next_event(s, &ev, &err), 1);
 	test_assert_int(smtp_session_mail(s, &env, &err), 0);
-	drain(s, &out);
-	smtp_session_feed(s, "250 ok\r\n250 ok\r\n", 16);
-	test_assert_int(smtp_session_next_event(s, &ev, &err), 1);
-	test_assert_int(ev.type, SMTP_EV_RCPTS);
-	test_assert_int(smtp_session_data(s, &err), 0);
-	test_assert_int(smtp_session_next_event(s, &ev, &err), 1);
-	test_assert_int(ev.type, SMTP_EV_DATA_READY);
+	if (early) {
+		test_assert_int(smtp_session_next_event(s, &ev, &err), 1);
+		test_assert_int(ev.type, SMTP_EV_DATA_READY);
+	} else {
+		drain(s, &out);
+		test_assert(strstr(str_cstr(&out), "BDAT") == NULL);
+		smtp_session_feed(s, "250 ok\r\n250 ok\r\n250 ok\r\n", 24);
+		test_assert_int(smtp_session_next_event(s, &ev, &err), 1);
+		test_assert_int(ev.type, SMTP_EV_RCPTS);
+		test_assert_int(smtp_session_data(s, &err), 0);
+		test_assert_int(smtp_session_next_event(s, &ev, &err), 1);
+		test_assert_int(ev.type, SMTP_EV_DATA_READY);
+	}
 	for (size_t i = 0; i < sizeof(body); i++)
 		body[i] = (i % 100 == 99) ? '\n' : 'a';
 	for (size_t i = 0; i < sizeof(body); i += 1000)
@@ -204,6 +218,11 @@ test_bdat_chunks(void)
 			test_assert(0);
 	test_assert_int(smtp_session_data_end(s, &err), 0);
 	drain(s, &out);
+	if (early)
+		test_assert(strncmp(str_cstr(&out),
+		                    "MAIL FROM:<a@example.org>\r\n"
+		                    "RCPT TO:<b@example.org>\r\nBDAT ",
+		                    57) == 0);
 	for (const char *p = str_cstr(&out); (p = strstr(p, "BDAT ")) != NULL; p++) {
 		chunks++;
 		payload += strtoul(p + 5, NULL, 10);
@@ -212,6 +231,15 @@ test_bdat_chunks(void)
 	test_assert_int(payload, 2000 * 101);
 	test_assert(chunks >= 3);
 	test_assert(strstr(str_cstr(&out), " LAST\r\n") != NULL);
+	if (early) {
+		smtp_session_feed(s, "250 ok\r\n250 ok\r\n", 16);
+		test_assert_int(smtp_session_next_event(s, &ev, &err), 1);
+		test_assert_int(ev.type, SMTP_EV_RCPTS);
+		test_assert_int(ev.n_accepted, 1);
+		/* Information only: the caller has nothing to choose. */
+		test_assert_int(smtp_session_data(s, &err), -1);
+		test_assert_int(smtp_session_rset(s, &err), -1);
+	}
 	for (size_t i = 1; i < chunks; i++)
 		smtp_session_feed(s, "250 2.0.0 chunk ok\r\n", 20);
 	test_assert_int(smtp_session_next_event(s, &ev, &err), 0);
@@ -223,6 +251,13 @@ test_bdat_chunks(void)
 	smtp_session_free(&s);
 	str_free(&out);
 	test_end();
+}
+
+static void
+test_bdat_chunks(void)
+{
+	bdat_chunks(false);
+	bdat_chunks(true);
 }
 
 static void

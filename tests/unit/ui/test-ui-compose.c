@@ -2,9 +2,11 @@
  * with and without edit_headers. */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "base/base-str.h"
+#include "base/base-xalloc.h"
 #include "test-common.h"
 #include "ui/ui-model-compose.h"
 
@@ -137,6 +139,91 @@ test_forward(void)
 }
 
 static void
+test_forward_attached(void)
+{
+	struct ui_reply_src s = source();
+	struct ui_draft d;
+
+	test_begin("forward as attachment");
+	ui_draft_init(&d, UI_DRAFT_NEW);
+	ui_strv_take(&d.attach, xstrdup("/tmp/notes.txt"));
+	ui_draft_forward_attached(&d, &s, "/tmp/f/forwarded-message.eml", "Me\n");
+	test_assert(d.kind == UI_DRAFT_FORWARD);
+	test_assert_str(d.subject, "Fwd: Plans");
+	/* The original is not quoted: it travels whole. */
+	test_assert(strstr(d.body.s, "Line one") == NULL);
+	test_assert_str(d.body.s, "\n\n-- \nMe\n");
+	test_assert(d.attach.n == 2);
+	test_assert_str(d.attach.v[1], "/tmp/f/forwarded-message.eml");
+	test_assert(d.in_reply_to == NULL);
+	ui_draft_clear(&d);
+	ui_draft_init(&d, UI_DRAFT_NEW);
+	s.subject = NULL;
+	ui_draft_forward_attached(&d, &s, NULL, NULL);
+	test_assert_str(d.subject, "Fwd: ");
+	test_assert_str(d.body.s, "\n");
+	test_assert(d.attach.n == 0);
+	ui_draft_clear(&d);
+	test_end();
+}
+
+static void
+test_recall_list(void)
+{
+	struct ui_recall r;
+	struct str line = STR_INIT;
+
+	test_begin("recall list");
+	memset(&r, 0, sizeof(r));
+	test_assert_int(ui_recall_move(&r, 1, 5), 0);
+	for (int i = 0; i < 12; i++) {
+		char subject[32];
+
+		snprintf(subject, sizeof(subject), "Draft %d", i + 1);
+		ui_recall_add(&r, 100 + (uint64_t)i, "id@x", i == 2 ? NULL : "bob@example.org",
+		              i == 3 ? "" : subject, 0);
+	}
+	test_assert_int(r.n, 12);
+	test_assert_int(r.v[0].id, 100);
+	test_assert_str(r.v[2].to, "");
+	ui_recall_line(&r, 0, &line);
+	test_assert_str(str_cstr(&line), "   1          To: bob@example.org  Draft 1");
+	str_reset(&line);
+	ui_recall_line(&r, 2, &line);
+	test_assert(strstr(str_cstr(&line), "To: (nobody)  Draft 3") != NULL);
+	str_reset(&line);
+	ui_recall_line(&r, 3, &line);
+	test_assert(strstr(str_cstr(&line), "(no subject)") != NULL);
+	str_reset(&line);
+	/* Control characters from a header never reach the terminal. */
+	ui_recall_add(&r, 200, "", "evil\x1b[2J@example.org",
+	              "a\tb\xc2\x9b"
+	              "c",
+	              0);
+	ui_recall_line(&r, 12, &line);
+	test_assert(strchr(str_cstr(&line), '\x1b') == NULL);
+	test_assert(strstr(str_cstr(&line), "\xc2\x9b") == NULL);
+	test_assert(strstr(str_cstr(&line), "a bc") != NULL);
+	str_free(&line);
+	/* The cursor stays in the list and in the rows shown. */
+	test_assert_int(ui_recall_move(&r, -1, 5), 0);
+	test_assert_int(ui_recall_move(&r, 1, 5), 1);
+	test_assert_int(r.cursor, 1);
+	test_assert_int(ui_recall_move(&r, 6, 5), 1);
+	test_assert_int(r.cursor, 7);
+	test_assert_int(r.top, 3);
+	test_assert_int(ui_recall_move(&r, 100, 5), 1);
+	test_assert_int(r.cursor, 12);
+	test_assert_int(ui_recall_move(&r, 1, 5), 0);
+	test_assert_int(ui_recall_move(&r, -100, 5), 1);
+	test_assert_int(r.cursor, 0);
+	test_assert_int(r.top, 0);
+	ui_recall_clear(&r);
+	test_assert(r.n == 0 && r.v == NULL);
+	test_end();
+}
+
+static void
 test_file(void)
 {
 	struct ui_draft d;
@@ -206,6 +293,8 @@ main(void)
 	test_group_reply();
 	test_list_reply();
 	test_forward();
+	test_forward_attached();
+	test_recall_list();
 	test_file();
 	test_addresses();
 	return test_done();

@@ -24,6 +24,7 @@ setup(void)
 	for (int i = 0; i < 4; i++) {
 		msgs[i].loaded = 1;
 		msgs[i].index = (uint32_t)i;
+		msgs[i].s.id = 1000 + 7 * (uint64_t)i;
 	}
 	msgs[0].s.from_name = "Ann Smith";
 	msgs[0].s.from_addr = "ann@example.org";
@@ -209,7 +210,11 @@ test_errors(void)
 	test_assert_str(error_of(""), "empty pattern");
 	test_assert_str(error_of("~s"), "~s needs an expression");
 	test_assert_str(error_of("~q foo"), "~q is not a pattern");
-	test_assert(strstr(error_of("~b foo"), "contents") != NULL);
+	test_assert(strstr(error_of("~B foo"), "whole messages") != NULL);
+	test_assert(strstr(error_of("~h foo"), "whole messages") != NULL);
+	test_assert_str(error_of("~b"), "~b needs the text to look for");
+	test_assert_str(error_of("~b \"\""), "~b needs the text to look for");
+	test_assert_str(error_of("~b foo ~b"), "~b needs the text to look for");
 	test_assert_str(error_of("(~s foo"), "\"(\" without \")\" in the pattern");
 	test_assert_str(error_of("~s foo)"), "\")\" without \"(\" in the pattern");
 	test_assert_str(error_of("~s foo |"), "\"|\" needs a pattern after it");
@@ -223,6 +228,57 @@ test_errors(void)
 	test_assert(strstr(error_of("=N"), "=N is not a pattern") != NULL);
 	test_assert(strstr(error_of("~s x y"), "unexpected \"y\"") != NULL);
 	test_assert(strstr(error_of("~"), "needs a letter") != NULL);
+	test_end();
+}
+
+/* Matches of p as "0101" (p kept). */
+static const char *
+which_p(const struct ui_pattern *p)
+{
+	static char buf[8];
+
+	for (int i = 0; i < 4; i++)
+		buf[i] = ui_pattern_match(p, &msgs[i]) ? '1' : '0';
+	buf[4] = '\0';
+	return buf;
+}
+
+static void
+test_body(void)
+{
+	struct ui_pattern *p;
+	struct err err;
+	uint64_t found[] = {msgs[3].s.id, msgs[1].s.id};
+
+	test_begin("~b terms and their search results");
+	test_assert(ui_pattern_compile("~s report", NOW, &p, &err) == 0);
+	test_assert(ui_pattern_body_count(p) == 0);
+	test_assert(ui_pattern_body_text(p, 0) == NULL);
+	ui_pattern_free(&p);
+
+	test_assert(ui_pattern_compile("~b \"two words\" | (~s meeting !~b 'x y')", NOW, &p,
+	                               &err) == 0);
+	test_assert(ui_pattern_body_count(p) == 2);
+	test_assert_str(ui_pattern_body_text(p, 0), "two words");
+	test_assert_str(ui_pattern_body_text(p, 1), "x y");
+	/* Before the search answers, ~b matches nothing. */
+	test_assert_str(which_p(p), "0010");
+	ui_pattern_body_set(p, 0, found, 2);
+	test_assert_str(which_p(p), "0111");
+	/* The second term finds the meeting message: !~b drops it. */
+	ui_pattern_body_set(p, 1, &msgs[2].s.id, 1);
+	test_assert_str(which_p(p), "0101");
+	/* A new answer replaces the old one; an empty answer matches none. */
+	ui_pattern_body_set(p, 0, NULL, 0);
+	test_assert_str(which_p(p), "0000");
+	ui_pattern_body_set(p, 5, found, 2); /* out of range: ignored */
+	test_assert_str(which_p(p), "0000");
+	ui_pattern_free(&p);
+
+	test_assert(ui_pattern_compile("~b foo ~D", NOW, &p, &err) == 0);
+	ui_pattern_body_set(p, 0, found, 2);
+	test_assert_str(which_p(p), "0001");
+	ui_pattern_free(&p);
 	test_end();
 }
 
@@ -254,6 +310,7 @@ main(void)
 	test_operators();
 	test_dates();
 	test_errors();
+	test_body();
 	test_unloaded();
 	return test_done();
 }

@@ -24,6 +24,8 @@
 #   straight to Dovecot.
 #
 # Prints a markdown table (also kept in BENCH_CACHE/results/).
+# BENCH_POP3_AB=OLD-PETREL compares two builds' --fetch --to instead
+# (see below).
 
 # The BM_* variables set here are read by bench_measure in lib.sh.
 # shellcheck disable=SC2034
@@ -68,8 +70,19 @@ synchronize_flags=true
 EOF
 }
 
+# A run's maildir is moved aside, not deleted, until the script ends:
+# on ext4 without a journal (this machine's), the inode allocator steps
+# over every inode freed in the last 5 s, or 305 s while its inode table
+# block is dirty (recently_deleted() in fs/ext4/ialloc.c), so creating
+# 10,000 files right after deleting 10,000 others spends seconds in the
+# kernel (a third of petrel's CPU samples in perf) that no user's fetch
+# pays.  BENCH_WORK, and all of it, goes at the end.
+set_aside() {
+	[ -e "$1" ] || return 0
+	mv "$1" "$(mktemp -d "$BENCH_WORK/aside.XXXXXX")/"
+}
 prep_spool() {
-	rm -rf "$spool" && mkdir -p "$spool/cur" "$spool/new" "$spool/tmp"
+	set_aside "$spool" && mkdir -p "$spool/cur" "$spool/new" "$spool/tmp"
 }
 prep_notmuch_index() {
 	rm -rf "$spool/.notmuch"
@@ -77,12 +90,12 @@ prep_notmuch_index() {
 # An empty notmuch store, and petrel's memory of what it fetched before
 # (the UIDLs under XDG_STATE_HOME) gone, so that every run fetches all.
 prep_nm() {
-	rm -rf "$nmdir" "$BENCH_WORK/home/.local/state/petrel/pop3" &&
+	set_aside "$nmdir" && rm -rf "$BENCH_WORK/home/.local/state/petrel/pop3" &&
 		mkdir -p "$nmdir/mail" && notmuch_config "$nmdir/config" "$nmdir/mail"
 }
 # An empty maildir for --to, and no memory of earlier fetches.
 prep_pmd() {
-	rm -rf "$pmd" "$BENCH_WORK/home/.local/state/petrel/pop3"
+	set_aside "$pmd" && rm -rf "$BENCH_WORK/home/.local/state/petrel/pop3"
 }
 check_pmd() {
 	_cp_n=$(find "$pmd/cur" "$pmd/new" -type f 2>/dev/null | wc -l)
@@ -105,6 +118,58 @@ check_nm() {
 		return 1
 	fi
 }
+
+# BENCH_POP3_AB=OLD_PETREL: on a busy machine, instead of the tables
+# below, BENCH_RUNS rounds of the download floor, the floor's durable
+# delivery, OLD_PETREL --fetch --to and petrel --fetch --to, one after the
+# other in each round, so that both petrels see the same load; wall,
+# user and system seconds of each, and the load average.
+if [ -n "${BENCH_POP3_AB:-}" ]; then
+	ab_old=$BENCH_WORK/petrel-old
+	sed "s|^exec .*|exec \"$BENCH_POP3_AB\" \"\\\$@\"|" "$BENCH_PETREL" >"$ab_old"
+	chmod +x "$ab_old"
+	ab_time() { # NAME COMMAND...: one timed run, a table cell
+		_ab_n=$1
+		shift
+		"$BENCH_BIN/timeit" -o "$BENCH_WORK/ab-$_ab_n.t" "$@" >/dev/null 2>"$BENCH_WORK/ab-$_ab_n.err" ||
+			{ echo "FAILED: $(head -1 "$BENCH_WORK/ab-$_ab_n.err")"; return 0; }
+		awk '{ printf "%.3f / %.3f / %.3f", $1, $3, $4 }' "$BENCH_WORK/ab-$_ab_n.t"
+	}
+	# shellcheck disable=SC2086
+	$floor >/dev/null # warm-up: Dovecot's cache
+	{
+		echo "## POP3 download, $count messages: OLD (\`$BENCH_POP3_AB\`) and NEW (\`$PETREL\`) alternately"
+		echo
+		bench_machine
+		echo
+		echo "wall / user / system s (timeit); load average before each round"
+		echo
+		echo "| round | load | floor download | floor durable delivery | OLD --fetch --to | NEW --fetch --to |"
+		echo "| --- | --- | ---: | ---: | ---: | ---: |"
+	} >>"$BENCH_TABLE"
+	for _ab_i in $(seq 1 "$BENCH_RUNS"); do
+		_ab_load=$(cut -d' ' -f1-3 /proc/loadavg)
+		# shellcheck disable=SC2086
+		_ab_f=$(ab_time floor $floor)
+		prep_spool
+		# shellcheck disable=SC2086
+		_ab_d=$(ab_time deliver $floor --maildir "$spool")
+		check_spool || _ab_d="$_ab_d (check: $BM_CHECK_WHY)"
+		prep_pmd
+		_ab_o=$(ab_time old "$ab_old" -n -S "tls_ca_file=$HARNESS_CA" --fetch "$url" --to "$pmd")
+		check_pmd || _ab_o="$_ab_o (check: $BM_CHECK_WHY)"
+		prep_pmd
+		_ab_p=$(ab_time new "$BENCH_PETREL" -n -S "tls_ca_file=$HARNESS_CA" --fetch "$url" --to "$pmd")
+		check_pmd || _ab_p="$_ab_p (check: $BM_CHECK_WHY)"
+		echo "| $_ab_i | $_ab_load | $_ab_f | $_ab_d | $_ab_o | $_ab_p |" >>"$BENCH_TABLE"
+		tail -1 "$BENCH_TABLE" >&2
+	done
+	result=$BENCH_CACHE/results/pop3-ab-$(date -u +%Y%m%d-%H%M%S).md
+	cp "$BENCH_TABLE" "$result"
+	cat "$BENCH_TABLE"
+	bench_err "results kept in $result"
+	exit 0
+fi
 
 {
 	echo "## POP3"

@@ -659,6 +659,7 @@ folder_opened(struct ui_app *app, const struct core_ev_folder_opened *o)
 	app->read_only = o->read_only;
 	app->load_next = o->exists;
 	app->last_rebuild_ms = 0;
+	app->rebuild_cost_ms = 0;
 	/* "Opening..." has done its job; an error (a bad configuration line)
 	 * stays until a key is pressed. */
 	if (!app->message_error)
@@ -675,7 +676,12 @@ ui_index_loaded(struct ui_app *app)
 
 	if (idx == NULL)
 		return;
-	idx->dirty = 1;
+	/* The last batches may not be laid out yet; under a limit, flags
+	 * changed while loading are looked at again. */
+	if (idx->limit != NULL)
+		ui_index_invalidate(idx);
+	else
+		idx->dirty = 1;
 	ui_index_rebuild(idx);
 	if (app->keep_msgid != NULL) {
 		for (size_t i = 0; i < idx->count; i++) {
@@ -1120,7 +1126,7 @@ job_done(struct ui_app *app, struct ui_job *job, const struct err *err)
 				ui_app_error(app, "Reading headers failed: %s", err->msg);
 			else if (err == NULL && job->purpose == UI_HEADERS_NEW)
 				notify_new_mail(app, job->msg_index);
-			app->idx->dirty = 1;
+			ui_index_invalidate(app->idx);
 			app->dirty = 1;
 			break;
 		}
@@ -1412,6 +1418,14 @@ ui_app_event(struct ui_app *app, struct core_event *ev)
 	core_event_free(&ev);
 }
 
+/* While a folder loads, rebuilds (threading every message again) take at
+ * most a ninth of the UI thread, so keys seldom land in one. */
+static long
+rebuild_interval(const struct ui_app *app)
+{
+	return app->rebuild_cost_ms * 8 > REBUILD_MS ? app->rebuild_cost_ms * 8 : REBUILD_MS;
+}
+
 void
 ui_app_prepare_draw(struct ui_app *app)
 {
@@ -1421,10 +1435,14 @@ ui_app_prepare_draw(struct ui_app *app)
 	if (app->idx == NULL || !app->idx->dirty)
 		return;
 	now = now_ms();
-	if (app->loading && app->idx->nrows > 0 && now - app->last_rebuild_ms < REBUILD_MS)
+	/* Until some summaries are on the screen (more than the ones that
+	 * came since the last rebuild), each rebuild shows the first ones. */
+	if (app->loading && app->idx->nrows > 0 && app->idx->counts.loaded > app->idx->nfresh &&
+	    (app->keys_waiting || now - app->last_rebuild_ms < rebuild_interval(app)))
 		return;
 	ui_index_rebuild(app->idx);
-	app->last_rebuild_ms = now;
+	app->last_rebuild_ms = now_ms();
+	app->rebuild_cost_ms = app->last_rebuild_ms - now;
 }
 
 int
@@ -1434,7 +1452,7 @@ ui_app_timeout(const struct ui_app *app)
 
 	if (app->idx == NULL || !app->idx->dirty)
 		return -1;
-	left = REBUILD_MS - (now_ms() - app->last_rebuild_ms);
+	left = rebuild_interval(app) - (now_ms() - app->last_rebuild_ms);
 	return left > 0 ? (int)left : 0;
 }
 

@@ -205,6 +205,8 @@ struct ui_app {
 	int loading;
 	int load_stopped;
 	long last_rebuild_ms;
+	long rebuild_cost_ms; /* how long the last rebuild of the index took */
+	int keys_waiting;     /* set by the loop: draw the keys' moves before a rebuild */
 	char *keep_msgid; /* the Message-ID to put the cursor on after a reload */
 	struct ui_strv retag; /* Message-IDs to tag again after a reload */
 	enum ui_sort sort;

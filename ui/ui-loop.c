@@ -201,6 +201,18 @@ handle_signals(struct ui_app *app)
 		resize(app);
 }
 
+/* Whether the terminal has something to read (or has hung up) right now. */
+static int
+keys_pending(void)
+{
+	struct pollfd p;
+
+	p.fd = 0;
+	p.events = POLLIN;
+	p.revents = 0;
+	return poll(&p, 1, 0) > 0;
+}
+
 static void
 read_keys(struct ui_app *app)
 {
@@ -226,6 +238,7 @@ int
 ui_loop_run(struct ui_app *app, const char **why)
 {
 	struct core_queue *q = app->events;
+	int keyed = 0;
 
 	*why = NULL;
 	if (!isatty(0) || !isatty(1)) {
@@ -271,8 +284,18 @@ ui_loop_run(struct ui_app *app, const char **why)
 		struct pollfd pfd[4];
 		int timeout, rc;
 
-		if (app->dirty)
+		/*
+		 * Keys come first: a key waiting is read (by the poll below,
+		 * which returns at once) before anything is drawn, and the
+		 * redraw after keys leaves a due rebuild of a loading index to
+		 * the next turn, so a move is shown without waiting for it.
+		 */
+		if (app->dirty && !keys_pending()) {
+			app->keys_waiting = keyed;
 			ui_draw(app);
+			app->keys_waiting = 0;
+		}
+		keyed = 0;
 		timeout = ui_app_timeout(app);
 		pfd[0].fd = 0;
 		pfd[0].events = POLLIN;
@@ -296,6 +319,7 @@ ui_loop_run(struct ui_app *app, const char **why)
 			handle_signals(app);
 		if (pfd[0].revents & (POLLIN | POLLHUP | POLLERR)) {
 			read_keys(app);
+			keyed = 1;
 			/* A hung-up terminal stays readable (reads fail with
 			 * EIO): keys typed before it went are taken, then the
 			 * loop ends instead of spinning on it. */
@@ -307,10 +331,19 @@ ui_loop_run(struct ui_app *app, const char **why)
 		if (pfd[1].revents & POLLIN) {
 			for (int i = 0; i < EVENTS_PER_TURN && !app->quit; i++) {
 				struct core_event *ev = core_event_pop(q);
+				int none_yet = app->idx != NULL && app->idx->counts.loaded == 0;
 
 				if (ev == NULL)
 					break;
 				ui_app_event(app, ev);
+				/* The first summaries of a folder are drawn at
+				 * once, before the batches queued behind them. */
+				if (none_yet && app->idx != NULL && app->idx->counts.loaded > 0)
+					break;
+				/* A batch of summaries takes a while: a key that
+				 * came meanwhile goes before the next. */
+				if (keys_pending())
+					break;
 			}
 		}
 	}

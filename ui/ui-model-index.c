@@ -60,8 +60,12 @@ ui_index_new(size_t count)
 		idx->msgs[i].tree = "";
 	}
 	idx->rows = xcalloc(count ? count : 1, sizeof(*idx->rows));
+	idx->sorted = xcalloc(count ? count : 1, sizeof(*idx->sorted));
+	idx->fresh = xcalloc(count ? count : 1, sizeof(*idx->fresh));
+	idx->spare = xcalloc(count ? count : 1, sizeof(*idx->spare));
 	idx->counts.total = count;
 	idx->dirty = 1;
+	idx->full = 1;
 	return idx;
 }
 
@@ -72,6 +76,9 @@ ui_index_grow(struct ui_index *idx, size_t count)
 		return;
 	idx->msgs = xreallocarray(idx->msgs, count, sizeof(*idx->msgs));
 	idx->rows = xreallocarray(idx->rows, count, sizeof(*idx->rows));
+	idx->sorted = xreallocarray(idx->sorted, count, sizeof(*idx->sorted));
+	idx->fresh = xreallocarray(idx->fresh, count, sizeof(*idx->fresh));
+	idx->spare = xreallocarray(idx->spare, count, sizeof(*idx->spare));
 	memset(idx->msgs + idx->count, 0, (count - idx->count) * sizeof(*idx->msgs));
 	for (size_t i = idx->count; i < count; i++) {
 		idx->msgs[i].index = (uint32_t)i;
@@ -97,6 +104,9 @@ ui_index_free(struct ui_index **idxp)
 	free(idx->limit_text);
 	free(idx->msgs);
 	free(idx->rows);
+	free(idx->sorted);
+	free(idx->fresh);
+	free(idx->spare);
 	free(idx);
 	*idxp = NULL;
 }
@@ -141,6 +151,12 @@ ui_index_add(struct ui_index *idx, size_t first, const struct mime_summary *item
 		if (i >= idx->count || i < first)
 			break;
 		m = &idx->msgs[i];
+		/* A summary that changes a loaded message may move it: only a
+		 * full rebuild takes it out of the sorted order. */
+		if (m->loaded)
+			idx->full = 1;
+		else
+			idx->fresh[idx->nfresh++] = (uint32_t)i;
 		count_msg(idx, m, -1);
 		m->s = *s;
 		m->s.from_name = dup_or_empty(idx->arena, s->from_name);
@@ -164,6 +180,7 @@ ui_index_set_sort(struct ui_index *idx, enum ui_sort sort, int reverse)
 	idx->sort = sort;
 	idx->reverse = reverse;
 	idx->dirty = 1;
+	idx->full = 1;
 }
 
 void
@@ -175,6 +192,7 @@ ui_index_set_limit(struct ui_index *idx, struct ui_pattern *pattern, const char 
 	if (pattern != NULL && text != NULL)
 		idx->limit_text = xstrdup(text);
 	idx->dirty = 1;
+	idx->full = 1;
 }
 
 /* qsort has no context argument: the rebuild is single-threaded. */
@@ -326,7 +344,10 @@ keep_visible(struct ui_index *idx)
 static long
 initial_row(const struct ui_index *idx)
 {
-	for (size_t r = 0; r < idx->nrows; r++) {
+	/* While older summaries are still coming, the first unread message
+	 * is not known yet, and the first unread one so far would bring a
+	 * screen of placeholders: the newest until the folder has loaded. */
+	for (size_t r = 0; idx->counts.loaded == idx->count && r < idx->nrows; r++) {
 		const struct ui_msg *m = &idx->msgs[idx->rows[r]];
 
 		if (m->loaded && !(m->s.flags & (MIME_FLAG_SEEN | MIME_FLAG_DELETED)))
@@ -337,18 +358,120 @@ initial_row(const struct ui_index *idx)
 	return idx->nrows > 0 ? (long)idx->nrows - 1 : 0;
 }
 
+/* Lays out the rows of a comparison sort: placeholders where the oldest
+ * messages go, and the sorted messages, reversed or not. */
+static void
+lay_out_sorted(struct ui_index *idx)
+{
+	if (!idx->reverse) {
+		add_placeholders(idx, 0);
+		for (size_t k = 0; k < idx->nsorted; k++)
+			add_row(idx, idx->sorted[k]);
+	} else {
+		for (size_t k = idx->nsorted; k-- > 0;)
+			add_row(idx, idx->sorted[k]);
+		add_placeholders(idx, 1);
+	}
+}
+
+/* Every matched loaded message, sorted from scratch. */
+static void
+sort_all(struct ui_index *idx)
+{
+	idx->nsorted = 0;
+	for (size_t i = 0; i < idx->count; i++)
+		if (idx->msgs[i].matched)
+			idx->sorted[idx->nsorted++] = (uint32_t)i;
+	cmp_idx = idx;
+	qsort(idx->sorted, idx->nsorted, sizeof(*idx->sorted), cmp_rows);
+}
+
+/*
+ * Merges the messages loaded since the last rebuild into the sorted
+ * order: the batch is sorted on its own, then each of its messages is put
+ * where it goes among the older ones, so the order is the one sort_all
+ * would give (cmp_rows is total).
+ */
+static void
+merge_fresh(struct ui_index *idx)
+{
+	size_t nb = 0, a = 0, b = 0, out = 0;
+	uint32_t *batch = idx->fresh, *t;
+
+	for (size_t k = 0; k < idx->nfresh; k++) {
+		struct ui_msg *m = &idx->msgs[idx->fresh[k]];
+
+		m->tree = "";
+		m->subject_changed = 1;
+		m->matched = m->loaded && (idx->limit == NULL || ui_pattern_match(idx->limit, m));
+		if (m->matched)
+			batch[nb++] = idx->fresh[k];
+	}
+	cmp_idx = idx;
+	qsort(batch, nb, sizeof(*batch), cmp_rows);
+	for (; b < nb; b++) {
+		size_t lo = a, hi = a, step = 1;
+
+		/* Gallop then bisect to where batch[b] goes: a subject or
+		 * sender comparison is dear, and a batch is much smaller than
+		 * what is loaded, so this makes O(b log(n/b)) of them where a
+		 * plain merge makes n. */
+		while (hi < idx->nsorted && cmp_rows(&idx->sorted[hi], &batch[b]) < 0) {
+			lo = hi + 1;
+			hi += step;
+			step *= 2;
+		}
+		if (hi > idx->nsorted)
+			hi = idx->nsorted;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+
+			if (cmp_rows(&idx->sorted[mid], &batch[b]) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		memcpy(idx->spare + out, idx->sorted + a, (lo - a) * sizeof(*idx->spare));
+		out += lo - a;
+		a = lo;
+		idx->spare[out++] = batch[b];
+	}
+	memcpy(idx->spare + out, idx->sorted + a, (idx->nsorted - a) * sizeof(*idx->spare));
+	out += idx->nsorted - a;
+	t = idx->sorted;
+	idx->sorted = idx->spare;
+	idx->spare = t;
+	idx->nsorted = out;
+}
+
+void
+ui_index_invalidate(struct ui_index *idx)
+{
+	idx->dirty = 1;
+	idx->full = 1;
+}
+
 void
 ui_index_rebuild(struct ui_index *idx)
 {
 	uint32_t keep = UI_NONE;
 	size_t keep_row = idx->cursor, i;
+	int merge;
 
 	if (!idx->dirty)
 		return;
 	if (idx->cursor < idx->nrows)
 		keep = idx->rows[idx->cursor];
-	arena_reset(idx->tree_arena);
+	merge = !idx->full && idx->sort != UI_SORT_THREADS && idx->sort != UI_SORT_ORDER;
 	idx->nrows = 0;
+	if (merge) {
+		/* The rows only gain messages: every row is laid out again
+		 * below, and the rest keep their (empty) tree links. */
+		merge_fresh(idx);
+		lay_out_sorted(idx);
+		goto placed;
+	}
+	arena_reset(idx->tree_arena);
 	for (i = 0; i < idx->count; i++) {
 		struct ui_msg *m = &idx->msgs[i];
 
@@ -377,31 +500,15 @@ ui_index_rebuild(struct ui_index *idx)
 			add_placeholders(idx, 1);
 		free(roots);
 	} else {
-		size_t first;
-
-		if (!idx->reverse)
-			add_placeholders(idx, 0);
-		first = idx->nrows;
-		for (i = 0; i < idx->count; i++)
-			if (idx->msgs[i].matched)
-				idx->rows[idx->nrows++] = (uint32_t)i;
-		cmp_idx = idx;
-		qsort(idx->rows + first, idx->nrows - first, sizeof(*idx->rows), cmp_rows);
-		if (idx->reverse)
-			for (size_t a = first, b = idx->nrows; a + 1 < b; a++, b--) {
-				uint32_t t = idx->rows[a];
-
-				idx->rows[a] = idx->rows[b - 1];
-				idx->rows[b - 1] = t;
-			}
-		for (i = first; i < idx->nrows; i++)
-			idx->msgs[idx->rows[i]].row = (uint32_t)i;
-		if (idx->reverse)
-			add_placeholders(idx, 1);
+		sort_all(idx);
+		lay_out_sorted(idx);
 	}
 	if (idx->sort != UI_SORT_THREADS)
 		for (i = 0; i < idx->count; i++)
 			idx->msgs[i].parent = idx->msgs[i].child = idx->msgs[i].next = UI_NONE;
+placed:
+	idx->nfresh = 0;
+	idx->full = 0;
 	if (!idx->user_moved) {
 		/* Placed by us, not the user: show it from the first page on
 		 * rather than where an earlier placement scrolled to. */
@@ -564,7 +671,7 @@ ui_index_toggle_collapse(struct ui_index *idx)
 	idx->msgs[root].collapsed = !idx->msgs[root].collapsed;
 	if (idx->msgs[root].collapsed && idx->msgs[root].row != UI_NONE)
 		idx->cursor = idx->msgs[root].row;
-	idx->dirty = 1;
+	ui_index_invalidate(idx);
 	ui_index_rebuild(idx);
 }
 
@@ -588,7 +695,7 @@ ui_index_toggle_collapse_all(struct ui_index *idx)
 			idx->msgs[i].collapsed = any_open;
 	if (any_open && keep != UI_NONE && idx->msgs[keep].row != UI_NONE)
 		idx->cursor = idx->msgs[keep].row;
-	idx->dirty = 1;
+	ui_index_invalidate(idx);
 	ui_index_rebuild(idx);
 }
 

@@ -12,7 +12,8 @@
  * loop loads the newest messages first.
  *
  * The cursor stays on its message across rebuilds.  Until the user moves
- * it, it goes to the first unread message, else to the newest.
+ * it, it goes to the first unread message, else to the newest; while
+ * summaries are missing, to the newest.
  *
  * UI thread only; pure computation.
  */
@@ -64,7 +65,18 @@ struct ui_index {
 	size_t top;    /* the first row on screen */
 	size_t height; /* rows on screen */
 	int user_moved;
-	int dirty; /* rows need a rebuild */
+	int dirty; /* rows need a rebuild (ui_index_invalidate: from scratch) */
+	/*
+	 * While a folder loads, each batch of summaries is merged into the
+	 * sorted order instead of sorting every loaded message again, so a
+	 * rebuild costs O(n + b log b) rather than O(n log n).  sorted holds
+	 * the matched loaded messages in ascending sort order (not reversed;
+	 * only for the comparison sorts), fresh the messages loaded since
+	 * the last rebuild, spare the merge's output.
+	 */
+	uint32_t *sorted, *fresh, *spare;
+	size_t nsorted, nfresh;
+	int full; /* the next rebuild remakes everything */
 	struct ui_index_counts counts;
 };
 
@@ -87,8 +99,13 @@ void ui_index_set_sort(struct ui_index *idx, enum ui_sort sort, int reverse);
 void ui_index_set_limit(struct ui_index *idx, struct ui_pattern *pattern, const char *text);
 
 /* Remakes the rows when dirty (sort, threads, limit, collapse), keeping
- * the cursor on its message. */
+ * the cursor on its message.  When only new summaries came since the last
+ * rebuild (and the sort is not threads), they are merged in: the limit is
+ * tested on them alone. */
 void ui_index_rebuild(struct ui_index *idx);
+/* Makes the next rebuild start from scratch: the limit is tested on every
+ * message again (flags may have changed) and everything re-sorted. */
+void ui_index_invalidate(struct ui_index *idx);
 
 /* The message on row r, or NULL for a placeholder or a row out of range. */
 struct ui_msg *ui_index_row_msg(const struct ui_index *idx, size_t row);

@@ -396,37 +396,28 @@ out:
 void
 backend_local_count_message(const char *data, size_t len, uint32_t *lines_r, uint64_t *size_r)
 {
-	const char *body = NULL;
+	const char *p = data, *end = data + len, *body = NULL, *nl;
 	uint64_t crs = 0;
 	uint32_t lines = 0;
 
-	for (size_t i = 0; i + 1 < len; i++)
-		if (data[i] == '\r' && data[i + 1] == '\n')
+	/* One memchr pass from line end to line end: the CRLFs (for the
+	   size as LF), the empty line ending the header, the body's lines. */
+	while (p < end && (nl = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		if (nl > data && nl[-1] == '\r')
 			crs++;
-	for (size_t i = 0; i < len; i++) {
-		if (data[i] != '\n')
-			continue;
-		if (i + 1 < len && data[i + 1] == '\n') {
-			body = data + i + 2;
-			break;
+		if (body != NULL) {
+			if (nl >= body)
+				lines++;
+		} else if (end - nl > 1 && nl[1] == '\n') {
+			body = nl + 2;
+		} else if (end - nl > 2 && nl[1] == '\r' && nl[2] == '\n') {
+			body = nl + 3;
 		}
-		if (i + 2 < len && data[i + 1] == '\r' && data[i + 2] == '\n') {
-			body = data + i + 3;
-			break;
-		}
+		p = nl + 1;
 	}
-	if (body != NULL) {
-		const char *end = data + len, *p = body;
-
-		while (p < end) {
-			const char *nl = memchr(p, '\n', (size_t)(end - p));
-
-			lines++;
-			if (nl == NULL)
-				break;
-			p = nl + 1;
-		}
-	}
+	/* A last line without its line end counts too. */
+	if (body != NULL && (p > body ? p : body) < end)
+		lines++;
 	*lines_r = lines;
 	*size_r = len - crs;
 }

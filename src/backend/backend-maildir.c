@@ -41,6 +41,7 @@
 #include <unistd.h>
 
 #include "backend/backend-local-maildir.h"
+#include "backend/backend-local-search.h"
 #include "backend/backend-local.h"
 #include "backend/backend.h"
 #include "base/base-file.h"
@@ -663,148 +664,28 @@ md_check(struct backend_folder *f, enum backend_check *result_r,
 	return rescan(f, result_r, err);
 }
 
-/* How often an idle maildir looks at its directories: one stat each when
- * nothing changed. */
-#define MD_IDLE_POLL_MS 1000
-
-/*
- * Nothing announces mail delivered to a maildir, so waiting for news is
- * looking again every MD_IDLE_POLL_MS until something changed, wake_fd
- * is readable or timeout_ms passes.
- */
-static int
-md_idle(struct backend_folder *f, int wake_fd, int timeout_ms, enum backend_check *result_r,
-        struct err *err)
-{
-	int waited = 0;
-
-	*result_r = BACKEND_CHECK_NONE;
-	for (;;) {
-		struct pollfd pfd = {.fd = wake_fd, .events = POLLIN};
-		int step = MD_IDLE_POLL_MS, r;
-
-		if (timeout_ms >= 0 && timeout_ms - waited < step)
-			step = timeout_ms - waited;
-		if (step <= 0)
-			return 0;
-		r = poll(&pfd, wake_fd >= 0 ? 1 : 0, step);
-		if (r < 0 && errno != EINTR)
-			return err_sys(err, ERR_INTERNAL, errno, "cannot wait for %s", f->path);
-		if (r > 0)
-			return 0;
-		waited += step;
-		if (md_check(f, result_r, NULL, err) < 0)
-			return -1;
-		if (*result_r != BACKEND_CHECK_NONE)
-			return 0;
-	}
-}
-
 /* ---- searching ---- */
 
 static void
 md_set_job(struct backend_folder *f, const struct backend_progress *progress, int cancel_fd)
 {
 	(void)cancel_fd;
-	if (progress != NULL)
-		f->job = *progress;
-	else
-		memset(&f->job, 0, sizeof(f->job));
+	backend_local_set_job(&f->job, progress);
 }
 
-/* The argument of `BODY arg` (an atom, or a quoted string with \" and
- * \\), lower-cased; NULL for any other query. */
-static char *
-body_query(const char *q)
+static uint64_t
+md_id(const struct backend_folder *f, size_t i)
 {
-	struct str v = STR_INIT;
-
-	while (*q == ' ')
-		q++;
-	if (strncasecmp(q, "BODY ", 5) != 0)
-		return NULL;
-	for (q += 5; *q == ' '; q++)
-		;
-	if (*q == '"') {
-		for (q++; *q != '\0' && *q != '"'; q++) {
-			if (*q == '\\' && q[1] != '\0')
-				q++;
-			str_append_char(&v, (char)tolower((unsigned char)*q));
-		}
-		if (*q != '"') {
-			str_free(&v);
-			return NULL;
-		}
-		q++;
-	} else {
-		for (; *q != '\0' && *q != ' '; q++)
-			str_append_char(&v, (char)tolower((unsigned char)*q));
-	}
-	while (*q == ' ')
-		q++;
-	if (*q != '\0' || v.len == 0) {
-		str_free(&v);
-		return NULL;
-	}
-	return str_detach(&v);
+	return f->msgs[i].id;
 }
 
-/*
- * The messages whose body (the raw text after the header, ASCII case
- * ignored) holds the text of a `BODY "text"` query, the one IMAP search
- * key a local folder answers.  Reads every message: reports progress and
- * stops when the job is cancelled.
- */
 static int
 md_search(struct backend_folder *f, const char *query, struct arena *arena, uint64_t **ids_r,
           size_t *count_r, struct err *err)
 {
-	char *needle = body_query(query);
-	struct str data = STR_INIT;
-	uint64_t *ids;
-	size_t n = 0, nlen;
-	int ret = -1;
+	struct backend_local_search s = {f->count, md_fetch, md_id, f, &f->job};
 
-	if (needle == NULL)
-		return err_set(err, ERR_UNSUPPORTED,
-		               "maildir folders search bodies only (BODY \"text\"), not %s", query);
-	nlen = strlen(needle);
-	ids = arena_alloc(arena, (f->count ? f->count : 1) * sizeof(*ids));
-	for (size_t i = 0; i < f->count; i++) {
-		const char *body;
-		size_t blen;
-
-		if (f->job.cancelled != NULL && f->job.cancelled(f->job.ctx)) {
-			err_set(err, ERR_CANCELLED, "the search was cancelled");
-			goto out;
-		}
-		if (f->job.report != NULL && (i % 32) == 0)
-			f->job.report(f->job.ctx, i, f->count, "searching");
-		if (f->msgs[i].name == NULL)
-			continue;
-		str_reset(&data);
-		/* A file another client moved away meanwhile matches nothing. */
-		if (fetch(f, i, 0, &data, err) < 0) {
-			err_clear(err);
-			continue;
-		}
-		for (size_t k = 0; k < data.len; k++)
-			data.s[k] = (char)tolower((unsigned char)data.s[k]);
-		body = data.len > 0 ? memmem(data.s, data.len, "\n\n", 2) : NULL;
-		if (body == NULL)
-			continue;
-		body += 2;
-		blen = data.len - (size_t)(body - data.s);
-		if (memmem(body, blen, needle, nlen) != NULL)
-			ids[n++] = f->msgs[i].id;
-	}
-	*ids_r = ids;
-	*count_r = n;
-	ret = 0;
-out:
-	str_free(&data);
-	free(needle);
-	return ret;
+	return backend_local_search_body(&s, query, arena, ids_r, count_r, err);
 }
 
 /* ---- writing ---- */
@@ -1112,7 +993,6 @@ const struct backend_ops backend_maildir_ops = {
     .fetch_partial = NULL,
     .set_flags = md_set_flags,
     .check = md_check,
-    .idle = md_idle,
     .search = md_search,
     .set_job = md_set_job,
     .sync = md_sync,

@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "backend/backend-local-inplace.h"
+#include "backend/backend-local-search.h"
 #include "backend/backend-local.h"
 #include "backend/backend-lock.h"
 #include "backend/backend-mbox.h"
@@ -75,6 +76,7 @@ struct backend_folder {
 	struct backend_lock_params lockp;
 	int cancel_fd;
 	uint64_t max_message;
+	struct backend_progress job; /* the running job's hooks, for search */
 };
 
 static void
@@ -454,6 +456,30 @@ static int
 mbox_fetch(struct backend_folder *f, size_t index, struct str *out, struct err *err)
 {
 	return fetch(f, index, 0, out, err);
+}
+
+/* ---- searching ---- */
+
+static void
+mbox_set_job(struct backend_folder *f, const struct backend_progress *progress, int cancel_fd)
+{
+	(void)cancel_fd;
+	backend_local_set_job(&f->job, progress);
+}
+
+static uint64_t
+mbox_id(const struct backend_folder *f, size_t i)
+{
+	return f->msgs[i].id;
+}
+
+static int
+mbox_search(struct backend_folder *f, const char *query, struct arena *arena, uint64_t **ids_r,
+            size_t *count_r, struct err *err)
+{
+	struct backend_local_search s = {f->count, mbox_fetch, mbox_id, f, &f->job};
+
+	return backend_local_search_body(&s, query, arena, ids_r, count_r, err);
 }
 
 static int
@@ -1333,6 +1359,8 @@ const struct backend_ops backend_mbox_ops = {
     .fetch_partial = NULL,
     .set_flags = mbox_set_flags,
     .check = mbox_check,
+    .search = mbox_search,
+    .set_job = mbox_set_job,
     .sync = mbox_sync,
     .close = mbox_close,
     .append = mbox_append,

@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "backend/backend-local-maildir.h"
+#include "backend/backend-local-search.h"
 #include "backend/backend-local.h"
 #include "backend/backend-notmuch-db.h"
 #include "backend/backend-notmuch.h"
@@ -82,6 +83,7 @@ struct backend_folder {
 	int sync_flags; /* maildir.synchronize_flags */
 	int lock_timeout_ms;
 	uint64_t max_message;
+	struct backend_progress job; /* the running job's hooks, for search */
 };
 
 /* ---- small things ---- */
@@ -751,6 +753,30 @@ nm_fetch(struct backend_folder *f, size_t index, struct str *out, struct err *er
 	return fetch(f, index, 0, out, err);
 }
 
+/* ---- searching ---- */
+
+static void
+nm_set_job(struct backend_folder *f, const struct backend_progress *progress, int cancel_fd)
+{
+	(void)cancel_fd;
+	backend_local_set_job(&f->job, progress);
+}
+
+static uint64_t
+nm_id(const struct backend_folder *f, size_t i)
+{
+	return f->msgs[i].key;
+}
+
+static int
+nm_search(struct backend_folder *f, const char *query, struct arena *arena, uint64_t **ids_r,
+          size_t *count_r, struct err *err)
+{
+	struct backend_local_search s = {f->count, nm_fetch, nm_id, f, &f->job};
+
+	return backend_local_search_body(&s, query, arena, ids_r, count_r, err);
+}
+
 static int
 nm_fetch_header(struct backend_folder *f, size_t index, struct str *out, struct err *err)
 {
@@ -1258,6 +1284,8 @@ const struct backend_ops backend_notmuch_ops = {
     .fetch_partial = NULL,
     .set_flags = nm_set_flags,
     .check = nm_check,
+    .search = nm_search,
+    .set_job = nm_set_job,
     .sync = nm_sync,
     .close = nm_close,
     .append = nm_append,

@@ -16,6 +16,8 @@
 #include <fcntl.h>
 #include <notmuch.h>
 #include <openssl/evp.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,7 +57,30 @@ struct backend_pop3_store {
 	char (*cur)[BACKEND_POP3_KEY_LEN + 1];
 	size_t ncur;
 	int cur_read;
+	/*
+	 * The batch handed to the commit thread (commit_start()).  While it
+	 * runs, both threads only read flight[]; the commit thread touches
+	 * nothing else but flight_rc, flight_err and flight_done.
+	 */
+	struct staged *flight;
+	size_t nflight, capflight;
+	int in_flight; /* started, result not yet taken by commit_wait() */
+	int running;   /* the thread is not joined yet */
+	pthread_t thread;
+	atomic_int flight_done; /* the thread has set flight_rc and flight_err */
+	int flight_rc;
+	struct err flight_err;
 };
+
+/* Waits for the commit thread to end; its result stays for commit_wait(). */
+static void
+join_flight(struct backend_pop3_store *st)
+{
+	if (!st->running)
+		return;
+	pthread_join(st->thread, NULL);
+	st->running = 0;
+}
 
 /* Appends data to out with each CRLF made LF, a run at a time. */
 static void
@@ -212,11 +237,15 @@ backend_pop3_store_free(struct backend_pop3_store **stp)
 
 	if (st == NULL)
 		return;
+	/* A batch still being committed ends first; its files are in tmp/
+	   or new/, where the next run finds them. */
+	join_flight(st);
 	if (st->db != NULL)
 		backend_notmuch_db_close(&st->db, NULL);
 	free(st->db_path);
 	free(st->mail_root);
 	free(st->batch);
+	free(st->flight);
 	free(st->done);
 	free(st->cur);
 	free(st);
@@ -258,6 +287,10 @@ batch_has(const struct backend_pop3_store *st, const char *key)
 	for (size_t i = 0; i < st->n; i++)
 		if (memcmp(st->batch[i].key, key, BACKEND_POP3_KEY_LEN) == 0)
 			return 1;
+	if (st->in_flight)
+		for (size_t i = 0; i < st->nflight; i++)
+			if (memcmp(st->flight[i].key, key, BACKEND_POP3_KEY_LEN) == 0)
+				return 1;
 	return 0;
 }
 
@@ -452,16 +485,16 @@ sync_path(const char *path, int flags, int fs, struct err *err)
 	return 0;
 }
 
-/* tmp/ files durable, then linked into new/, then new/ durable. */
+/* The tmp/ files of b[0..n) made durable. */
 static int
-place_files(struct backend_pop3_store *st, struct err *err)
+sync_files(const struct backend_pop3_store *st, const struct staged *b, size_t n, struct err *err)
 {
 	size_t written = 0;
 	char *dir;
 	int ret = -1;
 
-	for (size_t i = 0; i < st->n; i++)
-		written += st->batch[i].written;
+	for (size_t i = 0; i < n; i++)
+		written += b[i].written;
 	if (written == 0)
 		return 0;
 	if (written > FSYNC_EACH_MAX) {
@@ -472,20 +505,35 @@ place_files(struct backend_pop3_store *st, struct err *err)
 		if (ret < 0)
 			return -1;
 	} else {
-		for (size_t i = 0; i < st->n; i++) {
+		for (size_t i = 0; i < n; i++) {
 			char *tmp;
 
-			if (!st->batch[i].written)
+			if (!b[i].written)
 				continue;
-			tmp = path_of(st, "tmp", st->batch[i].key);
+			tmp = path_of(st, "tmp", b[i].key);
 			ret = sync_path(tmp, 0, 0, err);
 			free(tmp);
 			if (ret < 0)
 				return -1;
 		}
 	}
-	for (size_t i = 0; i < st->n; i++) {
-		struct staged *s = &st->batch[i];
+	return 0;
+}
+
+/* The durable tmp/ files of b[0..n) linked into new/, then new/ durable. */
+static int
+link_files(const struct backend_pop3_store *st, struct staged *b, size_t n, struct err *err)
+{
+	size_t written = 0;
+	char *dir;
+	int ret;
+
+	for (size_t i = 0; i < n; i++)
+		written += b[i].written;
+	if (written == 0)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		struct staged *s = &b[i];
 		char *tmp, *dest;
 		int rc;
 
@@ -562,7 +610,7 @@ sync_flags_of(notmuch_database_t *db)
 }
 
 static int
-index_batch(struct backend_pop3_store *st, struct err *err)
+index_batch(struct backend_pop3_store *st, const struct staged *b, size_t n, struct err *err)
 {
 	notmuch_database_t *db = st->db;
 	notmuch_status_t s;
@@ -581,9 +629,9 @@ index_batch(struct backend_pop3_store *st, struct err *err)
 	}
 	tags = backend_notmuch_db_values(db, NOTMUCH_CONFIG_NEW_TAGS, NULL);
 	sync_flags = sync_flags_of(db);
-	for (size_t i = 0; i < st->n; i++) {
-		char *path = path_of(st, "new", st->batch[i].key);
-		int rc = index_one(db, path, st->batch[i].key, tags, sync_flags, err);
+	for (size_t i = 0; i < n; i++) {
+		char *path = path_of(st, "new", b[i].key);
+		int rc = index_one(db, path, b[i].key, tags, sync_flags, err);
 
 		free(path);
 		if (rc < 0)
@@ -604,25 +652,110 @@ out:
 	return ret;
 }
 
-int
-backend_pop3_store_commit(struct backend_pop3_store *st, struct err *err)
+/* The commit thread: the flight batch's files made durable. */
+static void *
+commit_thread(void *arg)
 {
-	size_t n = st->n;
+	struct backend_pop3_store *st = arg;
 
-	if (n == 0)
+	st->flight_rc = sync_files(st, st->flight, st->nflight, &st->flight_err);
+	atomic_store_explicit(&st->flight_done, 1, memory_order_release);
+	return NULL;
+}
+
+int
+backend_pop3_store_commit_start(struct backend_pop3_store *st, struct err *err)
+{
+	struct staged *swap;
+	size_t cap;
+	int rc;
+
+	if (st->in_flight)
+		return err_set(err, ERR_INTERNAL, "pop3 store: a batch is being committed already");
+	if (st->n == 0)
 		return 0;
-	if (place_files(st, err) < 0 || (!st->plain && index_batch(st, err) < 0))
+	/* The open batch becomes the flight; the next one starts empty. */
+	swap = st->flight;
+	cap = st->capflight;
+	st->flight = st->batch;
+	st->capflight = st->cap;
+	st->nflight = st->n;
+	st->batch = swap;
+	st->cap = cap;
+	st->n = 0;
+	st->bytes = 0;
+	st->flight_rc = -1;
+	err_clear(&st->flight_err);
+	atomic_store_explicit(&st->flight_done, 0, memory_order_relaxed);
+	st->in_flight = 1;
+	rc = pthread_create(&st->thread, NULL, commit_thread, st);
+	if (rc != 0) {
+		/* No thread to be had: the same work, here and now. */
+		log_trace(LOG_CH_BACKEND, "pop3 store: no commit thread (%s), committing inline",
+		          strerror(rc));
+		commit_thread(st);
+		return 0;
+	}
+	st->running = 1;
+	return 0;
+}
+
+size_t
+backend_pop3_store_in_flight(const struct backend_pop3_store *st)
+{
+	return st->in_flight ? st->nflight : 0;
+}
+
+int
+backend_pop3_store_commit_wait(struct backend_pop3_store *st, int block, struct err *err)
+{
+	size_t n = st->nflight;
+
+	if (!st->in_flight)
+		return 0;
+	if (!block && !atomic_load_explicit(&st->flight_done, memory_order_acquire))
+		return 0;
+	join_flight(st);
+	st->in_flight = 0;
+	if (st->flight_rc < 0)
+		*err = st->flight_err;
+	else if (link_files(st, st->flight, n, err) < 0 ||
+	         (!st->plain && index_batch(st, st->flight, n, err) < 0))
+		st->flight_rc = -1;
+	if (st->flight_rc < 0) {
+		/* The batch goes back in front of the open one: a later commit
+		   links what is left and indexes the lot. */
+		if (st->n + n > st->cap) {
+			st->cap = st->n + n;
+			st->batch = xreallocarray(st->batch, st->cap, sizeof(*st->batch));
+		}
+		memmove(st->batch + n, st->batch, st->n * sizeof(*st->batch));
+		memcpy(st->batch, st->flight, n * sizeof(*st->batch));
+		st->n += n;
+		st->nflight = 0;
 		return -1;
+	}
 	if (st->ndone + n > st->capdone) {
 		st->capdone = (st->ndone + n) * 2;
 		st->done = xreallocarray(st->done, st->capdone, sizeof(*st->done));
 	}
 	for (size_t i = 0; i < n; i++)
-		memcpy(st->done[st->ndone++], st->batch[i].key, BACKEND_POP3_KEY_LEN + 1);
+		memcpy(st->done[st->ndone++], st->flight[i].key, BACKEND_POP3_KEY_LEN + 1);
 	qsort(st->done, st->ndone, sizeof(*st->done), key_cmp);
-	st->n = 0;
-	st->bytes = 0;
+	st->nflight = 0;
 	log_trace(LOG_CH_BACKEND, "pop3 store: %zu messages durable%s", n,
 	          st->plain ? "" : " and indexed");
-	return 0;
+	return 1;
+}
+
+int
+backend_pop3_store_commit(struct backend_pop3_store *st, struct err *err)
+{
+	if (backend_pop3_store_commit_wait(st, 1, err) < 0)
+		return -1;
+	if (st->n == 0)
+		return 0;
+	if (backend_pop3_store_commit_start(st, err) < 0)
+		return -1;
+	return backend_pop3_store_commit_wait(st, 1, err) < 0 ? -1 : 0;
 }

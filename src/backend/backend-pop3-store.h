@@ -30,13 +30,22 @@
  * The database is opened read-only for lookups and read-write only
  * inside commit(), so other notmuch programs can write between batches.
  *
+ * Overlap.  commit_start() hands the open batch to a thread of its own
+ * that makes its files in tmp/ durable (the syncfs), so that the next
+ * batch can be downloaded and added while the disk catches up;
+ * commit_wait() then links them into new/, makes new/ durable and
+ * indexes them, in the caller's thread.  One batch at a time is in
+ * flight.  has() answers for it as for the open batch (a key in flight
+ * is "will be stored").
+ *
  * A plain maildir (open_maildir(): petrel --fetch --to DIR) is the same
  * without the database: commit() ends once new/ is durable, and has()
  * looks for KEY.pop3.petrel in new/ and, with any flags, in cur/ (where
  * a mail reader moves it).  A message moved out of the maildir or
  * renamed is no longer found there: the fetch's state file remembers it.
  *
- * Blocking; one thread at a time (the fetch job's worker).
+ * Blocking; one thread at a time calls these (the fetch job's worker),
+ * the commit thread being the store's own.
  */
 #ifndef BACKEND_POP3_STORE_H
 #define BACKEND_POP3_STORE_H
@@ -72,7 +81,8 @@ int backend_pop3_store_open(const char *db_path, const struct backend_params *pa
  */
 int backend_pop3_store_open_maildir(const char *dir, const struct backend_params *params,
                                     struct backend_pop3_store **st_r, struct err *err);
-/* Frees; messages added and not committed stay in tmp/, unseen.  NULLs *st. */
+/* Frees, after waiting for a batch in flight; messages added and not
+ * committed (in flight or not) stay in tmp/, unseen.  NULLs *st. */
 void backend_pop3_store_free(struct backend_pop3_store **st);
 /* The maildir messages go to. */
 const char *backend_pop3_store_mail_root(const struct backend_pop3_store *st);
@@ -88,8 +98,26 @@ int backend_pop3_store_add(struct backend_pop3_store *st, const char *key, const
                            size_t len, struct err *err);
 /* Messages waiting for commit(), and their bytes. */
 size_t backend_pop3_store_pending(const struct backend_pop3_store *st, size_t *bytes_r);
-/* Makes the batch durable and indexed (see above).  On failure the files
- * already in new/ stay there (has() finds them); nothing is half-written. */
+/* Makes the batch durable and indexed (see above), after waiting for any
+ * batch in flight.  On failure the files already in new/ stay there
+ * (has() finds them); nothing is half-written. */
 int backend_pop3_store_commit(struct backend_pop3_store *st, struct err *err);
+
+/*
+ * Starts committing the open batch in the commit thread and returns at
+ * once; add() then fills a new batch.  ERR_INTERNAL when a batch is in
+ * flight already (commit_wait() it first).  Nothing to commit: 0, and
+ * nothing is in flight.
+ */
+int backend_pop3_store_commit_start(struct backend_pop3_store *st, struct err *err);
+/*
+ * The batch in flight: 1 once it is durable and indexed (as commit()
+ * returning 0), -1 when that failed (err filled; its messages go back
+ * into the open batch, for a later commit), 0 when none is in flight or,
+ * with block 0, it is not done yet.  block 1 waits for it.
+ */
+int backend_pop3_store_commit_wait(struct backend_pop3_store *st, int block, struct err *err);
+/* Messages in flight (0: none). */
+size_t backend_pop3_store_in_flight(const struct backend_pop3_store *st);
 
 #endif

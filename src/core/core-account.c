@@ -906,10 +906,36 @@ wait_fd(int fd, int ms)
 	}
 }
 
+/* How often the worker looks at an open local folder between requests. */
+#define LOCAL_POLL_MS 1000
+
+/*
+ * Nothing announces mail delivered to a maildir, an mbox or a notmuch
+ * database, so waiting for news there is checking again (a stat, or the
+ * database's revision) every LOCAL_POLL_MS until something changed or a
+ * request came.
+ */
+static int
+poll_local(struct account *a, int reqfd, enum backend_check *result_r, struct err *err)
+{
+	for (;;) {
+		int r = wait_fd(reqfd, LOCAL_POLL_MS);
+
+		if (r != 0)
+			return r < 0 ? err_sys(err, ERR_INTERNAL, errno, "cannot wait for requests")
+			             : 0;
+		if (a->ops->check(a->folder, result_r, NULL, err) < 0)
+			return -1;
+		if (*result_r != BACKEND_CHECK_NONE)
+			return 0;
+	}
+}
+
 /*
  * Between requests: a folder of a backend that can wait for news (IMAP
- * IDLE, or NOOP polling) waits for it, and the face hears of new mail and
- * of changes; anything else just waits for the next request.
+ * IDLE, or NOOP polling) waits for it, a local folder is looked at again
+ * now and then, and the face hears of new mail and of changes; anything
+ * else just waits for the next request.
  */
 static int
 account_idle(void *ctx, struct core_worker *worker, struct err *err)
@@ -921,14 +947,16 @@ account_idle(void *ctx, struct core_worker *worker, struct err *err)
 	int keepalive = imap_settings.keepalive_ms > 0 ? imap_settings.keepalive_ms : -1;
 	struct core_event *ev;
 
-	if (a->folder == NULL || a->ops->idle == NULL) {
+	if (a->folder == NULL ||
+	    (a->ops->idle == NULL && !((a->ops->caps & BE_CAP_LOCAL) && a->ops->check != NULL))) {
 		wait_fd(reqfd, -1);
 		return 0;
 	}
 	if (wait_fd(reqfd, IDLE_GRACE_MS) != 0)
 		return 0;
 	before = (uint32_t)a->ops->count(a->folder);
-	if (a->ops->idle(a->folder, reqfd, keepalive, &res, err) < 0)
+	if (a->ops->idle != NULL ? a->ops->idle(a->folder, reqfd, keepalive, &res, err) < 0
+	                         : poll_local(a, reqfd, &res, err) < 0)
 		return -1;
 	switch (res) {
 	case BACKEND_CHECK_NEW_MAIL:

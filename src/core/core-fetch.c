@@ -384,8 +384,10 @@ struct fetch {
 	size_t n;
 	struct arena *arena; /* the unique-ids: they outlive the connection */
 	long long now;
-	size_t *batch; /* indices of F_PENDING messages */
+	size_t *batch; /* indices of F_PENDING messages being added */
 	size_t nbatch;
+	size_t *flight; /* indices of F_PENDING messages being committed */
+	size_t nflight;
 	size_t batch_bytes;
 	long long batch_start_ms;
 	size_t todo, handled; /* for progress */
@@ -482,28 +484,77 @@ dele(struct fetch *f, const size_t *which, size_t n, struct err *err)
 	return rc;
 }
 
-/* Commits the batch, records it, and (delete mode) marks it for deletion. */
+/*
+ * The batch in flight: once the store says it is durable (and indexed),
+ * it is recorded in the state file and, in delete mode, marked for
+ * deletion; never before.  block 0 only looks: 0 while it is not done.
+ * 1 when nothing is left in flight.  On failure its messages go back in
+ * front of the open batch, as the store put them back in its own.
+ */
 static int
-flush_batch(struct fetch *f, int connected, struct err *err)
+land_flight(struct fetch *f, int block, int connected, struct err *err)
 {
-	if (f->nbatch == 0)
-		return 0;
-	if (backend_pop3_store_commit(f->store, err) < 0)
-		return -1;
-	for (size_t i = 0; i < f->nbatch; i++) {
-		struct fmsg *m = &f->m[f->batch[i]];
+	size_t n = f->nflight;
+	int rc;
+
+	if (n == 0)
+		return 1;
+	if (backend_pop3_store_in_flight(f->store) > 0) {
+		rc = backend_pop3_store_commit_wait(f->store, block, err);
+		if (rc == 0)
+			return 0;
+		if (rc < 0) {
+			memmove(f->batch + n, f->batch, f->nbatch * sizeof(*f->batch));
+			memcpy(f->batch, f->flight, n * sizeof(*f->batch));
+			f->nbatch += n;
+			f->nflight = 0;
+			return -1;
+		}
+	}
+	/* (Nothing in flight in the store: the batch held only messages
+	   stored before, in new/ or cur/ already.) */
+	for (size_t i = 0; i < n; i++) {
+		struct fmsg *m = &f->m[f->flight[i]];
 
 		m->fate = F_STORED;
 		if (m->stored_at == 0)
 			m->stored_at = f->now;
 	}
+	f->nflight = 0;
 	if (state_write(f, err) < 0)
 		return -1;
-	if (connected && f->p->delete_mode && dele(f, f->batch, f->nbatch, err) < 0)
+	if (connected && f->p->delete_mode && dele(f, f->flight, n, err) < 0)
 		return -1;
+	return 1;
+}
+
+/* The open batch goes in flight: committed while the next downloads.
+ * The previous flight must have landed. */
+static int
+launch_batch(struct fetch *f, struct err *err)
+{
+	size_t *swap = f->flight;
+
+	if (f->nbatch == 0)
+		return 0;
+	if (backend_pop3_store_commit_start(f->store, err) < 0)
+		return -1;
+	f->flight = f->batch;
+	f->nflight = f->nbatch;
+	f->batch = swap;
 	f->nbatch = 0;
 	f->batch_bytes = 0;
 	f->batch_start_ms = now_ms();
+	return 0;
+}
+
+/* Everything added so far made durable, recorded and (delete mode) marked. */
+static int
+flush_batch(struct fetch *f, int connected, struct err *err)
+{
+	if (land_flight(f, 1, connected, err) < 0 || launch_batch(f, err) < 0 ||
+	    land_flight(f, 1, connected, err) < 0)
+		return -1;
 	return 0;
 }
 
@@ -600,7 +651,11 @@ download(struct fetch *f, struct err *err)
 			goto out;
 		at += k;
 		progress(f);
-		if (batch_full(f) && flush_batch(f, 1, err) < 0)
+		/* A batch that became durable meanwhile is recorded (and
+		   deleted) now rather than when the next one is full. */
+		if (land_flight(f, 0, 1, err) < 0)
+			goto out;
+		if (batch_full(f) && (land_flight(f, 1, 1, err) < 0 || launch_batch(f, err) < 0))
 			goto out;
 	}
 	ret = flush_batch(f, 1, err);
@@ -819,6 +874,7 @@ run(struct fetch *f, struct err *err)
 	f->m = xcalloc(f->n ? f->n : 1, sizeof(*f->m));
 	f->arena = arena_new();
 	f->batch = xcalloc(f->n ? f->n : 1, sizeof(*f->batch));
+	f->flight = xcalloc(f->n ? f->n : 1, sizeof(*f->flight));
 	for (size_t i = 0; i < f->n; i++) {
 		f->m[i].num = msgs[i].num;
 		f->m[i].size = msgs[i].size;
@@ -846,7 +902,7 @@ run(struct fetch *f, struct err *err)
 		goto out;
 	ret = quit(f, err);
 out:
-	if (ret < 0 && f->store != NULL && f->nbatch > 0) {
+	if (ret < 0 && f->store != NULL && (f->nbatch > 0 || f->nflight > 0)) {
 		/* Whole messages already written are kept, recorded, not lost. */
 		struct err ferr;
 
@@ -874,6 +930,7 @@ fetch_clear(struct fetch *f)
 	free(f->m);
 	arena_free(&f->arena);
 	free(f->batch);
+	free(f->flight);
 	free(f->mailbox);
 	free(f->state_path);
 }

@@ -56,6 +56,12 @@
  *        d. record their unique-ids in the state file (atomic write);
  *        e. delete mode: DELE each of them (a mark: the server deletes
  *           at step 5 only);
+ *      c's flush of the batch's files (the syncfs) runs in the store's
+ *      commit thread while the next batch goes through a and b (the
+ *      disk writes one batch back while the network brings the next);
+ *      the rest of c, then d and e, come only once that flush returned,
+ *      and a batch goes to c only once the one before it has been
+ *      through d and e: at most one batch is in flight;
  *   5. QUIT: only its +OK means the server deleted what was marked
  *      (RFC 1939 UPDATE).  Then the deleted unique-ids leave the state.
  *

@@ -23,6 +23,10 @@
  * arrive: that is what lets a FETCH body literal stream.
  */
 
+/* Bump space for the strings of a response (bigger ones are allocated
+ * alone). */
+#define STRBUF_SIZE 16384
+
 enum parser_state {
 	P_IDLE,    /* between responses */
 	P_LINE,    /* inside a response, waiting for the line after a literal */
@@ -63,8 +67,9 @@ struct imap_parser {
 	unsigned depth;
 	size_t mem;           /* bytes held for this response */
 	const char *why;      /* why the response is malformed */
-	char *strs;           /* bump space for strings in the arena */
+	char *strs;           /* bump space for strings: strbuf, else the arena */
 	size_t strs_left;
+	char *strbuf;         /* STRBUF_SIZE bytes kept from response to response */
 
 	/* Literals.  Large ones are handed to the response as they are
 	 * (no copy) and freed when the next response starts. */
@@ -129,7 +134,16 @@ copy_str(struct imap_parser *p, const char *s, size_t len)
 	if (len + 1 > p->strs_left) {
 		if (len + 1 > 4096)
 			d = arena_alloc(p->arena, len + 1);
-		else {
+		else if (p->strbuf == NULL) {
+			/* Kept, not taken from the arena: from there a block
+			 * that size was allocated, zeroed and freed again for
+			 * every response, a fifth of the instructions of
+			 * listing 100,000 summaries. */
+			p->strbuf = xmalloc(STRBUF_SIZE);
+			d = p->strbuf;
+			p->strs = p->strbuf + len + 1;
+			p->strs_left = STRBUF_SIZE - (len + 1);
+		} else {
 			p->strs = arena_alloc(p->arena, 16384);
 			p->strs_left = 16384;
 			d = p->strs;
@@ -1299,6 +1313,7 @@ imap_parser_free(struct imap_parser **parser)
 	free_big_lits(p);
 	free(p->big_lits);
 	arena_free(&p->arena);
+	free(p->strbuf);
 	str_free(&p->lit);
 	free(p->buf);
 	free(p);
@@ -1359,8 +1374,8 @@ begin_response(struct imap_parser *p)
 {
 	free_big_lits(p);
 	arena_reset(p->arena);
-	p->strs = NULL;
-	p->strs_left = 0;
+	p->strs = p->strbuf;
+	p->strs_left = p->strbuf != NULL ? STRBUF_SIZE : 0;
 	p->reset_pending = 0;
 }
 

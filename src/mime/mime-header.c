@@ -975,11 +975,16 @@ next_bracketed(const char **p, const char *end, size_t *len_r)
 static int
 append_id(struct str *out, const char *id, size_t len)
 {
-	size_t start = out->len;
+	size_t start = out->len, run = 0;
 
-	for (size_t i = 0; i < len; i++)
-		if (id[i] != ' ' && id[i] != '\t' && id[i] != '\r' && id[i] != '\n')
-			str_append_char(out, id[i]);
+	/* Runs between white space are copied whole: a character at a time,
+	 * References lists of twenty ids made this 5 % of listing a folder. */
+	for (size_t i = 0; i <= len; i++)
+		if (i == len || id[i] == ' ' || id[i] == '\t' || id[i] == '\r' || id[i] == '\n') {
+			if (i > run)
+				str_append_len(out, id + run, i - run);
+			run = i + 1;
+		}
 	if (out->len == start || out->len - start > MSGID_MAX) {
 		str_truncate(out, start);
 		return 0;

@@ -1,7 +1,7 @@
 #!/bin/sh
 # New mail and changes made by other programs, seen without a key press:
 # a maildir gaining a file (with the status-line message and
-# new_mail_command), flags changed and a message removed by another
+# new_mail_command), an mbox growing, flags changed and a message removed by another
 # client (the cursor, tags and limit stay), and the folder browser's
 # counts for maildirs and mboxes, counted by a worker and updated when
 # mail arrives.
@@ -88,6 +88,23 @@ check "counts follow new mail while the browser is shown" \
 check "new_mail_command ran again" wait_until grep -qx "1 13 36 $mail/inbox" "$T/notified"
 keys q
 check "back in the index" wait_for "Local arrival two"
+
+# An mbox gaining a message at its end, as a delivery agent appends it.
+keys c "+lists.mbox" Enter
+check "the mbox opens" wait_for "[Msgs:6]"
+cat >> "$mail/lists.mbox" <<'EOM'
+From carol@example.org Tue Jan  6 10:00:00 2026
+From: Carol <carol@example.org>
+To: You <you@example.org>
+Subject: Appended to the mbox
+Date: Tue, 06 Jan 2026 10:00:00 -0000
+Message-ID: <appended.mbox@example.org>
+
+Appended while petrel was open.
+
+EOM
+check "mail appended to an mbox shows without a key press" wait_for "Appended to the mbox"
+check "the mbox counts it" wait_for "[Msgs:7 New:1]"
 keys x y
 check "leave" restored 0
 check "no memory errors were reported" no_sanitizer_reports

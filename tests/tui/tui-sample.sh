@@ -108,7 +108,23 @@ check "it holds the reply" wait_line 2 "Re: Trip to the coast in March"
 keys Enter
 check "with the editor's line" wait_for "Sounds good to me."
 check "and the quoted original" wait_for "> Shall we book the cabin for the second weekend of March?"
-keys q q
+
+# Mail indexed by notmuch while a search is open shows without a key.
+keys q c "+flagged" Enter
+check "the flagged search again" wait_for "notmuch://flagged [Msgs:3 Flag:3]"
+cat > "$S/cur/1767400000.late.sample:2,FS" <<'EOM'
+From: Dana <dana@example.org>
+To: You <you@example.org>
+Subject: Flagged while petrel was open
+Date: Wed, 07 Jan 2026 09:00:00 -0000
+Message-ID: <late.sample@example.org>
+
+Indexed by notmuch new while the folder was open.
+EOM
+check "notmuch new indexes it" sh -c 'notmuch new >/dev/null 2>&1'
+check "a notmuch search takes in new mail by itself" wait_for "notmuch://flagged [Msgs:4 Flag:4]"
+check "its row shows" wait_for "Flagged while petrel was open"
+keys q
 check "q quits" restored 0
 check_eq "the replied flag reached notmuch" \
 	"$(notmuch count tag:replied and subject:'"Trip to the coast"' and from:bob@example.net and not subject:Re)" 1

@@ -1,6 +1,7 @@
 #!/bin/sh
 # ~b: limit and search by message bodies, searched by the folder's worker
-# (the sample store's maildir here; tui-servers.sh does it on IMAP), and
+# (the sample store as a maildir, an mbox and a notmuch query here;
+# tui-servers.sh does it on IMAP), and
 # Ctrl-G stopping a body search.
 . "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/tui/lib.sh"
@@ -40,6 +41,27 @@ keys l "~B kayak" Enter
 check "~B is refused with a sentence" wait_for "~B searches whole messages"
 keys x y
 check "leave" restored 0
+
+# The same search in an mbox and in a notmuch query, read by the worker.
+make_mbox "*.eml" "$T/all.mbox"
+tui_start -S "spoolfile=$T/all.mbox"
+check "the mbox opens" wait_for "[Msgs:35"
+keys l "~b kayak" Enter
+check "~b limits an mbox" wait_for "Limit: ~b kayak [1]"
+check "to the message that holds it" wait_for "Re: Trip to the coast in March"
+keys x y
+check "leave the mbox" restored 0
+if [ -d "$T/sample/.notmuch" ]; then
+	tui_start -S "spoolfile=notmuch://$T/sample?query=*"
+	check "the notmuch query opens" wait_for "[Msgs:35"
+	keys l "~b kayak" Enter
+	check "~b limits a notmuch query" wait_for "1 message matches."
+	check "to the message that holds it too" wait_for "Re: Trip to the coast in March"
+	keys x y
+	check "leave the notmuch query" restored 0
+else
+	echo "# notmuch is not installed: the notmuch query is not searched"
+fi
 
 # A folder large enough that the search is still running when Ctrl-G
 # (sent in the same burst as Enter) arrives.

@@ -3,7 +3,8 @@
  * 1939's own example), message keys, and the batch store: a message
  * stored once whatever happens around it (a batch committed twice, a
  * file left in new/ by a run that stopped before indexing, a leftover in
- * tmp/, a message notmuch cannot index).
+ * tmp/, a message notmuch cannot index), also with a batch committed
+ * in the store's commit thread while the next one is added.
  *
  * The store lives in a temporary directory named by NOTMUCH_CONFIG: the
  * user's own notmuch configuration is never read.
@@ -259,6 +260,124 @@ test_batch(void)
 		free(m[i]);
 }
 
+static size_t
+files_under(const char *dir, const char *sub)
+{
+	char *path = xasprintf("%s/%s", dir, sub);
+	DIR *d = opendir(path);
+	struct dirent *de;
+	size_t n = 0;
+
+	while (d != NULL && (de = readdir(d)) != NULL)
+		n += de->d_name[0] != '.';
+	if (d != NULL)
+		closedir(d);
+	free(path);
+	return n;
+}
+
+static void
+test_flight(void)
+{
+	struct backend_pop3_store *st = open_store();
+	struct backend_params p;
+	char key[4][33], *m[4], *plain, *path;
+	unsigned before = count("*");
+	size_t files = files_in("new");
+	struct err err;
+
+	for (int i = 0; i < 4; i++) {
+		char uid[16];
+
+		snprintf(uid, sizeof(uid), "uid-flight-%d", i);
+		backend_pop3_store_uid_key("alice@host", uid, key[i]);
+		m[i] = message(100 + i);
+	}
+
+	test_begin("a batch in flight while the next is added");
+	test_assert(st != NULL);
+	if (st == NULL) {
+		test_end();
+		goto out;
+	}
+	test_assert_int(backend_pop3_store_commit_wait(st, 1, &err), 0);
+	test_assert(backend_pop3_store_add(st, key[0], m[0], strlen(m[0]), &err) == 0);
+	test_assert(backend_pop3_store_add(st, key[1], m[1], strlen(m[1]), &err) == 0);
+	test_assert(backend_pop3_store_commit_start(st, &err) == 0);
+	test_assert_int(backend_pop3_store_in_flight(st), 2);
+	test_assert_int(backend_pop3_store_pending(st, NULL), 0);
+	/* Only one batch in flight. */
+	test_assert(backend_pop3_store_add(st, key[2], m[2], strlen(m[2]), &err) == 0);
+	test_assert(backend_pop3_store_commit_start(st, &err) < 0);
+	test_assert_int(err.kind, ERR_INTERNAL);
+	/* What is in flight is in the store already, for has() and add(). */
+	test_assert_int(backend_pop3_store_has(st, key[0], &err), 1);
+	test_assert(backend_pop3_store_add(st, key[1], m[1], strlen(m[1]), &err) == 0);
+	test_assert_int(backend_pop3_store_pending(st, NULL), 1);
+	test_assert_int(backend_pop3_store_commit_wait(st, 1, &err), 1);
+	test_assert_int(backend_pop3_store_in_flight(st), 0);
+	test_assert_int(backend_pop3_store_commit_wait(st, 0, &err), 0);
+	test_assert_int(files_in("new"), files + 2);
+	test_assert_int(count("*"), before + 2);
+	test_assert_int(backend_pop3_store_has(st, key[1], &err), 1);
+	test_assert(backend_pop3_store_commit(st, &err) == 0);
+	test_assert_int(files_in("new"), files + 3);
+	test_assert_int(count("*"), before + 3);
+	test_assert_int(files_in("tmp"), 0);
+	/* Freed with a batch in flight (a run that failed): the thread ends
+	   first; the batch never reached new/, so it is not stored, and the
+	   next run stores it over its leftover in tmp/. */
+	test_assert(backend_pop3_store_add(st, key[3], m[3], strlen(m[3]), &err) == 0);
+	test_assert(backend_pop3_store_commit_start(st, &err) == 0);
+	backend_pop3_store_free(&st);
+	test_assert_int(files_in("new"), files + 3);
+	test_assert_int(files_in("tmp"), 1);
+	st = open_store();
+	test_assert(st != NULL);
+	if (st != NULL) {
+		test_assert_int(backend_pop3_store_has(st, key[3], &err), 0);
+		test_assert(backend_pop3_store_add(st, key[3], m[3], strlen(m[3]), &err) == 0);
+		test_assert(backend_pop3_store_commit(st, &err) == 0);
+		backend_pop3_store_free(&st);
+	}
+	test_assert_int(files_in("new"), files + 4);
+	test_assert_int(files_in("tmp"), 0);
+	test_assert_int(count("*"), before + 4);
+	test_end();
+
+	test_begin("a plain maildir: a failed flight goes back to the open batch");
+	plain = xasprintf("%s/plain", test_tmpdir());
+	backend_params_init(&p);
+	test_assert(backend_pop3_store_open_maildir(plain, &p, &st, &err) == 0);
+	if (st == NULL)
+		goto free_plain;
+	path = xasprintf("%s/new", plain);
+	test_assert(rmdir(path) == 0);
+	test_assert(backend_pop3_store_add(st, key[0], m[0], strlen(m[0]), &err) == 0);
+	test_assert(backend_pop3_store_add(st, key[1], m[1], strlen(m[1]), &err) == 0);
+	test_assert(backend_pop3_store_commit_start(st, &err) == 0);
+	test_assert(backend_pop3_store_add(st, key[2], m[2], strlen(m[2]), &err) == 0);
+	test_assert_int(backend_pop3_store_commit_wait(st, 1, &err), -1);
+	test_assert_int(err.kind, ERR_IO);
+	test_assert_int(backend_pop3_store_in_flight(st), 0);
+	test_assert_int(backend_pop3_store_pending(st, NULL), 3);
+	test_assert_int(backend_pop3_store_has(st, key[0], &err), 1);
+	test_assert(mkdir(path, 0700) == 0);
+	test_assert(backend_pop3_store_commit(st, &err) == 0);
+	test_assert_int(files_under(plain, "new"), 3);
+	test_assert_int(files_under(plain, "tmp"), 0);
+	test_assert_int(backend_pop3_store_has(st, key[1], &err), 1);
+	test_assert_int(backend_pop3_store_has(st, key[3], &err), 0);
+	backend_pop3_store_free(&st);
+	free(path);
+free_plain:
+	free(plain);
+	test_end();
+out:
+	for (int i = 0; i < 4; i++)
+		free(m[i]);
+}
+
 static void
 test_bad_key(void)
 {
@@ -300,6 +419,7 @@ main(void)
 	test_apop();
 	test_keys();
 	test_batch();
+	test_flight();
 	test_bad_key();
 
 	log_set_sink(NULL, NULL);

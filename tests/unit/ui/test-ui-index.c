@@ -446,6 +446,219 @@ test_grow(void)
 	test_end();
 }
 
+/* A small deterministic generator: the same messages on every run. */
+static unsigned long merge_seed;
+
+static unsigned
+merge_rand(unsigned n)
+{
+	merge_seed = merge_seed * 6364136223846793005UL + 1442695040888963407UL;
+	return (unsigned)((merge_seed >> 33) % n);
+}
+
+#define MERGE_N 700
+
+static struct mime_summary merge_msgs[MERGE_N];
+static char merge_ids[MERGE_N][24], merge_refs[MERGE_N][24];
+
+static void
+merge_make_msgs(void)
+{
+	static const char *const subjects[] = {"alpha",        "Re: alpha", "bravo", "Re: bravo",
+	                                       "Fwd: charlie", "delta",     ""};
+	static const char *const names[] = {"Ann", "bob", "", "Carl", "ann"};
+
+	merge_seed = 7;
+	for (size_t i = 0; i < MERGE_N; i++) {
+		struct mime_summary *s = &merge_msgs[i];
+
+		memset(s, 0, sizeof(*s));
+		snprintf(merge_ids[i], sizeof(merge_ids[i]), "<%zu@x>", i);
+		s->id = i + 1;
+		s->message_id = merge_ids[i];
+		/* Replies to an earlier message (sometimes a missing one). */
+		if (i > 0 && merge_rand(3) == 0) {
+			snprintf(merge_refs[i], sizeof(merge_refs[i]), "<%u@x>",
+			         merge_rand(4) == 0 ? MERGE_N + 1 : merge_rand((unsigned)i));
+			s->references = merge_refs[i];
+		}
+		s->subject = subjects[merge_rand(7)];
+		s->from_name = names[merge_rand(5)];
+		s->from_addr = merge_rand(2) ? "z@example.org" : "a@example.org";
+		s->to = merge_rand(2) ? "list@example.org" : "Me <me@example.org>";
+		/* Few distinct values, so ties are frequent. */
+		s->date = 1700000000 + (long)merge_rand(40) * 3600;
+		s->received = 1700000000 + (long)merge_rand(60) * 60;
+		s->size = merge_rand(9) * 1000;
+		s->flags = merge_rand(3) ? MIME_FLAG_SEEN : 0;
+	}
+}
+
+/* Rows equal those of an index that got the same loaded messages at once
+ * and sorted them from scratch; trees too. */
+static int
+merge_same_as_full(struct ui_index *idx, const unsigned char *loaded, const char *limit)
+{
+	struct ui_index *ref = ui_index_new(MERGE_N);
+	struct ui_pattern *p = NULL;
+	struct err err;
+	int same = 1;
+
+	for (size_t i = 0; i < MERGE_N; i++)
+		if (loaded[i])
+			ui_index_add(ref, i, &merge_msgs[i], 1);
+	ref->ascii_tree = 1;
+	ui_index_set_sort(ref, idx->sort, idx->reverse);
+	if (limit != NULL && ui_pattern_compile(limit, 0, &p, &err) == 0)
+		ui_index_set_limit(ref, p, limit);
+	ui_index_rebuild(ref);
+	if (ref->nrows != idx->nrows)
+		same = 0;
+	for (size_t r = 0; same && r < idx->nrows; r++) {
+		const struct ui_msg *a = &idx->msgs[idx->rows[r]];
+		const struct ui_msg *b = &ref->msgs[ref->rows[r]];
+
+		if (idx->rows[r] != ref->rows[r] || a->row != r || strcmp(a->tree, b->tree) != 0 ||
+		    a->subject_changed != b->subject_changed)
+			same = 0;
+	}
+	ui_index_free(&ref);
+	return same;
+}
+
+/* Loads the messages in windows as the loop does (newest first, then
+ * older windows), with a rebuild after each, checking every step against
+ * a full sort. */
+static void
+merge_run(enum ui_sort sort, int reverse, const char *limit, int shuffled)
+{
+	struct ui_index *idx = ui_index_new(MERGE_N);
+	unsigned char loaded[MERGE_N];
+	struct ui_pattern *p = NULL;
+	struct err err;
+	size_t order[MERGE_N], done = 0;
+	int same = 1, merged = 1, kept = 1;
+	uint32_t held = UI_NONE;
+
+	memset(loaded, 0, sizeof(loaded));
+	for (size_t i = 0; i < MERGE_N; i++)
+		order[i] = MERGE_N - 1 - i;
+	if (shuffled)
+		for (size_t i = MERGE_N - 1; i > 0; i--) {
+			size_t j = merge_rand((unsigned)i + 1), t = order[i];
+
+			order[i] = order[j];
+			order[j] = t;
+		}
+	idx->ascii_tree = 1;
+	ui_index_set_sort(idx, sort, reverse);
+	if (limit != NULL && ui_pattern_compile(limit, 0, &p, &err) == 0)
+		ui_index_set_limit(idx, p, limit);
+	ui_index_set_height(idx, 20);
+	ui_index_rebuild(idx);
+	while (done < MERGE_N) {
+		size_t b = done == 0 ? 20 : 1 + merge_rand(120);
+
+		if (b > MERGE_N - done)
+			b = MERGE_N - done;
+		for (size_t k = 0; k < b; k++) {
+			size_t i = order[done + k];
+
+			ui_index_add(idx, i, &merge_msgs[i], 1);
+			loaded[i] = 1;
+		}
+		done += b;
+		if (sort != UI_SORT_THREADS && sort != UI_SORT_ORDER &&
+		    (idx->full || idx->nfresh == 0))
+			merged = 0;
+		ui_index_rebuild(idx);
+		if (held != UI_NONE && ui_index_current(idx) != &idx->msgs[held])
+			kept = 0;
+		if (!merge_same_as_full(idx, loaded, limit))
+			same = 0;
+		/* From the third batch on the user has moved: the cursor must
+		 * stay on its message. */
+		if (done > 100 && held == UI_NONE && idx->nrows > 3) {
+			ui_index_goto(idx, 3);
+			if (ui_index_current(idx) != NULL)
+				held = (uint32_t)(ui_index_current(idx) - idx->msgs);
+		}
+	}
+	test_assert(same);
+	test_assert(merged);
+	test_assert(kept);
+	ui_index_free(&idx);
+}
+
+static void
+test_merge(void)
+{
+	merge_make_msgs();
+	for (int sort = 0; sort < UI_SORT_COUNT; sort++) {
+		for (int reverse = 0; reverse < 2; reverse++) {
+			char name[96];
+
+			snprintf(name, sizeof(name), "batches merged like a full sort: %s%s",
+			         reverse ? "reverse-" : "", ui_sort_name((enum ui_sort)sort));
+			test_begin(name);
+			merge_run((enum ui_sort)sort, reverse, NULL, 0);
+			merge_run((enum ui_sort)sort, reverse, NULL, 1);
+			merge_run((enum ui_sort)sort, reverse, "~s alpha | ~N", 1);
+			test_end();
+		}
+	}
+}
+
+/* A summary that changes a loaded message (a new date) moves it. */
+static void
+test_merge_update(void)
+{
+	static const struct spec sp[] = {
+	    {"1@x", "", "", "one", "a", 1, 0},
+	    {"2@x", "", "", "two", "b", 2, 0},
+	    {"3@x", "", "", "three", "c", 3, 0},
+	};
+	struct ui_index *idx = make(sp, 3);
+	struct mime_summary s = {0};
+
+	test_begin("a changed summary is sorted again");
+	ui_index_set_sort(idx, UI_SORT_DATE, 0);
+	test_assert_str(rows(idx), "one|two|three");
+	s.subject = "one";
+	s.date = 1700000000 + 10 * 60;
+	ui_index_add(idx, 0, &s, 1);
+	test_assert_str(rows(idx), "two|three|one");
+	ui_index_free(&idx);
+	test_end();
+}
+
+/* While a folder loads the cursor stays on the newest message; once all
+ * has come, it goes to the first unread one. */
+static void
+test_cursor_loading(void)
+{
+	struct ui_index *idx = ui_index_new(40);
+	struct mime_summary s[40];
+
+	test_begin("cursor on the newest while loading");
+	memset(s, 0, sizeof(s));
+	for (int i = 0; i < 40; i++) {
+		s[i].date = i;
+		s[i].flags = i == 25 || i == 3 ? 0 : MIME_FLAG_SEEN;
+		s[i].subject = "x";
+	}
+	ui_index_set_height(idx, 5);
+	ui_index_add(idx, 20, s + 20, 20);
+	ui_index_rebuild(idx);
+	test_assert_int(idx->cursor, 39);
+	test_assert_int(idx->top, 35);
+	ui_index_add(idx, 0, s, 20);
+	ui_index_rebuild(idx);
+	test_assert_int(idx->cursor, 3);
+	ui_index_free(&idx);
+	test_end();
+}
+
 int
 main(void)
 {
@@ -464,5 +677,8 @@ main(void)
 	test_cursor();
 	test_counts();
 	test_grow();
+	test_merge();
+	test_merge_update();
+	test_cursor_loading();
 	return test_done();
 }

@@ -831,6 +831,79 @@ ui_compose_cancel_send(struct ui_app *app, struct ui_job *job)
 	return 1;
 }
 
+/* The sending worker, started on first use; 0, or -1 with the screen told. */
+static int
+sender(struct ui_app *app)
+{
+	struct err err;
+
+	if (app->sender != NULL)
+		return 0;
+	if (intr_ready(app) < 0)
+		return -1;
+	if (core_view_send_start(app->cfg, app->events, &app->sender, &err) < 0) {
+		ui_app_error(app, "%s", err.msg);
+		return -1;
+	}
+	return 0;
+}
+
+/* Whether the outbox directory holds a message waiting to go (new/, or
+ * cur/ not marked held): a readdir of a local directory. */
+static int
+outbox_waiting(struct ui_app *app)
+{
+	const char *name = config_string(app->cfg, NULL, VAR_OUTBOX);
+	static const char *const sub[] = {"new", "cur"};
+	char *dir = name != NULL && *name ? ui_app_expand(app, name) : NULL;
+	int found = 0;
+
+	for (size_t i = 0; dir != NULL && i < 2 && !found; i++) {
+		char *path = xasprintf("%s/%s", dir, sub[i]);
+		DIR *d = opendir(path);
+		struct dirent *e;
+
+		while (d != NULL && !found && (e = readdir(d)) != NULL) {
+			const char *info = strstr(e->d_name, ":2,");
+
+			if (e->d_name[0] == '.')
+				continue;
+			found = info == NULL || strchr(info + 3, 'h') == NULL;
+		}
+		if (d != NULL)
+			closedir(d);
+		free(path);
+	}
+	free(dir);
+	return found;
+}
+
+void
+ui_compose_flush_outbox(struct ui_app *app)
+{
+	const char *smtp = config_string(app->cfg, NULL, VAR_SMTP_URL);
+	struct core_request *req;
+
+	if (smtp == NULL || *smtp == '\0' || app->flushing || !outbox_waiting(app))
+		return;
+	if (sender(app) < 0)
+		return;
+	req = core_request_new(CORE_REQ_SEND);
+	req->u.send.flush_outbox = 1;
+	ui_app_post(app, app->sender, req, UI_JOB_FLUSH, "sending the outbox");
+	app->flushing = 1;
+}
+
+void
+ui_compose_flushed(struct ui_app *app, const struct err *err)
+{
+	app->flushing = 0;
+	if (err != NULL)
+		ui_app_error(app, "%s", err->msg);
+	else
+		ui_app_message(app, "The messages waiting in the outbox were sent.");
+}
+
 static void
 send_now(struct ui_app *app)
 {
@@ -838,7 +911,6 @@ send_now(struct ui_app *app)
 	const char **rv;
 	char **rcpt = NULL;
 	size_t nrcpt = 0;
-	struct err err;
 
 	str_reset(&app->sent_data);
 	if (build(app, 0, &app->sent_data, &rcpt, &nrcpt) < 0)
@@ -848,13 +920,7 @@ send_now(struct ui_app *app)
 		core_send_strv_free(rcpt, nrcpt);
 		return;
 	}
-	if (app->sender == NULL && intr_ready(app) < 0) {
-		core_send_strv_free(rcpt, nrcpt);
-		return;
-	}
-	if (app->sender == NULL &&
-	    core_view_send_start(app->cfg, app->events, &app->sender, &err) < 0) {
-		ui_app_error(app, "%s", err.msg);
+	if (sender(app) < 0) {
 		core_send_strv_free(rcpt, nrcpt);
 		return;
 	}
@@ -985,6 +1051,8 @@ ui_compose_sent(struct ui_app *app, struct ui_job *job, const struct err *err)
 	recall_forget(app, 1);
 	finish_compose(app, 1);
 	ui_app_message(app, "Mail sent.");
+	/* The server takes mail again: what waited for it goes too. */
+	ui_compose_flush_outbox(app);
 }
 
 void

@@ -134,6 +134,8 @@ ui_app_init(struct ui_app *app, const struct config *cfg, struct ui_keymap *km,
 		ui_app_error(app, "%s%s", errors.v[0],
 		             errors.n > 1 ? " (and more color errors)" : "");
 	ui_strv_clear(&errors);
+	/* What could not go out last time goes now, if it can. */
+	ui_compose_flush_outbox(app);
 }
 
 static void
@@ -1184,6 +1186,9 @@ job_done(struct ui_app *app, struct ui_job *job, const struct err *err)
 	case UI_JOB_SEND:
 		ui_compose_sent(app, job, err);
 		break;
+	case UI_JOB_FLUSH:
+		ui_compose_flushed(app, err);
+		break;
 	case UI_JOB_APPEND:
 		ui_compose_appended(app, job, err);
 		break;
@@ -1280,8 +1285,11 @@ conn_state(struct ui_app *app, const struct core_ev_conn_state *c)
 			ui_app_message(app, "Reconnecting\u2026 (attempt %u)", c->attempt);
 		break;
 	case CORE_CONN_CONNECTED:
-		if (before == CORE_CONN_RECONNECTING || before == CORE_CONN_OFFLINE)
+		if (before == CORE_CONN_RECONNECTING || before == CORE_CONN_OFFLINE) {
 			ui_app_message(app, "Connected.");
+			/* The network is back: so may be the mail server. */
+			ui_compose_flush_outbox(app);
+		}
 		break;
 	case CORE_CONN_OFFLINE:
 		if (c->cause.kind != ERR_NONE)

@@ -55,6 +55,7 @@ enum ui_job_kind {
 	UI_JOB_CLOSE,
 	UI_JOB_LIST,
 	UI_JOB_SEND,
+	UI_JOB_FLUSH, /* sending what waits in the outbox */
 	UI_JOB_APPEND,
 	UI_JOB_COPY,
 	UI_JOB_COUNT, /* counting a folder for the browser (purpose: the step) */
@@ -156,6 +157,7 @@ struct ui_app {
 	struct core_queue *events;
 	struct core_worker *account; /* the store */
 	struct core_worker *sender;  /* sendmail; started when first needed */
+	int flushing;                /* a UI_JOB_FLUSH is under way */
 
 	int rows, cols;
 	int quit; /* leave the loop */
@@ -350,6 +352,11 @@ void ui_index_loaded(struct ui_app *app);
 void ui_pager_fetched(struct ui_app *app, struct ui_job *job);
 void ui_compose_sent(struct ui_app *app, struct ui_job *job, const struct err *err);
 void ui_compose_appended(struct ui_app *app, struct ui_job *job, const struct err *err);
+/* With smtp_url, sends what waits in the outbox (not held) through the
+ * sending worker, when nothing is sending it already: at start, when a
+ * connection is back, after a message went out. */
+void ui_compose_flush_outbox(struct ui_app *app);
+void ui_compose_flushed(struct ui_app *app, const struct err *err);
 /* Ctrl-G on a SEND job: stops it unless the mail system has answered
  * already; 1 when a cancel was sent. */
 int ui_compose_cancel_send(struct ui_app *app, struct ui_job *job);

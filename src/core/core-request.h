@@ -133,6 +133,9 @@ struct core_req_send {
 	size_t rcpt_count;
 	const char *data; /* the message as it goes on the wire, headers included */
 	size_t len;
+	/* No message: send what waits in the outbox (smtp_url only), as
+	   petrel --flush-outbox does; the fields above are unused. */
+	int flush_outbox;
 };
 
 struct core_req_close_folder {

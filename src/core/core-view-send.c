@@ -52,28 +52,51 @@ keep_dead(struct view_sender *s, const struct core_req_send *r, struct err *err)
 		        dead != NULL && *dead != '\0' ? derr.msg : "DEAD is unset");
 }
 
+/* The submission handle, made on first use (on the worker thread). */
+static int
+submit_handle(struct view_sender *s, struct err *err)
+{
+	struct core_submit_hooks h;
+	const char *outbox = config_string(s->cfg, NULL, VAR_OUTBOX);
+
+	if (s->submit != NULL)
+		return 0;
+	if (outbox == NULL || *outbox == '\0')
+		return err_set(err, ERR_USAGE,
+		               "outbox is unset: messages for smtp_url need a place to wait");
+	memset(&h, 0, sizeof(h));
+	h.progress = progress;
+	h.ctx = s;
+	h.outbox = outbox;
+	h.dead_letter = config_string(s->cfg, NULL, VAR_ENV_DEAD);
+	return core_submit_new(var, s, &h, &s->submit, err);
+}
+
+/* Sends what waits in the outbox, as petrel --flush-outbox does. */
+static int
+flush_smtp(struct view_sender *s, struct err *err)
+{
+	struct core_submit_report rep;
+	int rc;
+
+	if (submit_handle(s, err) < 0)
+		return -1;
+	rc = core_submit_flush(s->submit, &rep, err);
+	if (rc < 0)
+		err_prefix(err, "the outbox still holds messages to send");
+	core_submit_report_clear(&rep);
+	return rc;
+}
+
 static int
 send_smtp(struct view_sender *s, const struct core_req_send *r, struct err *err)
 {
-	struct core_submit_hooks h;
 	struct core_submit_msg m;
 	struct core_submit_report rep;
-	const char *outbox = config_string(s->cfg, NULL, VAR_OUTBOX);
 	int rc;
 
-	if (s->submit == NULL) {
-		if (outbox == NULL || *outbox == '\0')
-			return err_set(
-			    err, ERR_USAGE,
-			    "outbox is unset: messages for smtp_url need a place to wait");
-		memset(&h, 0, sizeof(h));
-		h.progress = progress;
-		h.ctx = s;
-		h.outbox = outbox;
-		h.dead_letter = config_string(s->cfg, NULL, VAR_ENV_DEAD);
-		if (core_submit_new(var, s, &h, &s->submit, err) < 0)
-			return -1;
-	}
+	if (submit_handle(s, err) < 0)
+		return -1;
 	memset(&m, 0, sizeof(m));
 	m.from = r->from != NULL && *r->from != '\0' ? r->from : NULL;
 	m.rcpts = r->rcpt;
@@ -138,7 +161,11 @@ handle(void *ctx, struct core_job *job, const struct core_request *req, struct e
 		return -1;
 	s->job = job;
 	smtp = config_string(s->cfg, NULL, VAR_SMTP_URL);
-	if (smtp != NULL && *smtp != '\0')
+	if (req->u.send.flush_outbox)
+		rc = smtp != NULL && *smtp != '\0'
+		         ? flush_smtp(s, err)
+		         : err_set(err, ERR_USAGE, "smtp_url is unset: there is no outbox to send");
+	else if (smtp != NULL && *smtp != '\0')
 		rc = send_smtp(s, &req->u.send, err);
 	else
 		rc = send_program(s, &req->u.send, err);

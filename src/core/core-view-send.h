@@ -9,7 +9,8 @@
  * usual CORE_EV_DONE or CORE_EV_ERROR, by doing the waiting on its own
  * thread: through the submission server of smtp_url when that is set
  * (the outbox keeps what cannot go now), else through the sendmail
- * program.
+ * program.  A SEND with flush_outbox sends what waits in the outbox
+ * instead, as petrel --flush-outbox does.
  *
  * No message is lost: when it cannot be sent and is not kept in the
  * outbox, the worker appends it to the DEAD file, and the error's

@@ -63,6 +63,21 @@ setting_dup(const char *v)
 	return v != NULL && *v != '\0' ? xstrdup(v) : NULL;
 }
 
+/* A *_starttls variable (required, optional, no) as the backends take it:
+ * 1 required, 0 when offered, -1 never. */
+static int
+starttls_setting(const struct config *cfg, enum var_id var)
+{
+	switch (config_enum(cfg, NULL, var)) {
+	case 1:
+		return 0;
+	case 2:
+		return -1;
+	default:
+		return 1;
+	}
+}
+
 void
 core_account_reset(void)
 {
@@ -91,18 +106,7 @@ core_account_setup(const struct config *cfg)
 	pop3_settings.pass_command = setting_dup(config_string(cfg, NULL, VAR_POP3_PASS_COMMAND));
 	pop3_settings.mechanisms = setting_dup(config_string(cfg, NULL, VAR_POP3_AUTH_MECHANISMS));
 	pop3_settings.ca_file = setting_dup(config_string(cfg, NULL, VAR_TLS_CA_FILE));
-	/* required, optional, no */
-	switch (config_enum(cfg, NULL, VAR_POP3_STARTTLS)) {
-	case 1:
-		pop3_settings.starttls = 0;
-		break;
-	case 2:
-		pop3_settings.starttls = -1;
-		break;
-	default:
-		pop3_settings.starttls = 1;
-		break;
-	}
+	pop3_settings.starttls = starttls_setting(cfg, VAR_POP3_STARTTLS);
 	pop3_settings.allow_plaintext = config_bool(cfg, NULL, VAR_POP3_ALLOW_PLAINTEXT);
 	pop3_settings.verify = config_bool(cfg, NULL, VAR_TLS_VERIFY);
 	pop3_settings.connect_timeout_ms = (int)config_number(cfg, NULL, VAR_CONNECT_TIMEOUT) * 1000;
@@ -265,18 +269,7 @@ imap_setup(const struct config *cfg)
 	imap_settings.ca_file = setting_dup(config_string(cfg, NULL, VAR_TLS_CA_FILE));
 	imap_settings.header_cache = setting_dup(config_string(cfg, NULL, VAR_HEADER_CACHE));
 	imap_settings.message_cache = setting_dup(config_string(cfg, NULL, VAR_MESSAGE_CACHE));
-	/* required, optional, no */
-	switch (config_enum(cfg, NULL, VAR_IMAP_STARTTLS)) {
-	case 1:
-		imap_settings.starttls = 0;
-		break;
-	case 2:
-		imap_settings.starttls = -1;
-		break;
-	default:
-		imap_settings.starttls = 1;
-		break;
-	}
+	imap_settings.starttls = starttls_setting(cfg, VAR_IMAP_STARTTLS);
 	imap_settings.allow_plaintext = config_bool(cfg, NULL, VAR_IMAP_ALLOW_PLAINTEXT);
 	imap_settings.verify = config_bool(cfg, NULL, VAR_TLS_VERIFY);
 	imap_settings.idle = config_bool(cfg, NULL, VAR_IMAP_IDLE);

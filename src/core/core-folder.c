@@ -277,45 +277,10 @@ core_folder_summary(const struct core_folder_handle *h, size_t i)
 	return i < h->count ? &h->sums[i] : NULL;
 }
 
+/* Appends message i's part (length 0: to its end, from offset). */
 static int
-fetch(struct core_folder_handle *h, size_t i, const char *part, struct str *out,
-      struct err *err)
-{
-	struct core_request *req;
-	struct collect c;
-	size_t was = out->len;
-
-	if (i >= h->count)
-		return err_set(err, ERR_INTERNAL, "message %zu is out of range", i + 1);
-	memset(&c, 0, sizeof(c));
-	c.data = out;
-	req = core_request_new(CORE_REQ_FETCH_PART);
-	req->u.fetch_part.id = h->sums[i].id;
-	req->u.fetch_part.part = arena_strdup(req->arena, part);
-	if (call(h->worker, req, &c, err) < 0) {
-		str_truncate(out, was);
-		return -1;
-	}
-	str_append(out, "");
-	return 0;
-}
-
-int
-core_folder_fetch(struct core_folder_handle *h, size_t i, struct str *out, struct err *err)
-{
-	return fetch(h, i, "", out, err);
-}
-
-int
-core_folder_fetch_header(struct core_folder_handle *h, size_t i, struct str *out,
-			 struct err *err)
-{
-	return fetch(h, i, "HEADER", out, err);
-}
-
-int
-core_folder_fetch_part(struct core_folder_handle *h, size_t i, const char *part,
-		       uint64_t offset, uint64_t length, struct str *out, struct err *err)
+fetch(struct core_folder_handle *h, size_t i, const char *part, uint64_t offset,
+      uint64_t length, struct str *out, struct err *err)
 {
 	struct core_request *req;
 	struct collect c;
@@ -336,6 +301,26 @@ core_folder_fetch_part(struct core_folder_handle *h, size_t i, const char *part,
 	}
 	str_append(out, "");
 	return 0;
+}
+
+int
+core_folder_fetch(struct core_folder_handle *h, size_t i, struct str *out, struct err *err)
+{
+	return fetch(h, i, "", 0, 0, out, err);
+}
+
+int
+core_folder_fetch_header(struct core_folder_handle *h, size_t i, struct str *out,
+			 struct err *err)
+{
+	return fetch(h, i, "HEADER", 0, 0, out, err);
+}
+
+int
+core_folder_fetch_part(struct core_folder_handle *h, size_t i, const char *part,
+		       uint64_t offset, uint64_t length, struct str *out, struct err *err)
+{
+	return fetch(h, i, part, offset, length, out, err);
 }
 
 int

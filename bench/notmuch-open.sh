@@ -9,6 +9,9 @@
 # three runs each with a warm cache:
 #   notmuch search --output=messages tag:inbox
 #   petrel -H -f 'notmuch://?query=tag:inbox'    (every summary loaded)
+# With the benchmarks' timeit built ($BENCH_CACHE/bin/timeit, by
+# bench/build.sh) each line also gives the CPU time (user + system) of
+# every run: on a busy machine wall times say little.
 # A measurement, not a test: nothing here passes or fails.
 #
 # With NOTMUCH_OPEN_MAILDIR=DIR (a maildir, such as a generated one in
@@ -92,20 +95,30 @@ elif [ -z "$cached" ]; then
 fi
 count=$(notmuch count '*')
 
+timeit=${BENCH_CACHE:-/tmp/petrel-bench}/bin/timeit
+[ -x "$timeit" ] || timeit=
+cpu_out=$dir/timeit.out
 best() {
-	# best LABEL COMMAND...: the smallest wall time of three runs, in seconds.
+	# best LABEL COMMAND...: the smallest wall time of three runs, in
+	# seconds, and (with timeit) the user + system CPU time of each run.
 	label=$1
 	shift
 	"$@" >/dev/null 2>&1 # warm the cache
 	b=
+	cpu=
 	for _ in 1 2 3; do
 		s=$(date +%s.%N)
-		"$@" >/dev/null 2>&1
+		if [ -n "$timeit" ]; then
+			"$timeit" -o "$cpu_out" "$@" >/dev/null 2>&1
+			cpu="$cpu $(awk '{ printf "%.2f", $3 + $4 }' "$cpu_out")"
+		else
+			"$@" >/dev/null 2>&1
+		fi
 		e=$(date +%s.%N)
 		b=$(awk -v s="$s" -v e="$e" -v b="$b" 'BEGIN {
 			t = e - s; if (b == "" || t < b) b = t; printf "%.3f", b }')
 	done
-	printf '%-48s %s s\n' "$label" "$b"
+	printf '%-48s %s s%s\n' "$label" "$b" "${cpu:+  (CPU s:$cpu; load $(cut -d' ' -f1 /proc/loadavg))}"
 }
 
 lines=$("$petrel" -n -H -f 'notmuch://?query=tag:inbox' | wc -l)

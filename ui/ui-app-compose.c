@@ -521,7 +521,8 @@ ui_compose_reply(struct ui_app *app, enum ui_fetch_purpose purpose)
 		ui_app_error(app, "No message to answer.");
 		return;
 	}
-	if (app->screen == UI_SCR_PAGER && app->msg != NULL &&
+	/* msg_raw is empty when the pager holds the text parts alone. */
+	if (app->screen == UI_SCR_PAGER && app->msg != NULL && app->msg_raw.len > 0 &&
 	    app->msg_index == (uint32_t)(m - app->idx->msgs)) {
 		ui_compose_from_msg(app, purpose, app->msg, app->msg_raw.s ? app->msg_raw.s : "",
 		                    app->msg_raw.len, app->msg_index);
@@ -599,6 +600,80 @@ cyc_put(struct ui_app *app)
 	app->dirty = 1;
 }
 
+/* The matches are in cyc.matches: the first goes in. */
+static void
+complete_with_matches(struct ui_app *app, const char *prefix)
+{
+	if (cyc.matches.n == 0) {
+		ui_term_beep();
+		prompt_note(app, "Nothing matches \"%s\".", prefix);
+		cyc_clear();
+		return;
+	}
+	cyc_put(app);
+	if (cyc.matches.n > 1)
+		cyc_show(app);
+	else
+		app->prompt.note[0] = '\0';
+}
+
+/* The line as it was when the query started: its answer is for it only. */
+static char *query_line_text;
+static size_t query_line_cursor;
+
+void
+ui_compose_query_stop(struct ui_app *app, const char *why)
+{
+	if (app->query == NULL)
+		return;
+	ui_query_free(&app->query);
+	xfree(&query_line_text);
+	cyc_clear();
+	if (why != NULL && app->prompt.active)
+		prompt_note(app, "%s", why);
+	app->dirty = 1;
+}
+
+void
+ui_compose_query_ready(struct ui_app *app)
+{
+	struct str out = STR_INIT;
+	struct err err;
+	char *text = NULL, *prefix;
+	int rc;
+
+	if (app->query == NULL)
+		return;
+	rc = ui_query_step(app->query, &out, &err);
+	if (rc == 0)
+		goto out;
+	prefix = xstrdup(ui_query_text(app->query));
+	ui_query_free(&app->query);
+	text = app->prompt.active ? ui_line_text(&app->prompt.line) : NULL;
+	/* The prompt moved on (closed, or the line changed): the answer
+	   is for a question no longer asked. */
+	if (text == NULL || query_line_text == NULL || strcmp(text, query_line_text) != 0 ||
+	    app->prompt.line.cursor != query_line_cursor ||
+	    app->prompt.complete != UI_COMPLETE_ADDRESS) {
+		cyc_clear();
+		if (app->prompt.active)
+			app->prompt.note[0] = '\0';
+	} else if (rc < 0) {
+		ui_term_beep();
+		prompt_note(app, "%s", err.msg);
+		cyc_clear();
+	} else {
+		ui_complete_parse_query(out.s ? out.s : "", out.len, &cyc.matches);
+		complete_with_matches(app, prefix);
+	}
+	free(prefix);
+	xfree(&query_line_text);
+	app->dirty = 1;
+out:
+	free(text);
+	str_free(&out);
+}
+
 void
 ui_compose_complete(struct ui_app *app)
 {
@@ -606,10 +681,11 @@ ui_compose_complete(struct ui_app *app)
 	const char *query = config_string(app->cfg, NULL, VAR_QUERY_COMMAND);
 	const struct config_record *recs;
 	char *text = ui_line_text(l), *before = NULL, *prefix = NULL;
-	struct str out = STR_INIT;
 	struct err err;
 	size_t nrecs = 0, off;
 
+	/* Tab while a lookup runs starts it again for the line as it is. */
+	ui_compose_query_stop(app, NULL);
 	if (cyc.matches.n > 1 && cyc.after != NULL && strcmp(text, cyc.after) == 0 &&
 	    l->cursor == cyc.cursor) {
 		cyc.next = (cyc.next + 1) % cyc.matches.n;
@@ -630,30 +706,24 @@ ui_compose_complete(struct ui_app *app)
 	recs = config_records(app->cfg, &nrecs);
 	ui_complete_aliases(recs, nrecs, prefix, &cyc.matches);
 	if (cyc.matches.n == 0 && *prefix != '\0' && query != NULL && *query != '\0') {
-		if (ui_complete_query(query, prefix, UI_COMPLETE_QUERY_TIMEOUT_MS, &out, &err) <
-		    0) {
+		/* The answer comes through the loop (ui_compose_query_ready). */
+		if (ui_query_start(query, prefix, UI_COMPLETE_QUERY_TIMEOUT_MS, &app->query,
+		                   &err) < 0) {
 			ui_term_beep();
 			prompt_note(app, "%s", err.msg);
+			cyc_clear();
 			goto out;
 		}
-		ui_complete_parse_query(out.s ? out.s : "", out.len, &cyc.matches);
-	}
-	if (cyc.matches.n == 0) {
-		ui_term_beep();
-		prompt_note(app, "Nothing matches \"%s\".", prefix);
-		cyc_clear();
+		query_line_text = xstrdup(text);
+		query_line_cursor = l->cursor;
+		prompt_note(app, "Looking up \"%s\"\u2026 (Ctrl-G stops)", prefix);
 		goto out;
 	}
-	cyc_put(app);
-	if (cyc.matches.n > 1)
-		cyc_show(app);
-	else
-		app->prompt.note[0] = '\0';
+	complete_with_matches(app, prefix);
 out:
 	free(text);
 	free(before);
 	free(prefix);
-	str_free(&out);
 }
 
 /* The compose screen. */
@@ -1007,6 +1077,8 @@ postpone(struct ui_app *app)
 	free(folder);
 }
 
+static void mark_recalled_reply(struct ui_app *app, const char *in_reply_to);
+
 void
 ui_compose_sent(struct ui_app *app, struct ui_job *job, const struct err *err)
 {
@@ -1019,12 +1091,13 @@ ui_compose_sent(struct ui_app *app, struct ui_job *job, const struct err *err)
 		const char *smtp = config_string(app->cfg, NULL, VAR_SMTP_URL);
 
 		/* Through SMTP the outbox has it (the sentence says where);
-		 * the sendmail program was stopped before it had it all. */
+		 * the sendmail program was stopped before it had it all, or
+		 * after, when it may have sent it: the sentence says which. */
 		if (smtp != NULL && *smtp != '\0')
 			ui_app_error(app, "Sending cancelled: %s.", err->msg);
 		else
-			ui_app_error(app, "Sending cancelled: the message was not sent and is "
-			                  "still here (y sends it, P postpones it).");
+			ui_app_error(app, "Sending cancelled: %s; it is still here (y sends it, "
+			                  "P postpones it).", err->msg);
 		return;
 	}
 	if (err != NULL) {
@@ -1047,12 +1120,44 @@ ui_compose_sent(struct ui_app *app, struct ui_job *job, const struct err *err)
 		ui_app_set_flags(
 		    app, &app->idx->msgs[app->reply_index],
 		    app->draft.kind == UI_DRAFT_FORWARD ? MIME_FLAG_PASSED : MIME_FLAG_ANSWERED, 0);
+	else if (app->reply_index == UI_NONE && app->draft.in_reply_to != NULL)
+		mark_recalled_reply(app, app->draft.in_reply_to);
 	str_reset(&app->sent_data);
 	recall_forget(app, 1);
 	finish_compose(app, 1);
 	ui_app_message(app, "Mail sent.");
 	/* The server takes mail again: what waited for it goes too. */
 	ui_compose_flush_outbox(app);
+}
+
+/*
+ * A recalled draft that answers a message (In-Reply-To) marks it answered
+ * when it goes, as the reply did not when it was postponed; found by its
+ * Message-ID among the open folder's messages (elsewhere it stays as it
+ * is: mutt too marks only a message it can see).
+ */
+static void
+mark_recalled_reply(struct ui_app *app, const char *in_reply_to)
+{
+	const char *open = strchr(in_reply_to, '<');
+	size_t len;
+
+	if (app->idx == NULL || app->read_only || !app->opened || open == NULL)
+		return;
+	open++;
+	len = strcspn(open, ">");
+	if (len == 0 || open[len] != '>')
+		return;
+	for (size_t i = 0; i < app->idx->count; i++) {
+		struct ui_msg *m = &app->idx->msgs[i];
+
+		if (m->loaded && strlen(m->s.message_id) == len &&
+		    strncmp(m->s.message_id, open, len) == 0) {
+			if (!(m->s.flags & MIME_FLAG_ANSWERED))
+				ui_app_set_flags(app, m, MIME_FLAG_ANSWERED, 0);
+			return;
+		}
+	}
 }
 
 void
@@ -1567,6 +1672,7 @@ ui_compose_free(struct ui_app *app)
 		ui_rm_tree(forward_dir);
 		xfree(&forward_dir);
 	}
+	ui_compose_query_stop(app, NULL);
 	cyc_clear();
 	pending_clear();
 	if (send_intr[0] >= 0) {

@@ -1,13 +1,16 @@
 /* The index screen's functions. */
 #include "config.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "base/base-xalloc.h"
 #include "ui/ui-app.h"
+#include "ui/ui-ask.h"
 
 static int
 test_undeleted(const struct ui_msg *m, const void *ctx)
@@ -571,11 +574,336 @@ change_done(struct ui_app *app, const char *text, int yes)
 	free(path);
 }
 
+/* fetch-mail.  The POP3 mailboxes: every account's pop3_url (the first
+ * account naming a URL fetches it, with its own pop3_* settings), else
+ * the global pop3_url. */
+static void
+pop3_list(struct ui_app *app)
+{
+	size_t n = config_account_count(app->cfg);
+	struct ui_strv urls = {NULL, 0};
+	const char *url;
+
+	app->pop3_listed = 1;
+	for (size_t i = 0; i < n; i++) {
+		const struct config_account *acct = config_account_at(app->cfg, i);
+		int seen = 0;
+
+		url = config_string(app->cfg, acct, VAR_POP3_URL);
+		if (url == NULL || *url == '\0')
+			continue;
+		for (size_t k = 0; k < urls.n; k++)
+			seen |= strcmp(urls.v[k], url) == 0;
+		if (seen)
+			continue;
+		ui_strv_push(&urls, url);
+		ui_strv_push(&app->pop3_what, config_account_name(acct));
+	}
+	url = config_string(app->cfg, NULL, VAR_POP3_URL);
+	if (urls.n == 0 && url != NULL && *url != '\0') {
+		ui_strv_push(&urls, url);
+		ui_strv_push(&app->pop3_what, url);
+	}
+	for (size_t k = 0; k < urls.n; k++) {
+		struct str shown = STR_INIT;
+
+		ui_url_redact(&shown, urls.v[k]);
+		ui_strv_push(&app->pop3_shown, shown.s != NULL ? shown.s : "");
+		str_free(&shown);
+	}
+	ui_strv_clear(&urls);
+	app->pop3 = xcalloc(app->pop3_what.n ? app->pop3_what.n : 1, sizeof(*app->pop3));
+}
+
+static int
+is_maildir(const char *path)
+{
+	char *sub = xasprintf("%s/cur", path);
+	struct stat st;
+	int yes = stat(sub, &st) == 0 && S_ISDIR(st.st_mode);
+
+	free(sub);
+	sub = xasprintf("%s/new", path);
+	yes = yes && stat(sub, &st) == 0 && S_ISDIR(st.st_mode);
+	free(sub);
+	return yes;
+}
+
+/*
+ * Where mailbox i delivers: its account's spoolfile when that is a
+ * maildir (mutt fetches into $spoolfile too), else the notmuch store, as
+ * petrel --fetch does (an mbox spoolfile, $MAIL, is the system's).
+ */
+static int
+pop3_params(struct ui_app *app, size_t i, struct core_fetch_params *p, struct err *err)
+{
+	const struct config_account *acct = config_account_find(app->cfg, app->pop3_what.v[i]);
+	const char *spool = config_string(app->cfg, acct, VAR_SPOOLFILE);
+	char *path = NULL;
+
+	if (core_fetch_params_from_config(app->cfg, app->pop3_what.v[i], p, err) < 0)
+		return -1;
+	if (spool != NULL && *spool != '\0' && strstr(spool, "://") == NULL &&
+	    config_expand_folder(app->cfg, acct, spool, &path, err) == 0) {
+		if (is_maildir(path))
+			p->to_maildir = path;
+		else
+			free(path);
+	}
+	if (app->ask != NULL) {
+		p->prompt = ui_ask_password;
+		p->prompt_ctx = app->ask;
+	}
+	return 0;
+}
+
+/* Posts the run of mailbox i; 0 when it is under way. */
+static int
+pop3_post(struct ui_app *app, size_t i)
+{
+	struct ui_job *job;
+	struct err err;
+
+	if (app->pop3[i] == NULL) {
+		struct core_fetch_params p;
+		int rc = pop3_params(app, i, &p, &err);
+
+		if (rc == 0)
+			rc = core_fetch_new(&p, app->events, &app->pop3[i], &err);
+		core_fetch_params_clear(&p);
+		if (rc < 0) {
+			if (app->pop3_error == NULL)
+				app->pop3_error = xasprintf("cannot fetch from %s: %s",
+				                            app->pop3_shown.v[i], err.msg);
+			return -1;
+		}
+	}
+	job = ui_app_post(app, core_fetch_worker(app->pop3[i]), core_request_new(CORE_REQ_CONNECT),
+	                  UI_JOB_POP3, "fetching mail");
+	job->msg_index = (uint32_t)i;
+	app->pop3_busy = 1;
+	if (!app->pop3_quiet)
+		ui_app_message(app, "Fetching mail from %s\u2026", app->pop3_shown.v[i]);
+	return 0;
+}
+
+static void pop3_end(struct ui_app *app);
+static void pop3_round(struct ui_app *app);
+static long mono_ms(void);
+
+/* Starts the mailboxes from i on; the first that can start runs.  None
+ * left: the round ends. */
+static void
+pop3_next(struct ui_app *app, size_t i)
+{
+	for (; i < app->pop3_what.n; i++)
+		if (pop3_post(app, i) == 0)
+			return;
+	app->pop3_busy = 0;
+	pop3_end(app);
+}
+
+void
+ui_index_fetch_mail(struct ui_app *app)
+{
+	if (!app->pop3_listed)
+		pop3_list(app);
+	if (app->pop3_what.n == 0) {
+		ui_app_error(app, "No POP3 server to fetch from: set pop3_url (in an account).");
+		return;
+	}
+	if (app->pop3_busy) {
+		ui_app_message(app, "Mail is being fetched already (Ctrl-G stops it).");
+		return;
+	}
+	app->pop3_quiet = 0;
+	pop3_round(app);
+}
+
+static void
+pop3_round(struct ui_app *app)
+{
+	app->pop3_done = 0;
+	app->pop3_new = 0;
+	app->pop3_deleted = 0;
+	xfree(&app->pop3_server);
+	xfree(&app->pop3_error);
+	pop3_next(app, 0);
+}
+
+/* The next round of pop3_check_interval, counted from now. */
+static void
+pop3_schedule(struct ui_app *app)
+{
+	long every = config_number(app->cfg, NULL, VAR_POP3_CHECK_INTERVAL);
+
+	app->pop3_due_ms = every > 0 ? mono_ms() + every * 1000 : 0;
+}
+
+int
+ui_index_pop3_timeout(const struct ui_app *app)
+{
+	long left;
+
+	if (app->pop3_due_ms == 0 || app->pop3_busy)
+		return -1;
+	left = app->pop3_due_ms - mono_ms();
+	return left > 0 ? (int)(left < 60000 ? left : 60000) : 0;
+}
+
+void
+ui_index_pop3_tick(struct ui_app *app)
+{
+	if (config_number(app->cfg, NULL, VAR_POP3_CHECK_INTERVAL) <= 0)
+		return;
+	if (app->pop3_due_ms == 0) {
+		pop3_schedule(app); /* the first round, an interval after start */
+		return;
+	}
+	if (app->pop3_busy || mono_ms() < app->pop3_due_ms)
+		return;
+	if (!app->pop3_listed)
+		pop3_list(app);
+	if (app->pop3_what.n == 0) {
+		app->pop3_due_ms = 0;
+		return;
+	}
+	app->pop3_quiet = 1;
+	pop3_round(app);
+}
+
+static long
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+static const char *
+plural(size_t n)
+{
+	return n == 1 ? "" : "s";
+}
+
+/* The round's one line, once every mailbox was fetched from. */
+static void
+pop3_end(struct ui_app *app)
+{
+	const char *where =
+	    app->pop3_done == 1 && app->pop3_server != NULL ? app->pop3_server : NULL;
+
+	app->pop3_said_ms = mono_ms();
+	pop3_schedule(app);
+	if (app->pop3_error != NULL) {
+		/* What came first: the line is cut at the screen's width. */
+		if (app->pop3_new > 0)
+			ui_app_error(app, "%zu new message%s; %s", app->pop3_new,
+			             plural(app->pop3_new), app->pop3_error);
+		else
+			ui_app_error(app, "%c%s", toupper((unsigned char)app->pop3_error[0]),
+			             app->pop3_error + 1);
+		return;
+	}
+	/* A round of its own says only what came (the index shows it too). */
+	if (app->pop3_quiet && app->pop3_new == 0)
+		return;
+	if (app->pop3_new == 0 && app->pop3_deleted == 0) {
+		if (where != NULL)
+			ui_app_message(app, "No new mail on %s.", where);
+		else
+			ui_app_message(app, "No new mail on %zu servers.", app->pop3_done);
+	} else if (where != NULL && app->pop3_deleted > 0) {
+		ui_app_message(app, "%zu new message%s from %s; %zu deleted on the server.",
+		               app->pop3_new, plural(app->pop3_new), where, app->pop3_deleted);
+	} else if (where != NULL) {
+		ui_app_message(app, "%zu new message%s from %s.", app->pop3_new,
+		               plural(app->pop3_new), where);
+	} else {
+		ui_app_message(app, "%zu new message%s from %zu servers.", app->pop3_new,
+		               plural(app->pop3_new), app->pop3_done);
+	}
+}
+
+void
+ui_index_pop3_event(struct ui_app *app, struct ui_job *job, const struct core_event *ev)
+{
+	size_t i = job->msg_index;
+	struct core_fetch_result res;
+	const struct err *err;
+
+	if (i >= app->pop3_what.n || app->pop3[i] == NULL)
+		return;
+	switch (ev->type) {
+	case CORE_EV_PROGRESS:
+		job->done = ev->u.progress.done;
+		job->total = ev->u.progress.total;
+		if (app->pop3_quiet)
+			return; /* the status line's job label says it runs */
+		if (ev->u.progress.total > 0)
+			ui_app_message(app, "Fetching %llu/%llu from %s",
+			               (unsigned long long)ev->u.progress.done,
+			               (unsigned long long)ev->u.progress.total,
+			               app->pop3_shown.v[i]);
+		else if (ev->u.progress.label != NULL && *ev->u.progress.label != '\0')
+			ui_app_message(app, "%s\u2026", ev->u.progress.label);
+		app->dirty = 1;
+		return;
+	case CORE_EV_DONE:
+	case CORE_EV_ERROR:
+		break;
+	default:
+		return;
+	}
+	core_fetch_last_result(app->pop3[i], &res);
+	app->pop3_done++;
+	app->pop3_new += res.fetched;
+	app->pop3_deleted += res.deleted;
+	if (res.server[0] != '\0') {
+		free(app->pop3_server);
+		app->pop3_server = xstrdup(res.server);
+	}
+	if (res.fetched > 0)
+		ui_browser_counts_changed(app);
+	err = ev->type == CORE_EV_ERROR ? &ev->u.error.err : NULL;
+	if (err != NULL && err->kind == ERR_CANCELLED) {
+		/* What was committed stays: the run recorded it before it ended. */
+		app->pop3_busy = 0;
+		app->pop3_said_ms = mono_ms();
+		pop3_schedule(app);
+		ui_app_message(app, "Fetching cancelled: %zu new message%s stored.", app->pop3_new,
+		               plural(app->pop3_new));
+		return;
+	}
+	if (err != NULL && app->pop3_error == NULL)
+		app->pop3_error =
+		    xasprintf("fetching from %s failed: %s", app->pop3_shown.v[i], err->msg);
+	/* The others still go: one server down does not hold the rest. */
+	pop3_next(app, i + 1);
+}
+
+void
+ui_index_pop3_free(struct ui_app *app)
+{
+	for (size_t i = 0; app->pop3 != NULL && i < app->pop3_what.n; i++)
+		core_fetch_free(&app->pop3[i]);
+	xfree(&app->pop3);
+	ui_strv_clear(&app->pop3_what);
+	ui_strv_clear(&app->pop3_shown);
+	xfree(&app->pop3_server);
+	xfree(&app->pop3_error);
+	app->pop3_busy = 0;
+}
+
 /* Functions that need no folder. */
 static int
 folder_free_fn(struct ui_app *app, enum ui_fn fn)
 {
 	switch (fn) {
+	case UI_FN_FETCH_MAIL:
+		ui_index_fetch_mail(app);
+		return 1;
 	case UI_FN_MAIL:
 		ui_compose_start(app, UI_DRAFT_NEW);
 		return 1;

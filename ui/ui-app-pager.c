@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "base/base-file.h"
+#include "base/base-log.h"
 #include "base/base-xalloc.h"
 #include "ui/ui-app.h"
 #include "ui/ui-run.h"
@@ -21,6 +22,141 @@
 
 /* A converter or a viewer with copiousoutput runs at most this long. */
 #define CONVERT_TIMEOUT_MS 20000
+
+/*
+ * Where the store lists a message's parts without reading it (IMAP
+ * BODYSTRUCTURE), a message larger than VIEW_WHOLE_MAX is shown from its
+ * text parts alone: the part list, the header, then each text part (its
+ * own header and body) up to VIEW_TEXT_MAX, fetched one after the other
+ * by the worker; attachments are listed from the part list and fetched
+ * alone, PART_RANGE bytes at a time, when one is viewed, saved or piped.
+ * A smaller message costs one round trip whole, less than those steps.
+ */
+#define VIEW_WHOLE_MAX (256 * 1024)
+#define VIEW_TEXT_MAX (2 * 1024 * 1024)
+#define PART_RANGE (1024 * 1024)
+
+/* The message shown or listed from the store's part list. */
+static struct {
+	uint64_t msg_id;
+	uint32_t msg_index;
+	unsigned gen;
+	int active;              /* parts below belong to msg_id */
+	int shown;               /* app->msg was built from the text parts */
+	struct arena *arena;     /* the list and the attachment entries */
+	struct core_part *parts; /* the list (strings in arena) */
+	struct core_folder_part *entries;
+	size_t n;
+	/* Gathering the text parts: step 0 the header, then per wanted part
+	 * its header (not for attached messages) and body. */
+	int *wanted;
+	struct str header, *mime, *body;
+	size_t next_part; /* the part whose section comes next */
+	int next_body;    /* and whether it is the body */
+	uint64_t job;     /* the job under way, 0: none */
+} remote;
+
+/* Stores that cannot list parts answer ERR_UNSUPPORTED once per folder. */
+static unsigned no_list_gen;
+static int no_list;
+
+/* What to do with a part once it is at hand. */
+enum part_act {
+	ACT_VIEW,
+	ACT_TEXT,
+	ACT_SAVE,
+	ACT_SAVE_REPLACE,
+	ACT_PIPE,
+};
+
+/* One part of the remote list being fetched alone, then kept for the next
+ * action on it. */
+static struct {
+	uint64_t job;      /* the job under way, 0: none */
+	enum part_act act; /* what waits for it */
+	char *arg;         /* the save target or the pipe command */
+	size_t idx;        /* in remote.parts */
+	struct str data;   /* its header block, then its body */
+	uint64_t off;      /* body bytes so far */
+	int have_header;
+	struct core_folder_msg *msg; /* the part as a message of one part */
+	uint64_t msg_id;             /* msg holds part idx of this message */
+} pf;
+
+static void
+part_fetch_reset(void)
+{
+	if (pf.job != 0)
+		core_job_cancel(pf.job);
+	pf.job = 0;
+	xfree(&pf.arg);
+	str_free(&pf.data);
+	pf.off = 0;
+	pf.have_header = 0;
+	core_folder_msg_free(&pf.msg);
+	pf.msg_id = 0;
+}
+
+static void
+remote_reset(void)
+{
+	if (remote.job != 0)
+		core_job_cancel(remote.job);
+	remote.job = 0;
+	if (remote.mime != NULL)
+		for (size_t i = 0; i < remote.n; i++)
+			str_free(&remote.mime[i]);
+	if (remote.body != NULL)
+		for (size_t i = 0; i < remote.n; i++)
+			str_free(&remote.body[i]);
+	xfree(&remote.mime);
+	xfree(&remote.body);
+	xfree(&remote.wanted);
+	str_free(&remote.header);
+	arena_free(&remote.arena);
+	remote.parts = NULL;
+	remote.entries = NULL;
+	remote.n = 0;
+	remote.active = 0;
+	remote.shown = 0;
+	part_fetch_reset();
+}
+
+/* Posts a fetch job of one of ui-app-pager.c's own purposes. */
+static struct ui_job *
+post_fetch(struct ui_app *app, struct core_request *req, enum ui_fetch_purpose purpose,
+           uint64_t msg_id, uint32_t msg_index, const char *label)
+{
+	struct ui_job *job = ui_app_post(app, app->account, req, UI_JOB_FETCH, label);
+
+	job->purpose = purpose;
+	job->msg_id = msg_id;
+	job->msg_index = msg_index;
+	return job;
+}
+
+/* Asks for message m's part list, for purpose. */
+static void
+post_list(struct ui_app *app, struct ui_msg *m, enum ui_fetch_purpose purpose)
+{
+	struct core_request *req = core_request_new(CORE_REQ_FETCH_STRUCTURE);
+
+	remote_reset();
+	remote.msg_id = m->s.id;
+	remote.msg_index = (uint32_t)(m - app->idx->msgs);
+	remote.gen = app->gen;
+	req->u.fetch_structure.id = m->s.id;
+	remote.job =
+	    post_fetch(app, req, purpose, remote.msg_id, remote.msg_index, "reading the part list")
+	        ->id;
+}
+
+/* Whether message m is best read through its part list. */
+static int
+by_parts(const struct ui_app *app, const struct ui_msg *m)
+{
+	return m->s.size > VIEW_WHOLE_MAX && !(no_list && no_list_gen == app->gen);
+}
 
 static int
 content_width(const struct ui_app *app)
@@ -188,6 +324,10 @@ render_message(struct ui_app *app)
 		str_free(&text);
 		return;
 	}
+	/* Parts left out of a message shown from its text parts are empty
+	 * there: their lines take the size from the part list. */
+	if (remote.shown)
+		ui_pager_fix_attach_lines(&text, remote.parts, remote.n, remote.wanted);
 	html = app->html_converter != NULL ? html_only(app->msg) : NULL;
 	if (html != NULL)
 		convert_html(app, html, &text);
@@ -202,6 +342,9 @@ render_message(struct ui_app *app)
 				str_free(&text);
 				return;
 			}
+			if (remote.shown)
+				ui_pager_fix_attach_lines(&text, remote.parts, remote.n,
+				                          remote.wanted);
 		}
 		run_pager(app, external_pager(app), &text);
 		str_free(&text);
@@ -231,7 +374,11 @@ ui_pager_open_current(struct ui_app *app)
 	app->msg_index = (uint32_t)(m - app->idx->msgs);
 	app->screen = UI_SCR_PAGER;
 	app->pager_back = UI_SCR_INDEX;
-	ui_app_fetch(app, m, UI_FETCH_VIEW, NULL);
+	remote_reset();
+	if (by_parts(app, m))
+		post_list(app, m, UI_FETCH_VIEW_PARTS);
+	else
+		ui_app_fetch(app, m, UI_FETCH_VIEW, NULL);
 	if (!(m->s.flags & MIME_FLAG_SEEN) && !app->read_only)
 		ui_app_set_flags(app, m, MIME_FLAG_SEEN, MIME_FLAG_RECENT);
 }
@@ -280,9 +427,18 @@ show_attachments(struct ui_app *app, enum ui_screen back)
 {
 	struct err err;
 
-	if (core_folder_msg_parts(app->msg, &app->attach.parts, &app->attach.count, &err) < 0) {
+	if (remote.active && (remote.shown || app->msg == NULL)) {
+		app->attach.parts = remote.entries;
+		app->attach.count = remote.n;
+		app->attach.info = remote.parts;
+		app->attach.remote = 1;
+	} else if (core_folder_msg_parts(app->msg, &app->attach.parts, &app->attach.count, &err) <
+	           0) {
 		ui_app_error(app, "%s", err.msg);
 		return;
+	} else {
+		app->attach.info = NULL;
+		app->attach.remote = 0;
 	}
 	app->attach.cursor = 0;
 	app->attach.top = 0;
@@ -306,6 +462,7 @@ ui_pager_fetched(struct ui_app *app, struct ui_job *job)
 		}
 		core_folder_msg_free(&app->msg);
 		app->msg = msg;
+		remote.shown = 0;
 		str_reset(&app->msg_raw);
 		str_append_len(&app->msg_raw, job->data.s ? job->data.s : "", job->data.len);
 		render_message(app);
@@ -313,6 +470,7 @@ ui_pager_fetched(struct ui_app *app, struct ui_job *job)
 	case UI_FETCH_ATTACH:
 		if (parse(app, job, &msg) < 0)
 			return;
+		remote_reset();
 		core_folder_msg_free(&app->msg);
 		ui_pager_free(&app->pager);
 		app->msg = msg;
@@ -332,8 +490,233 @@ ui_pager_fetched(struct ui_app *app, struct ui_job *job)
 		                    job->data.s ? job->data.s : "", job->data.len, job->msg_index);
 		core_folder_msg_free(&msg);
 		break;
+	default:
+		break;
 	}
 	app->dirty = 1;
+}
+
+void
+ui_pager_part_list(struct ui_app *app, struct ui_job *job, const struct core_ev_part_list *l)
+{
+	(void)app;
+	if (job->id != remote.job || l->id != remote.msg_id)
+		return;
+	remote.arena = arena_new();
+	remote.n = l->count;
+	remote.parts =
+	    arena_alloc(remote.arena, (l->count > 0 ? l->count : 1) * sizeof(*remote.parts));
+	for (size_t i = 0; i < l->count; i++) {
+		const struct core_part *sp = &l->items[i];
+		struct core_part *dp = &remote.parts[i];
+
+		*dp = *sp;
+		dp->path = arena_strdup(remote.arena, sp->path);
+		dp->type = arena_strdup(remote.arena, sp->type);
+		dp->disposition = arena_strdup(remote.arena, sp->disposition);
+		dp->filename = arena_strdup(remote.arena, sp->filename);
+		dp->charset = arena_strdup(remote.arena, sp->charset);
+		dp->encoding = arena_strdup(remote.arena, sp->encoding);
+		dp->boundary = arena_strdup(remote.arena, sp->boundary);
+	}
+	remote.entries = ui_attach_from_list(remote.arena, remote.parts, remote.n);
+	remote.active = 1;
+}
+
+/* The index's message the remote state is about, or NULL when it is gone. */
+static struct ui_msg *
+remote_msg(struct ui_app *app)
+{
+	struct ui_msg *m;
+
+	if (app->idx == NULL || remote.msg_index >= app->idx->count)
+		return NULL;
+	m = &app->idx->msgs[remote.msg_index];
+	return m->s.id == remote.msg_id ? m : NULL;
+}
+
+/* The pager's message cannot come by its parts: whole, as for any store. */
+static void
+view_whole(struct ui_app *app)
+{
+	struct ui_msg *m = remote_msg(app);
+
+	remote_reset();
+	if (m != NULL && app->screen == UI_SCR_PAGER)
+		ui_app_fetch(app, m, UI_FETCH_VIEW, NULL);
+}
+
+/* Posts the next section of the pager's text parts, or shows the message
+ * when they are all there. */
+static void
+next_section(struct ui_app *app)
+{
+	struct core_request *req;
+	struct str text = STR_INIT;
+	struct core_folder_msg *msg = NULL;
+	struct err err;
+	const char *section;
+	char *owned = NULL;
+
+	while (remote.next_part < remote.n && !remote.wanted[remote.next_part])
+		remote.next_part++;
+	if (remote.next_part < remote.n) {
+		const struct core_part *p = &remote.parts[remote.next_part];
+
+		if (!remote.next_body && strcmp(p->type, "message/rfc822") != 0 &&
+		    strcmp(p->type, "message/global") != 0 && p->depth > 0) {
+			section = owned = xasprintf("%s.MIME", p->path);
+		} else {
+			remote.next_body = 1;
+			section = p->path;
+		}
+		req = core_request_new(CORE_REQ_FETCH_PART);
+		req->u.fetch_part.id = remote.msg_id;
+		req->u.fetch_part.part = arena_strdup(req->arena, section);
+		remote.job = post_fetch(app, req, UI_FETCH_SECTION, remote.msg_id, remote.msg_index,
+		                        "reading message")
+		                 ->id;
+		free(owned);
+		return;
+	}
+	/* Everything is here: a message of the same tree, text parts filled. */
+	if (ui_pager_skeleton(&text, remote.header.s ? remote.header.s : "", remote.header.len,
+	                      remote.parts, remote.n, remote.mime, remote.body,
+	                      remote.wanted) < 0 ||
+	    core_folder_msg_parse(text.s ? text.s : "", text.len, &msg, &err) < 0) {
+		str_free(&text);
+		view_whole(app);
+		return;
+	}
+	str_free(&text);
+	core_folder_msg_free(&app->msg);
+	app->msg = msg;
+	/* Replies and forwards read the whole message again. */
+	str_reset(&app->msg_raw);
+	remote.shown = 1;
+	render_message(app);
+	app->dirty = 1;
+}
+
+static void part_fetched(struct ui_app *app, struct ui_job *job);
+
+void
+ui_pager_part_job_done(struct ui_app *app, struct ui_job *job, const struct err *err)
+{
+	if (job->purpose == UI_FETCH_PART) {
+		if (job->id != pf.job)
+			return;
+		pf.job = 0;
+		if (err != NULL) {
+			if (err->kind == ERR_CANCELLED)
+				ui_app_message(app, "Cancelled%s",
+				               pf.act == ACT_SAVE || pf.act == ACT_SAVE_REPLACE
+				                   ? ": nothing was saved."
+				                   : ".");
+			else
+				ui_app_error(app, "Cannot read the part: %s", err->msg);
+			part_fetch_reset();
+			return;
+		}
+		part_fetched(app, job);
+		return;
+	}
+	if (job->id != remote.job)
+		return;
+	remote.job = 0;
+	if (err != NULL) {
+		if (err->kind == ERR_UNSUPPORTED) {
+			/* Not a store that lists parts: as before, whole. */
+			no_list = 1;
+			no_list_gen = app->gen;
+		} else if (err->kind == ERR_CANCELLED) {
+			ui_app_message(app, "Cancelled.");
+			remote_reset();
+			if (app->screen == UI_SCR_PAGER && app->pager == NULL)
+				app->screen = UI_SCR_INDEX;
+			return;
+		}
+		if (job->purpose == UI_FETCH_ATTACH_PARTS) {
+			struct ui_msg *m = remote_msg(app);
+
+			remote_reset();
+			if (err->kind != ERR_UNSUPPORTED)
+				ui_app_error(app, "Cannot list the parts: %s", err->msg);
+			else if (m != NULL)
+				ui_app_fetch(app, m, UI_FETCH_ATTACH, NULL);
+			return;
+		}
+		if (err->kind != ERR_UNSUPPORTED)
+			log_info("message %llu: %s; reading it whole",
+			         (unsigned long long)remote.msg_id, err->msg);
+		view_whole(app);
+		return;
+	}
+	switch ((enum ui_fetch_purpose)job->purpose) {
+	case UI_FETCH_ATTACH_PARTS:
+		/* Only where it was asked for: the reader may have gone on. */
+		if (!remote.active || app->screen != UI_SCR_INDEX) {
+			remote_reset();
+			return;
+		}
+		core_folder_msg_free(&app->msg);
+		ui_pager_free(&app->pager);
+		app->msg_index = remote.msg_index;
+		show_attachments(app, UI_SCR_INDEX);
+		app->dirty = 1;
+		return;
+	case UI_FETCH_VIEW_PARTS:
+		if (app->screen != UI_SCR_PAGER || app->msg_index != remote.msg_index) {
+			remote_reset();
+			return;
+		}
+		if (!remote.active) {
+			view_whole(app);
+			return;
+		}
+		remote.wanted = xcalloc(remote.n ? remote.n : 1, sizeof(*remote.wanted));
+		remote.mime = xcalloc(remote.n ? remote.n : 1, sizeof(*remote.mime));
+		remote.body = xcalloc(remote.n ? remote.n : 1, sizeof(*remote.body));
+		ui_pager_parts_wanted(remote.parts, remote.n, VIEW_TEXT_MAX, remote.wanted);
+		/* The message's own header first. */
+		{
+			struct core_request *req = core_request_new(CORE_REQ_FETCH_PART);
+
+			req->u.fetch_part.id = remote.msg_id;
+			req->u.fetch_part.part = arena_strdup(req->arena, "HEADER");
+			remote.next_part = (size_t)-1;
+			remote.job = post_fetch(app, req, UI_FETCH_SECTION, remote.msg_id,
+			                        remote.msg_index, "reading message")
+			                 ->id;
+		}
+		return;
+	case UI_FETCH_SECTION:
+		if (app->screen != UI_SCR_PAGER || app->msg_index != remote.msg_index) {
+			remote_reset();
+			return;
+		}
+		if (remote.next_part == (size_t)-1) {
+			str_append_len(&remote.header, job->data.s ? job->data.s : "",
+			               job->data.len);
+			remote.next_part = 0;
+			remote.next_body = 0;
+		} else {
+			struct str *to = remote.next_body ? &remote.body[remote.next_part]
+			                                  : &remote.mime[remote.next_part];
+
+			str_append_len(to, job->data.s ? job->data.s : "", job->data.len);
+			if (remote.next_body) {
+				remote.next_part++;
+				remote.next_body = 0;
+			} else {
+				remote.next_body = 1;
+			}
+		}
+		next_section(app);
+		return;
+	default:
+		return;
+	}
 }
 
 void
@@ -348,6 +731,11 @@ ui_attach_open(struct ui_app *app)
 	m = app->idx != NULL ? ui_index_current(app->idx) : NULL;
 	if (m == NULL) {
 		ui_app_error(app, "No message.");
+		return;
+	}
+	if (by_parts(app, m)) {
+		post_list(app, m, UI_FETCH_ATTACH_PARTS);
+		ui_app_message(app, "Reading the part list...");
 		return;
 	}
 	ui_app_fetch(app, m, UI_FETCH_ATTACH, NULL);
@@ -453,6 +841,7 @@ leave_pager(struct ui_app *app)
 	for (struct ui_job *j = app->jobs; j != NULL; j = j->next)
 		if (j->kind == UI_JOB_FETCH && j->purpose == UI_FETCH_VIEW)
 			core_job_cancel(j->id);
+	remote_reset();
 	ui_pager_free(&app->pager);
 	app->screen = app->pager_back;
 }
@@ -640,13 +1029,21 @@ ui_help_show(struct ui_app *app)
 static const struct core_folder_part *
 current_part(struct ui_app *app)
 {
-	if (app->msg == NULL || app->attach.cursor >= app->attach.count)
+	if ((app->msg == NULL && !app->attach.remote) || app->attach.parts == NULL ||
+	    app->attach.cursor >= app->attach.count)
 		return NULL;
 	return &app->attach.parts[app->attach.cursor];
 }
 
+/* Where a part's data is: a message at hand and the part's number in it.
+ * Parts of a remote list are messages of one part once fetched. */
+struct part_src {
+	struct core_folder_msg *msg;
+	const char *path;
+};
+
 static void
-view_text(struct ui_app *app, const struct core_folder_part *part)
+view_text(struct ui_app *app, const struct core_folder_part *part, const struct part_src *src)
 {
 	struct str text = STR_INIT;
 	struct err err;
@@ -656,7 +1053,7 @@ view_text(struct ui_app *app, const struct core_folder_part *part)
 	if (*part->filename)
 		str_appendf(&text, "File: %s\n", part->filename);
 	str_append_char(&text, '\n');
-	if (core_folder_msg_part_text(app->msg, part->path, &text, &err) < 0) {
+	if (core_folder_msg_part_text(src->msg, src->path, &text, &err) < 0) {
 		ui_app_error(app, "%s", err.msg);
 		str_free(&text);
 		return;
@@ -700,7 +1097,7 @@ mailcap_test(const char *cmd, void *ctx)
 /* Saves part into a new private directory under a name petrel makes;
  * returns the file (caller frees it and removes *dir_r). */
 static char *
-save_temp(struct ui_app *app, const struct core_folder_part *part, const char *suffix, char **dir_r)
+save_temp(struct ui_app *app, const struct part_src *src, const char *suffix, char **dir_r)
 {
 	char *dir, *written = NULL, *name;
 	struct err err;
@@ -712,7 +1109,7 @@ save_temp(struct ui_app *app, const struct core_folder_part *part, const char *s
 		return NULL;
 	}
 	name = xasprintf("attachment%s", suffix);
-	if (core_folder_msg_save_part(app->msg, part->path, dir, name, 0, &written, &err) < 0) {
+	if (core_folder_msg_save_part(src->msg, src->path, dir, name, 0, &written, &err) < 0) {
 		ui_app_error(app, "%s", err.msg);
 		ui_rm_tree(dir);
 		free(dir);
@@ -725,7 +1122,7 @@ save_temp(struct ui_app *app, const struct core_folder_part *part, const char *s
 }
 
 static void
-view_part(struct ui_app *app, const struct core_folder_part *part)
+view_part(struct ui_app *app, const struct core_folder_part *part, const struct part_src *src)
 {
 	const struct ui_mailcap_entry *e;
 	struct str suffix = STR_INIT, cmd = STR_INIT, out = STR_INIT, clean = STR_INIT;
@@ -738,14 +1135,14 @@ view_part(struct ui_app *app, const struct core_folder_part *part)
 		return;
 	}
 	safe_extension(&suffix, part->filename);
-	file = save_temp(app, part, suffix.s ? suffix.s : "", &dir);
+	file = save_temp(app, src, suffix.s ? suffix.s : "", &dir);
 	if (file == NULL)
 		goto out;
 	e = ui_mailcap_find(&app->mailcap, part->type, -1, file, mailcap_test, app);
 	if (e == NULL) {
 		if (strncasecmp(part->type, "text/", 5) == 0 ||
 		    strcasecmp(part->type, "message/rfc822") == 0)
-			view_text(app, part);
+			view_text(app, part, src);
 		else
 			ui_app_error(app, "No mailcap entry for %s: s saves it, | pipes it.",
 			             part->type);
@@ -794,40 +1191,30 @@ out:
  * made safe) or a file. */
 static char *save_target;
 
-static void save_answer(struct ui_app *app, const char *text, int yes);
+static void with_part(struct ui_app *app, enum part_act act, const char *arg);
 
 static void
 save_overwrite(struct ui_app *app, const char *text, int yes)
 {
-	if (text == NULL || !yes) {
-		xfree(&save_target);
-		return;
-	}
-	save_answer(app, NULL, 2);
+	char *target = save_target;
+
+	save_target = NULL;
+	if (text != NULL && yes && target != NULL)
+		with_part(app, ACT_SAVE_REPLACE, target);
+	free(target);
 }
 
 static void
-save_answer(struct ui_app *app, const char *text, int yes)
+save_to(struct ui_app *app, const struct part_src *src, const char *target, int overwrite)
 {
-	const struct core_folder_part *part = current_part(app);
 	char *path = NULL, *dir = NULL, *written = NULL;
 	const char *name = NULL;
 	struct stat st;
 	struct err err;
-	int overwrite = yes == 2;
 
-	if (overwrite) {
-		path = save_target;
-		save_target = NULL;
-	} else {
-		if (text == NULL || *text == '\0' || part == NULL)
-			return;
-		path = ui_app_expand(app, text);
-		if (path == NULL)
-			return;
-	}
-	if (part == NULL)
-		goto out;
+	path = overwrite ? xstrdup(target) : ui_app_expand(app, target);
+	if (path == NULL)
+		return;
 	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
 		size_t n = strlen(path);
 
@@ -844,13 +1231,14 @@ save_answer(struct ui_app *app, const char *text, int yes)
 			name = NULL;
 	}
 	errno = 0;
-	if (core_folder_msg_save_part(app->msg, part->path, dir, name, overwrite, &written, &err) <
+	if (core_folder_msg_save_part(src->msg, src->path, dir, name, overwrite, &written, &err) <
 	    0) {
 		/* An existing file fails with errno EEXIST: ask, then replace. */
 		if (!overwrite && errno == EEXIST) {
 			char *q =
 			    xasprintf("%s exists: replace it?", name != NULL ? name : "The file");
 
+			free(save_target);
 			save_target = path;
 			path = NULL;
 			ui_app_ask(app, q, 0, save_overwrite);
@@ -870,25 +1258,169 @@ out:
 }
 
 static void
-pipe_answer(struct ui_app *app, const char *text, int yes)
+save_answer(struct ui_app *app, const char *text, int yes)
 {
-	const struct core_folder_part *part = current_part(app);
+	(void)yes;
+	if (text == NULL || *text == '\0' || current_part(app) == NULL)
+		return;
+	with_part(app, ACT_SAVE, text);
+}
+
+static void
+pipe_to(struct ui_app *app, const struct part_src *src, const char *cmd)
+{
 	char *dir = NULL, *file;
 	int status;
 
-	(void)yes;
-	if (text == NULL || *text == '\0' || part == NULL || part->container)
-		return;
-	file = save_temp(app, part, "", &dir);
+	file = save_temp(app, src, "", &dir);
 	if (file == NULL)
 		return;
-	status = ui_app_run(app, text, file, config_bool(app->cfg, NULL, VAR_WAIT_KEY));
+	status = ui_app_run(app, cmd, file, config_bool(app->cfg, NULL, VAR_WAIT_KEY));
 	if (status != 0)
-		ui_app_error(app, "%s exited with status %d.", text,
+		ui_app_error(app, "%s exited with status %d.", cmd,
 		             status >= 0 && WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 	ui_rm_tree(dir);
 	free(dir);
 	free(file);
+}
+
+static void
+pipe_answer(struct ui_app *app, const char *text, int yes)
+{
+	const struct core_folder_part *part = current_part(app);
+
+	(void)yes;
+	if (text == NULL || *text == '\0' || part == NULL || part->container)
+		return;
+	with_part(app, ACT_PIPE, text);
+}
+
+static void
+run_act(struct ui_app *app, const struct core_folder_part *part, const struct part_src *src,
+        enum part_act act, const char *arg)
+{
+	switch (act) {
+	case ACT_VIEW:
+		view_part(app, part, src);
+		break;
+	case ACT_TEXT:
+		view_text(app, part, src);
+		break;
+	case ACT_SAVE:
+	case ACT_SAVE_REPLACE:
+		save_to(app, src, arg, act == ACT_SAVE_REPLACE);
+		break;
+	case ACT_PIPE:
+		pipe_to(app, src, arg);
+		break;
+	}
+}
+
+/* Posts the next step of the part being fetched: its header, then its
+ * body PART_RANGE bytes at a time. */
+static void
+post_part_step(struct ui_app *app)
+{
+	const struct core_part *p = &remote.parts[pf.idx];
+	struct core_request *req = core_request_new(CORE_REQ_FETCH_PART);
+	struct ui_job *job;
+	char label[48];
+
+	req->u.fetch_part.id = remote.msg_id;
+	if (!pf.have_header) {
+		/* The body of a message of one part has the message's header. */
+		char *mime = p->depth == 0 ? xstrdup("HEADER") : xasprintf("%s.MIME", p->path);
+
+		req->u.fetch_part.part = arena_strdup(req->arena, mime);
+		free(mime);
+	} else {
+		req->u.fetch_part.part = arena_strdup(req->arena, p->path);
+		req->u.fetch_part.offset = pf.off;
+		req->u.fetch_part.length = PART_RANGE;
+	}
+	snprintf(label, sizeof(label), "fetching part %s", p->path);
+	job = post_fetch(app, req, UI_FETCH_PART, remote.msg_id, remote.msg_index, label);
+	job->done = pf.off;
+	job->total = p->size;
+	pf.job = job->id;
+}
+
+static void
+part_fetched(struct ui_app *app, struct ui_job *job)
+{
+	const struct core_folder_part *parts;
+	struct part_src src;
+	struct err err;
+	size_t n;
+	size_t got = job->data.len;
+
+	if (!remote.active || pf.idx >= remote.n) {
+		part_fetch_reset();
+		return;
+	}
+	str_append_len(&pf.data, job->data.s ? job->data.s : "", job->data.len);
+	if (!pf.have_header) {
+		if (got == 0) {
+			ui_app_error(app, "The server has no part %s.", remote.parts[pf.idx].path);
+			part_fetch_reset();
+			return;
+		}
+		pf.have_header = 1;
+		post_part_step(app);
+		return;
+	}
+	pf.off += got;
+	if (got == PART_RANGE) {
+		post_part_step(app);
+		return;
+	}
+	/* Header and body make a message of one part for the MIME layer. */
+	if (core_folder_msg_parse(pf.data.s ? pf.data.s : "", pf.data.len, &pf.msg, &err) < 0 ||
+	    core_folder_msg_parts(pf.msg, &parts, &n, &err) < 0 || n == 0) {
+		ui_app_error(app, "Cannot read the part: %s", n == 0 ? "it is empty" : err.msg);
+		part_fetch_reset();
+		return;
+	}
+	str_free(&pf.data);
+	pf.msg_id = remote.msg_id;
+	src.msg = pf.msg;
+	src.path = parts[0].path;
+	run_act(app, &remote.entries[pf.idx], &src, pf.act, pf.arg);
+	xfree(&pf.arg);
+	app->dirty = 1;
+}
+
+/* Does act on the current part: at once when its data is at hand, else
+ * after fetching it alone (a remote list). */
+static void
+with_part(struct ui_app *app, enum part_act act, const char *arg)
+{
+	const struct core_folder_part *part = current_part(app);
+	const struct core_folder_part *parts;
+	struct part_src src;
+	struct err err;
+	size_t n;
+
+	if (part == NULL)
+		return;
+	if (!app->attach.remote) {
+		src.msg = app->msg;
+		src.path = part->path;
+		run_act(app, part, &src, act, arg);
+		return;
+	}
+	if (pf.msg != NULL && pf.msg_id == remote.msg_id && pf.idx == app->attach.cursor &&
+	    core_folder_msg_parts(pf.msg, &parts, &n, &err) == 0 && n > 0) {
+		src.msg = pf.msg;
+		src.path = parts[0].path;
+		run_act(app, part, &src, act, arg);
+		return;
+	}
+	part_fetch_reset();
+	pf.act = act;
+	pf.arg = arg != NULL ? xstrdup(arg) : NULL;
+	pf.idx = app->attach.cursor;
+	post_part_step(app);
 }
 
 int
@@ -925,16 +1457,26 @@ ui_attach_fn(struct ui_app *app, enum ui_fn fn)
 		break;
 	case UI_FN_EXIT:
 		app->screen = app->attach_back;
-		if (app->screen == UI_SCR_INDEX)
+		if (pf.job != 0)
+			part_fetch_reset();
+		if (app->screen == UI_SCR_INDEX) {
 			core_folder_msg_free(&app->msg);
+			remote_reset();
+			app->attach.parts = NULL;
+			app->attach.count = 0;
+			app->attach.remote = 0;
+		}
 		return 1;
 	case UI_FN_SELECT_ENTRY:
-		if (part != NULL)
-			view_part(app, part);
+		if (part != NULL && part->container)
+			ui_app_error(app, "Part %s holds other parts: choose one of them.",
+			             part->path);
+		else if (part != NULL)
+			with_part(app, ACT_VIEW, NULL);
 		return 1;
 	case UI_FN_VIEW_TEXT:
 		if (part != NULL && !part->container)
-			view_text(app, part);
+			with_part(app, ACT_TEXT, NULL);
 		return 1;
 	case UI_FN_SAVE_ENTRY:
 		if (part == NULL || part->container) {

@@ -11,6 +11,7 @@
 #include "base/base-xalloc.h"
 #include "ui/ui-app.h"
 #include "ui/ui-ask.h"
+#include "ui/ui-complete.h"
 #include "ui/ui-notify.h"
 #include "ui/ui-run.h"
 #include "ui/ui-term.h"
@@ -136,6 +137,8 @@ ui_app_init(struct ui_app *app, const struct config *cfg, struct ui_keymap *km,
 	ui_strv_clear(&errors);
 	/* What could not go out last time goes now, if it can. */
 	ui_compose_flush_outbox(app);
+	/* pop3_check_interval: the first round is due an interval from now. */
+	ui_index_pop3_tick(app);
 }
 
 static void
@@ -165,6 +168,7 @@ ui_app_free(struct ui_app *app)
 	/* Before the event queue goes (the caller frees it after this). */
 	if (app->counter != NULL)
 		core_worker_free(&app->counter);
+	ui_index_pop3_free(app);
 	/* Every worker is gone: none can be asking. */
 	core_account_set_prompt(NULL, NULL);
 	ui_ask_free(&app->ask);
@@ -338,6 +342,8 @@ prompt_finish(struct ui_app *app, int cancelled, int yes)
 	}
 	if (p->secret)
 		explicit_bzero(p->line.buf, p->line.cap * sizeof(*p->line.buf));
+	/* A lookup for the line is of no use any more. */
+	ui_compose_query_stop(app, NULL);
 	p->active = 0;
 	p->secret = 0;
 	p->done = NULL;
@@ -447,6 +453,11 @@ prompt_key(struct ui_app *app, uint32_t key)
 	uint32_t k[1] = {key};
 
 	if (key == UI_KEY_CTRL('G') || key == UI_KEY_ESC) {
+		/* The first stops an address lookup; the prompt stays. */
+		if (app->query != NULL) {
+			ui_compose_query_stop(app, "Lookup stopped.");
+			return;
+		}
 		prompt_finish(app, 1, 0);
 		return;
 	}
@@ -492,7 +503,7 @@ ui_app_post(struct ui_app *app, struct core_worker *w, struct core_request *req,
 	snprintf(job->label, sizeof(job->label), "%s", label != NULL ? label : "");
 	job->cancellable = kind == UI_JOB_HEADERS || kind == UI_JOB_FETCH || kind == UI_JOB_LIST ||
 	                   kind == UI_JOB_COPY || kind == UI_JOB_OPEN || kind == UI_JOB_SEND ||
-	                   kind == UI_JOB_SEARCH;
+	                   kind == UI_JOB_SEARCH || kind == UI_JOB_POP3 || kind == UI_JOB_CLOSE;
 	job->next = app->jobs;
 	app->jobs = job;
 	job->id = core_worker_post(w, req);
@@ -534,8 +545,12 @@ cancel_jobs(struct ui_app *app)
 			n += ui_compose_cancel_send(app, j);
 			continue;
 		}
-		if (core_job_cancel(j->id))
+		if (core_job_cancel(j->id)) {
 			n++;
+			/* Its last batch is made durable before it ends. */
+			if (j->kind == UI_JOB_POP3)
+				ui_app_message(app, "Stopping the fetch: storing what came\u2026");
+		}
 	}
 	if (app->loading) {
 		app->load_stopped = 1;
@@ -742,6 +757,7 @@ static void
 close_folder(struct ui_app *app, int write, const char *after)
 {
 	struct core_request *req;
+	struct ui_job *job;
 
 	app->after_close = after;
 	if (!app->opened && app->idx == NULL) {
@@ -751,7 +767,8 @@ close_folder(struct ui_app *app, int write, const char *after)
 	stop_loading(app);
 	req = core_request_new(CORE_REQ_CLOSE_FOLDER);
 	req->u.close_folder.expunge = write && !app->read_only;
-	ui_app_post(app, app->account, req, UI_JOB_CLOSE, write ? "writing" : "closing");
+	job = ui_app_post(app, app->account, req, UI_JOB_CLOSE, write ? "writing" : "closing");
+	job->purpose = write;
 	if (write && !app->read_only)
 		ui_app_message(app, "Writing changes to %s...", app->folder_shown);
 }
@@ -1090,8 +1107,11 @@ notify_new_mail(struct ui_app *app, size_t n)
 {
 	const char *cmd = config_string(app->cfg, NULL, VAR_NEW_MAIL_COMMAND);
 
-	ui_app_message(app, "%zu new message%s in %s.", n, n == 1 ? "" : "s",
-	               app->folder_shown != NULL ? app->folder_shown : "the folder");
+	/* What a fetch just said (how many came, that it was stopped) is
+	   news of the same mail: it stays on the line. */
+	if (app->message == NULL || now_ms() - app->pop3_said_ms > 5000)
+		ui_app_message(app, "%zu new message%s in %s.", n, n == 1 ? "" : "s",
+		               app->folder_shown != NULL ? app->folder_shown : "the folder");
 	if (config_bool(app->cfg, NULL, VAR_BEEP_NEW))
 		ui_term_beep();
 	if (cmd != NULL && *cmd != '\0' && app->idx != NULL) {
@@ -1105,6 +1125,18 @@ notify_new_mail(struct ui_app *app, size_t n)
 			ui_app_error(app, "new_mail_command: %s", err.msg);
 		str_free(&line);
 	}
+}
+
+/* A newer fetch of the same kind was posted after job (ui_app_fetch()
+ * cancels the one it replaces): how job ended is no news. */
+static int
+fetch_superseded(const struct ui_app *app, const struct ui_job *job)
+{
+	for (const struct ui_job *j = app->jobs; j != NULL; j = j->next)
+		if (j != job && j->kind == UI_JOB_FETCH && j->purpose == job->purpose &&
+		    j->id > job->id)
+			return 1;
+	return 0;
 }
 
 static void
@@ -1144,6 +1176,15 @@ job_done(struct ui_app *app, struct ui_job *job, const struct err *err)
 		post_window(app);
 		break;
 	case UI_JOB_FETCH:
+		if (job->purpose >= UI_FETCH_VIEW_PARTS) {
+			if (current)
+				ui_pager_part_job_done(app, job, err);
+			break;
+		}
+		/* Moving on in the pager while a message still loads must not
+		 * drop the reader back to the index. */
+		if (err != NULL && fetch_superseded(app, job))
+			break;
 		if (err != NULL) {
 			if (err->kind == ERR_CANCELLED)
 				ui_app_message(app, "Cancelled.");
@@ -1170,6 +1211,14 @@ job_done(struct ui_app *app, struct ui_job *job, const struct err *err)
 		ui_app_message(app, "%s written.", app->folder_shown);
 		break;
 	case UI_JOB_CLOSE:
+		/* Ctrl-G while leaving without saving (x): nothing is to be
+		 * kept, so petrel leaves rather than wait for a server that
+		 * holds the close up. */
+		if (err != NULL && err->kind == ERR_CANCELLED && !job->purpose &&
+		    app->after_close != NULL && strcmp(app->after_close, "quit") == 0) {
+			folder_closed(app);
+			break;
+		}
 		if (err != NULL) {
 			app->after_close = NULL;
 			xfree(&app->open_next);
@@ -1194,6 +1243,7 @@ job_done(struct ui_app *app, struct ui_job *job, const struct err *err)
 		break;
 	case UI_JOB_COUNT:
 	case UI_JOB_RECALL:
+	case UI_JOB_POP3:
 		break;
 	case UI_JOB_SEARCH:
 		ui_index_search_done(app, job, err);
@@ -1279,6 +1329,14 @@ conn_state(struct ui_app *app, const struct core_ev_conn_state *c)
 	app->dirty = 1;
 	switch (c->state) {
 	case CORE_CONN_RECONNECTING:
+		if (c->cause.kind == ERR_CANCELLED && c->attempt == 1) {
+			/* Ctrl-G left a command the server had not finished, so
+			 * the worker makes a new connection: no news, and the
+			 * "Loading stopped" or "Cancelled." stays.  A failing
+			 * attempt 2 still tells why. */
+			app->conn_state = CORE_CONN_CONNECTING;
+			break;
+		}
 		if (c->cause.kind != ERR_NONE)
 			ui_app_message(app, "Connection lost (%s): reconnecting\u2026", c->cause.msg);
 		else
@@ -1381,6 +1439,13 @@ ui_app_event(struct ui_app *app, struct core_event *ev)
 		core_event_free(&ev);
 		return;
 	}
+	if (job->kind == UI_JOB_POP3) {
+		ui_index_pop3_event(app, job, ev);
+		if (core_event_is_final(ev))
+			job_remove(app, job);
+		core_event_free(&ev);
+		return;
+	}
 	if (job->kind == UI_JOB_COUNT) {
 		ui_browser_count_event(app, job, ev);
 		if (core_event_is_final(ev))
@@ -1390,6 +1455,9 @@ ui_app_event(struct ui_app *app, struct core_event *ev)
 	}
 	switch (ev->type) {
 	case CORE_EV_PROGRESS:
+		/* A part fetched in ranges counts its own progress. */
+		if (job->kind == UI_JOB_FETCH && job->purpose == UI_FETCH_PART)
+			break;
 		job->done = ev->u.progress.done;
 		job->total = ev->u.progress.total;
 		app->dirty = 1;
@@ -1407,6 +1475,10 @@ ui_app_event(struct ui_app *app, struct core_event *ev)
 		break;
 	case CORE_EV_PART_DATA:
 		str_append_len(&job->data, ev->u.part_data.data, ev->u.part_data.len);
+		break;
+	case CORE_EV_PART_LIST:
+		if (job->gen == app->gen && job->kind == UI_JOB_FETCH)
+			ui_pager_part_list(app, job, &ev->u.part_list);
 		break;
 	case CORE_EV_FOLDERS:
 		ui_browser_listed(app, job, &ev->u.folders);
@@ -1453,15 +1525,26 @@ ui_app_prepare_draw(struct ui_app *app)
 	app->rebuild_cost_ms = app->last_rebuild_ms - now;
 }
 
+/* The sooner of two timeouts (-1: none). */
+static int
+sooner(int a, int b)
+{
+	return a < 0 ? b : b < 0 ? a : a < b ? a : b;
+}
+
 int
 ui_app_timeout(const struct ui_app *app)
 {
 	long left;
+	int other = sooner(app->query != NULL ? ui_query_ms_left(app->query) : -1,
+	                   ui_index_pop3_timeout(app));
 
 	if (app->idx == NULL || !app->idx->dirty)
-		return -1;
+		return other;
 	left = rebuild_interval(app) - (now_ms() - app->last_rebuild_ms);
-	return left > 0 ? (int)left : 0;
+	if (left < 0)
+		left = 0;
+	return sooner(other, (int)left);
 }
 
 void
@@ -1469,6 +1552,17 @@ ui_app_tick(struct ui_app *app)
 {
 	if (app->idx != NULL && app->idx->dirty)
 		app->dirty = 1;
+	/* A query command past its time, or whose output ended. */
+	if (app->query != NULL &&
+	    (ui_query_ms_left(app->query) == 0 || ui_query_fd(app->query) < 0))
+		ui_compose_query_ready(app);
+	ui_index_pop3_tick(app);
+}
+
+int
+ui_app_query_fd(const struct ui_app *app)
+{
+	return app->query != NULL ? ui_query_fd(app->query) : -1;
 }
 
 void

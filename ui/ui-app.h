@@ -61,6 +61,7 @@ enum ui_job_kind {
 	UI_JOB_COUNT, /* counting a folder for the browser (purpose: the step) */
 	UI_JOB_RECALL, /* reading the postponed folder (ui-app-compose.c) */
 	UI_JOB_SEARCH, /* a ~b term searched by the store (purpose: the term) */
+	UI_JOB_POP3,   /* fetch-mail: one POP3 mailbox (msg_index: which) */
 };
 
 /* What a fetched message is for. */
@@ -72,6 +73,12 @@ enum ui_fetch_purpose {
 	UI_FETCH_FORWARD,
 	UI_FETCH_PIPE,
 	UI_FETCH_ATTACH,
+	/* The steps of ui-app-pager.c over stores that list a message's parts
+	 * without reading it (IMAP); their ends go to ui_pager_part_job_done. */
+	UI_FETCH_VIEW_PARTS,   /* the part list, to fetch the text parts alone */
+	UI_FETCH_ATTACH_PARTS, /* the part list, for the attachment screen */
+	UI_FETCH_SECTION,      /* a section of the text parts being gathered */
+	UI_FETCH_PART,         /* one attachment's header, or a byte range of it */
 };
 
 /* What a HEADERS job is for. */
@@ -91,7 +98,7 @@ struct ui_job {
 	uint64_t id;
 	enum ui_job_kind kind;
 	unsigned gen;    /* the folder generation it belongs to */
-	int purpose;     /* enum ui_fetch_purpose / ui_append_purpose */
+	int purpose;     /* enum ui_fetch_purpose / ui_append_purpose; CLOSE: writes */
 	uint64_t msg_id; /* FETCH: the message */
 	uint32_t msg_index;
 	struct str data; /* FETCH: the message as it arrives */
@@ -107,6 +114,7 @@ struct ui_job {
 /* What a finished prompt does with its answer (text NULL: cancelled;
  * yes for yes/no prompts). */
 struct ui_app;
+struct ui_query;
 typedef void ui_prompt_fn(struct ui_app *app, const char *text, int yes);
 
 enum ui_complete {
@@ -273,6 +281,24 @@ struct ui_app {
 	int counting;     /* a count job is in flight */
 	int counter_open; /* the counting worker has a folder open */
 
+	/* fetch-mail: the POP3 mailboxes of the accounts (pop3_url), each
+	 * with a worker of its own made when first fetched from (it keeps a
+	 * password asked for), fetched one after the other. */
+	struct ui_strv pop3_what;  /* account names or URLs */
+	struct ui_strv pop3_shown; /* their URLs without a password */
+	struct core_fetch **pop3;  /* NULL until first used */
+	int pop3_listed;           /* pop3_what has been filled */
+	int pop3_busy;             /* a UI_JOB_POP3 is under way */
+	size_t pop3_done, pop3_new, pop3_deleted; /* this round so far */
+	char *pop3_server;         /* the last server fetched from */
+	char *pop3_error;          /* the round's first failure, said at its end */
+	long pop3_said_ms;         /* when a fetch said how it ended (monotonic) */
+	int pop3_quiet;            /* a round of pop3_check_interval: no progress */
+	long pop3_due_ms;          /* the next such round (monotonic); 0: none */
+
+	/* The query_command of an address completion, while it runs. */
+	struct ui_query *query;
+
 	char *html_converter; /* NULL: none found */
 	struct ui_strv me;    /* the user's addresses (from, alternates), lower case */
 };
@@ -350,6 +376,10 @@ int ui_sidebar_fn(struct ui_app *app, enum ui_fn fn);
 /* Completion handlers of jobs, by module. */
 void ui_index_loaded(struct ui_app *app);
 void ui_pager_fetched(struct ui_app *app, struct ui_job *job);
+/* The end (err NULL: success) of a job of a purpose from
+ * UI_FETCH_VIEW_PARTS on, and the part list such a job got. */
+void ui_pager_part_job_done(struct ui_app *app, struct ui_job *job, const struct err *err);
+void ui_pager_part_list(struct ui_app *app, struct ui_job *job, const struct core_ev_part_list *l);
 void ui_compose_sent(struct ui_app *app, struct ui_job *job, const struct err *err);
 void ui_compose_appended(struct ui_app *app, struct ui_job *job, const struct err *err);
 /* With smtp_url, sends what waits in the outbox (not held) through the
@@ -362,11 +392,29 @@ void ui_compose_flushed(struct ui_app *app, const struct err *err);
 int ui_compose_cancel_send(struct ui_app *app, struct ui_job *job);
 /* Tab in an address prompt: completes the entry before the cursor. */
 void ui_compose_complete(struct ui_app *app);
+/* The query command's output is readable (ui_query_fd), or its time
+ * is up: its matches go in if the prompt is as it was. */
+void ui_compose_query_ready(struct ui_app *app);
+/* Stops the query command under way, if any; why (NULL: nothing) is
+ * said above the prompt. */
+void ui_compose_query_stop(struct ui_app *app, const char *why);
+/* The fd the loop polls for the query command (-1: none). */
+int ui_app_query_fd(const struct ui_app *app);
 /* recall-message: lists the postponed messages to go on with one. */
 void ui_compose_recall(struct ui_app *app);
 /* An event of a UI_JOB_RECALL job (the app frees ev and the job). */
 void ui_compose_recall_event(struct ui_app *app, struct ui_job *job,
                              const struct core_event *ev);
+/* fetch-mail: fetches from every POP3 mailbox of the accounts. */
+void ui_index_fetch_mail(struct ui_app *app);
+/* An event of a UI_JOB_POP3 job (the app frees ev and the job). */
+void ui_index_pop3_event(struct ui_app *app, struct ui_job *job, const struct core_event *ev);
+/* Stops the fetch workers; before the event queue goes. */
+void ui_index_pop3_free(struct ui_app *app);
+/* pop3_check_interval: ms until the next round is due (-1: never), and
+ * the tick that starts it. */
+int ui_index_pop3_timeout(const struct ui_app *app);
+void ui_index_pop3_tick(struct ui_app *app);
 /* Stops the composer's own worker; before the event queue goes. */
 void ui_compose_free(struct ui_app *app);
 void ui_browser_listed(struct ui_app *app, struct ui_job *job, const struct core_ev_folders *f);

@@ -1,10 +1,15 @@
 /* Address completion: aliases of the configuration and query_command. */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "base/base-xalloc.h"
 #include "ui/ui-complete.h"
@@ -208,29 +213,53 @@ ui_complete_parse_query(const char *output, size_t len, struct ui_strv *out)
 	return added;
 }
 
+/* The shell command line: every %s is the text, shell-quoted; the rest
+ * of the command is the user's. */
+static void
+query_line(struct str *line, const char *cmd, const char *text)
+{
+	const char *pct;
+
+	for (const char *s = cmd;;) {
+		pct = strstr(s, "%s");
+		if (pct == NULL) {
+			str_append(line, s);
+			break;
+		}
+		str_append_len(line, s, (size_t)(pct - s));
+		ui_shell_quote(line, text);
+		s = pct + 2;
+	}
+	if (strstr(cmd, "%s") == NULL) {
+		str_append_char(line, ' ');
+		ui_shell_quote(line, text);
+	}
+}
+
+/* 0 when the command's wait status says it answered. */
+static int
+query_status(int status, const struct str *out, struct err *err)
+{
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		/* abook and lbdbq exit 1 when nothing matches: their output
+		 * still says so on its first line. */
+		if (WIFEXITED(status) && WEXITSTATUS(status) == 1 && out->len > 0)
+			return 0;
+		return err_set(err, ERR_IO, "the query command %s %d",
+		               WIFEXITED(status) ? "exited with status" : "was killed by signal",
+		               WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+	}
+	return 0;
+}
+
 int
 ui_complete_query(const char *cmd, const char *text, int timeout_ms, struct str *out,
                   struct err *err)
 {
 	struct str line = STR_INIT;
-	const char *pct;
 	int status, rc = -1;
 
-	/* Every %s is the text; the rest of the command is the user's. */
-	for (const char *s = cmd;;) {
-		pct = strstr(s, "%s");
-		if (pct == NULL) {
-			str_append(&line, s);
-			break;
-		}
-		str_append_len(&line, s, (size_t)(pct - s));
-		ui_shell_quote(&line, text);
-		s = pct + 2;
-	}
-	if (strstr(cmd, "%s") == NULL) {
-		str_append_char(&line, ' ');
-		ui_shell_quote(&line, text);
-	}
+	query_line(&line, cmd, text);
 	status = ui_run_capture(line.s, NULL, 0, timeout_ms, out, err);
 	if (status < 0) {
 		/* ui-run names the whole command line; the prompt has one
@@ -241,20 +270,177 @@ ui_complete_query(const char *cmd, const char *text, int timeout_ms, struct str 
 			        timeout_ms / 1000);
 		goto out;
 	}
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		/* abook and lbdbq exit 1 when nothing matches: their output
-		 * still says so on its first line. */
-		if (WIFEXITED(status) && WEXITSTATUS(status) == 1 && out->len > 0) {
-			rc = 0;
-			goto out;
-		}
-		err_set(err, ERR_IO, "the query command %s %d",
-		        WIFEXITED(status) ? "exited with status" : "was killed by signal",
-		        WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
-		goto out;
-	}
-	rc = 0;
+	rc = query_status(status, out, err);
 out:
 	str_free(&line);
 	return rc;
+}
+
+/* ---- the same, without waiting ---- */
+
+/* Once the output ended, how often to look whether the command exited. */
+#define QUERY_REAP_MS 20
+
+struct ui_query {
+	pid_t pid; /* also its process group; 0 once reaped */
+	int fd;    /* its standard output; -1 once it ended */
+	int status;
+	int timeout_ms;
+	long deadline;
+	struct str out;
+	char *text;
+};
+
+static long
+query_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+int
+ui_query_start(const char *cmd, const char *text, int timeout_ms, struct ui_query **q_r,
+               struct err *err)
+{
+	struct str line = STR_INIT;
+	struct ui_query *q;
+	int outp[2];
+	pid_t pid;
+
+	*q_r = NULL;
+	if (pipe2(outp, O_CLOEXEC) < 0)
+		return err_sys(err, ERR_INTERNAL, errno, "cannot run the query command");
+	query_line(&line, cmd, text);
+	pid = fork();
+	if (pid < 0) {
+		close(outp[0]);
+		close(outp[1]);
+		str_free(&line);
+		return err_sys(err, ERR_INTERNAL, errno, "cannot run the query command");
+	}
+	if (pid == 0) {
+		static const int sigs[] = {SIGINT,  SIGQUIT, SIGTERM,  SIGHUP,  SIGPIPE,
+		                           SIGCHLD, SIGTSTP, SIGWINCH, SIGTTIN, SIGTTOU};
+		int devnull = open("/dev/null", O_RDWR);
+		sigset_t none;
+
+		for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+			signal(sigs[i], SIG_DFL);
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		/* A group of its own: stopping it stops what its shell
+		   started too (a pipeline, a sleep). */
+		setpgid(0, 0);
+		dup2(devnull, 0);
+		dup2(outp[1], 1);
+		dup2(devnull, 2);
+		execl("/bin/sh", "sh", "-c", line.s, (char *)NULL);
+		_exit(127);
+	}
+	/* Also here, so that a kill of the group cannot come before it. */
+	setpgid(pid, pid);
+	close(outp[1]);
+	fcntl(outp[0], F_SETFL, O_NONBLOCK);
+	str_free(&line);
+	q = xcalloc(1, sizeof(*q));
+	q->pid = pid;
+	q->fd = outp[0];
+	q->timeout_ms = timeout_ms;
+	q->deadline = query_now_ms() + timeout_ms;
+	q->text = xstrdup(text);
+	*q_r = q;
+	return 0;
+}
+
+int
+ui_query_fd(const struct ui_query *q)
+{
+	return q->fd;
+}
+
+int
+ui_query_ms_left(const struct ui_query *q)
+{
+	long left = q->deadline - query_now_ms();
+
+	if (left < 0)
+		left = 0;
+	if (q->fd < 0 && left > QUERY_REAP_MS)
+		left = QUERY_REAP_MS;
+	return (int)left;
+}
+
+const char *
+ui_query_text(const struct ui_query *q)
+{
+	return q->text;
+}
+
+/* Kills the command's group and waits for its shell. */
+static void
+query_kill(struct ui_query *q)
+{
+	if (q->pid > 0) {
+		kill(-q->pid, SIGKILL);
+		while (waitpid(q->pid, &q->status, 0) < 0 && errno == EINTR)
+			;
+		q->pid = 0;
+	}
+}
+
+int
+ui_query_step(struct ui_query *q, struct str *out, struct err *err)
+{
+	char buf[16384];
+	pid_t r;
+
+	while (q->fd >= 0) {
+		ssize_t n = read(q->fd, buf, sizeof(buf));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			break;
+		if (n <= 0) {
+			close(q->fd);
+			q->fd = -1;
+			break;
+		}
+		if (q->out.len + (size_t)n <= UI_RUN_OUTPUT_MAX)
+			str_append_len(&q->out, buf, (size_t)n);
+	}
+	if (q->fd < 0 && q->pid > 0) {
+		while ((r = waitpid(q->pid, &q->status, WNOHANG)) < 0 && errno == EINTR)
+			;
+		if (r == q->pid || r < 0)
+			q->pid = 0;
+	}
+	if (q->fd < 0 && q->pid == 0) {
+		str_append_len(out, q->out.s != NULL ? q->out.s : "", q->out.len);
+		str_append(out, "");
+		return query_status(q->status, &q->out, err) < 0 ? -1 : 1;
+	}
+	if (query_now_ms() >= q->deadline) {
+		query_kill(q);
+		return err_set(err, ERR_TIMEOUT,
+		               "the query command ran for more than %d seconds: stopped",
+		               q->timeout_ms / 1000);
+	}
+	return 0;
+}
+
+void
+ui_query_free(struct ui_query **q)
+{
+	if (*q == NULL)
+		return;
+	query_kill(*q);
+	if ((*q)->fd >= 0)
+		close((*q)->fd);
+	str_free(&(*q)->out);
+	free((*q)->text);
+	free(*q);
+	*q = NULL;
 }

@@ -12,9 +12,11 @@
  * name TAB anything") is a match.  The caller cycles through several
  * matches (ui-app-compose.c: Tab again puts the next one in).
  *
- * UI thread.  Everything here is pure computation except
- * ui_complete_query(), which runs the command and blocks for at most its
- * timeout.
+ * UI thread.  Everything here is pure computation except the query
+ * command: ui_complete_query() runs it and blocks for at most its
+ * timeout (the unit tests use it); the TUI runs it with ui_query_start()
+ * and reads its answer when the loop sees its output, so keys keep
+ * working while it runs and Ctrl-G stops it.
  */
 #ifndef UI_COMPLETE_H
 #define UI_COMPLETE_H
@@ -65,5 +67,32 @@ size_t ui_complete_parse_query(const char *output, size_t len, struct ui_strv *o
  */
 int ui_complete_query(const char *cmd, const char *text, int timeout_ms, struct str *out,
                       struct err *err);
+
+/*
+ * The same command started without waiting: a child process in a
+ * process group of its own, its output on a pipe the caller polls
+ * (ui_query_fd) along with the terminal.  *q_r is the caller's, freed
+ * with ui_query_free().  Returns 0, or -1 with *err set.  Does not block.
+ */
+struct ui_query;
+int ui_query_start(const char *cmd, const char *text, int timeout_ms, struct ui_query **q_r,
+                   struct err *err);
+/* The fd to poll for input; -1 once the output ended (then poll with
+ * the timeout ui_query_ms_left gives, until ui_query_step is done). */
+int ui_query_fd(const struct ui_query *q);
+/* Ms until ui_query_step must be called even without output. */
+int ui_query_ms_left(const struct ui_query *q);
+/* The text looked up. */
+const char *ui_query_text(const struct ui_query *q);
+/*
+ * Reads what the command wrote.  Returns 0 while it runs, 1 once it
+ * ended and answered (its whole output appended to out), -1 with *err
+ * set when it failed or ran past its timeout (it is then stopped).
+ * Never blocks.
+ */
+int ui_query_step(struct ui_query *q, struct str *out, struct err *err);
+/* Stops the command (its whole process group) if it still runs, waits
+ * for it, and frees q; sets *q to NULL. */
+void ui_query_free(struct ui_query **q);
 
 #endif

@@ -387,6 +387,13 @@ draw_status(struct ui_app *app, int y)
 		break;
 	case UI_SCR_ATTACH:
 		str_appendf(&left, "--- petrel: Parts [%zu] ", app->attach.count);
+		/* A part being fetched on its own (IMAP). */
+		if (busy_job(app) != NULL && busy_job(app)->total > 0)
+			str_appendf(
+			    &right, " %s %llu%% ", busy_job(app)->label,
+			    (unsigned long long)(busy_job(app)->done * 100 / busy_job(app)->total));
+		else if (busy_job(app) != NULL)
+			str_appendf(&right, " %s... ", busy_job(app)->label);
 		break;
 	}
 	ui_draw_obj(app, UI_OBJ_STATUS, &a, &p);

@@ -109,6 +109,7 @@ enum ui_map {
 	X(FORWARD_MESSAGE, "forward-message", UI_M_MSG,                                            \
 	  "forward the message (inline, or attached: mime_forward)")                               \
 	X(RECALL_MESSAGE, "recall-message", UI_M_MSG, "go on writing a postponed message")         \
+	X(FETCH_MAIL, "fetch-mail", UI_M_MSG, "fetch new mail from the POP3 servers (pop3_url)")   \
 	X(SAVE_MESSAGE, "save-message", UI_M_MSG, "move the message to another folder")            \
 	X(COPY_MESSAGE, "copy-message", UI_M_MSG, "copy the message to another folder")            \
 	X(PIPE_MESSAGE, "pipe-message", UI_M_MSG, "send the message to a shell command")           \

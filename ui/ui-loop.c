@@ -281,7 +281,7 @@ ui_loop_run(struct ui_app *app, const char **why)
 	ui_draw_colors_init();
 	resize(app);
 	while (!app->quit) {
-		struct pollfd pfd[4];
+		struct pollfd pfd[5];
 		int timeout, rc;
 
 		/*
@@ -306,7 +306,10 @@ ui_loop_run(struct ui_app *app, const char **why)
 		/* A worker waiting for a password (ui-ask.h). */
 		pfd[3].fd = app->ask != NULL ? ui_ask_fd(app->ask) : -1;
 		pfd[3].events = POLLIN;
-		rc = poll(pfd, 4, timeout);
+		/* An address lookup's output (ui-complete.h). */
+		pfd[4].fd = ui_app_query_fd(app);
+		pfd[4].events = POLLIN;
+		rc = poll(pfd, 5, timeout);
 		if (rc < 0 && errno != EINTR)
 			break;
 		if (rc <= 0) {
@@ -315,6 +318,8 @@ ui_loop_run(struct ui_app *app, const char **why)
 		}
 		if (pfd[3].revents & POLLIN)
 			ui_app_ask_ready(app);
+		if (pfd[4].revents & (POLLIN | POLLHUP | POLLERR))
+			ui_compose_query_ready(app);
 		if (pfd[2].revents & POLLIN)
 			handle_signals(app);
 		if (pfd[0].revents & (POLLIN | POLLHUP | POLLERR)) {

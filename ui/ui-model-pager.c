@@ -531,3 +531,227 @@ ui_attach_line(struct str *out, const struct core_folder_part *part)
 	if (part->attachment)
 		str_append(out, " [attachment]");
 }
+
+/* Parts from the store's part list. */
+
+static int
+is_rfc822(const struct core_part *p)
+{
+	return strcmp(p->type, "message/rfc822") == 0 || strcmp(p->type, "message/global") == 0;
+}
+
+static int
+shown_inline(const struct core_part *p)
+{
+	return strncmp(p->type, "text/", 5) == 0 && strcmp(p->disposition, "attachment") != 0;
+}
+
+struct core_folder_part *
+ui_attach_from_list(struct arena *arena, const struct core_part *parts, size_t n)
+{
+	struct core_folder_part *v = arena_alloc(arena, (n > 0 ? n : 1) * sizeof(*v));
+
+	for (size_t i = 0; i < n; i++) {
+		v[i].path = parts[i].path;
+		v[i].type = parts[i].type;
+		v[i].filename = parts[i].filename;
+		v[i].size = parts[i].size;
+		v[i].depth = parts[i].depth;
+		v[i].container = parts[i].container;
+		v[i].attachment = !parts[i].container && !shown_inline(&parts[i]);
+	}
+	return v;
+}
+
+/* The index after part i's subtree (the parts deeper than it that follow). */
+static size_t
+subtree_end(const struct core_part *parts, size_t n, size_t i)
+{
+	size_t j = i + 1;
+
+	while (j < n && parts[j].depth > parts[i].depth)
+		j++;
+	return j;
+}
+
+void
+ui_pager_parts_wanted(const struct core_part *parts, size_t n, uint64_t max, int *wanted)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		wanted[i] = !parts[i].container && parts[i].size <= max &&
+		            (shown_inline(&parts[i]) || is_rfc822(&parts[i]));
+		if (is_rfc822(&parts[i])) {
+			size_t end = subtree_end(parts, n, i);
+
+			for (size_t k = i + 1; k < end; k++)
+				wanted[k] = 0;
+			i = end;
+			continue;
+		}
+		i++;
+	}
+}
+
+/* Appends data with CRLF made LF. */
+static void
+append_lf(struct str *out, const char *data, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (!(data[i] == '\r' && i + 1 < len && data[i + 1] == '\n'))
+			str_append_char(out, data[i]);
+}
+
+/* A header parameter value, quoted; the list's strings hold no line ends. */
+static void
+append_param(struct str *out, const char *name, const char *value)
+{
+	str_appendf(out, "; %s=\"", name);
+	for (const char *p = value; *p != '\0'; p++) {
+		if (*p == '"' || *p == '\\')
+			str_append_char(out, '\\');
+		if (*p != '\n' && *p != '\r')
+			str_append_char(out, *p);
+	}
+	str_append_char(out, '"');
+}
+
+/* A header block for a part made from the list. */
+static void
+made_header(struct str *out, const struct core_part *p)
+{
+	str_appendf(out, "Content-Type: %s", *p->type ? p->type : "application/octet-stream");
+	if (p->container && *p->boundary)
+		append_param(out, "boundary", p->boundary);
+	if (*p->charset)
+		append_param(out, "charset", p->charset);
+	if (*p->filename && !p->container)
+		append_param(out, "name", p->filename);
+	str_append_char(out, '\n');
+	if (!p->container && (*p->disposition || *p->filename)) {
+		str_append(out, "Content-Disposition: ");
+		str_append(out, *p->disposition ? p->disposition : "attachment");
+		if (*p->filename)
+			append_param(out, "filename", p->filename);
+		str_append_char(out, '\n');
+	}
+	str_append_char(out, '\n');
+}
+
+struct skeleton {
+	struct str *out;
+	const struct core_part *parts;
+	size_t n;
+	const struct str *mime, *body;
+	const int *wanted;
+};
+
+/* Appends the body of part i; returns the index after its subtree, or
+ * (size_t)-1 when the tree cannot be rebuilt. */
+static size_t
+skeleton_body(const struct skeleton *k, size_t i, unsigned level)
+{
+	const struct core_part *p = &k->parts[i];
+	size_t j;
+
+	if (level > 64)
+		return (size_t)-1;
+	if (!p->container) {
+		if (k->wanted[i])
+			append_lf(k->out, k->body[i].s != NULL ? k->body[i].s : "", k->body[i].len);
+		return subtree_end(k->parts, k->n, i);
+	}
+	if (*p->boundary == '\0')
+		return (size_t)-1;
+	j = i + 1;
+	while (j < k->n && k->parts[j].depth > p->depth) {
+		if (k->parts[j].depth != p->depth + 1)
+			return (size_t)-1;
+		str_appendf(k->out, "\n--%s\n", p->boundary);
+		if (k->wanted[j] && !is_rfc822(&k->parts[j]))
+			append_lf(k->out, k->mime[j].s != NULL ? k->mime[j].s : "", k->mime[j].len);
+		else
+			made_header(k->out, &k->parts[j]);
+		j = skeleton_body(k, j, level + 1);
+		if (j == (size_t)-1)
+			return j;
+	}
+	str_appendf(k->out, "\n--%s--\n", p->boundary);
+	return j;
+}
+
+int
+ui_pager_skeleton(struct str *out, const char *header, size_t hlen, const struct core_part *parts,
+                  size_t n, const struct str *mime, const struct str *body, const int *wanted)
+{
+	struct skeleton k = {out, parts, n, mime, body, wanted};
+	size_t was = out->len;
+
+	if (n == 0 || parts[0].depth != 0) {
+		return -1;
+	}
+	append_lf(out, header, hlen);
+	if (out->len == was || out->s[out->len - 1] != '\n')
+		str_append_char(out, '\n');
+	if (out->len - was < 2 || out->s[out->len - 2] != '\n')
+		str_append_char(out, '\n');
+	if (skeleton_body(&k, 0, 0) != n) {
+		str_truncate(out, was);
+		return -1;
+	}
+	str_append(out, "");
+	return 0;
+}
+
+/* The decoded size of a part from its stored size, as the MIME layer
+ * estimates it, formatted as in its attachment lines. */
+static void
+estimated_size(struct str *out, const struct core_part *p)
+{
+	uint64_t size = strcmp(p->encoding, "base64") == 0 ? p->size / 78 * 57 : p->size;
+
+	str_append(out, "~");
+	str_append_size(out, size);
+}
+
+void
+ui_pager_fix_attach_lines(struct str *text, const struct core_part *parts, size_t n,
+                          const int *wanted)
+{
+	struct str out = STR_INIT;
+	const char *p = text->s != NULL ? text->s : "", *end = p + text->len;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t len = nl != NULL ? (size_t)(nl - p) : (size_t)(end - p);
+		size_t i = n;
+
+		if (len > 15 && strncmp(p, "[-- Attachment ", 15) == 0) {
+			size_t pl = strcspn(p + 15, ":\n");
+
+			for (i = 0; i < n; i++)
+				if (!wanted[i] && !parts[i].container &&
+				    strlen(parts[i].path) == pl &&
+				    strncmp(parts[i].path, p + 15, pl) == 0)
+					break;
+		}
+		if (i < n) {
+			str_appendf(&out, "[-- Attachment %s: %s", parts[i].path, parts[i].type);
+			if (*parts[i].filename)
+				str_appendf(&out, ", \"%s\"", parts[i].filename);
+			str_append(&out, ", ");
+			estimated_size(&out, &parts[i]);
+			str_append(&out, " --]");
+		} else {
+			str_append_len(&out, p, len);
+		}
+		if (nl == NULL)
+			break;
+		str_append_char(&out, '\n');
+		p = nl + 1;
+	}
+	str_reset(text);
+	str_append_len(text, out.s != NULL ? out.s : "", out.len);
+	str_free(&out);
+}

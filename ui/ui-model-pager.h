@@ -117,7 +117,53 @@ struct ui_attach_list {
 	size_t count;
 	size_t cursor;
 	size_t top;
+	/* The parts come from the store's part list (core_part, IMAP
+	 * BODYSTRUCTURE), not from a message at hand: each is fetched alone
+	 * when it is viewed, saved or piped.  info[i] describes parts[i]. */
+	int remote;
+	const struct core_part *info;
 };
+
+/*
+ * The entries of the attachment screen for a part list from the store:
+ * the same order and numbers; `attachment` for every part the body does
+ * not show inline (attachments, and what is not text).  The array lives in arena, its
+ * strings are the list's.
+ */
+struct core_folder_part *ui_attach_from_list(struct arena *arena, const struct core_part *parts,
+                                             size_t n);
+
+/*
+ * Which parts the pager fetches to show the message's body (wanted[i] 1):
+ * text parts (text/...) that are not attachments, and attached messages
+ * (message/rfc822, fetched whole with what they hold), each at most max
+ * bytes as stored; nothing inside an attached message on its own.
+ * Everything else is listed, and fetched only when the user asks.
+ */
+void ui_pager_parts_wanted(const struct core_part *parts, size_t n, uint64_t max, int *wanted);
+
+/*
+ * Builds, for the MIME layer, a message of the same tree as the one the
+ * part list describes: header (the message's header block) first, then
+ * each multipart with its boundary, each wanted part with mime[i] (its
+ * own header block, "N.MIME") and body[i]; every other part gets a header
+ * made from the list (type, disposition, file name) and an empty body.
+ * Attached messages (message/rfc822) are whole in body[i] when wanted
+ * (mime[i] unused), else empty.  CRLF become LF.  Returns -1 when the list
+ * cannot be rebuilt (a multipart without a boundary, a broken tree).
+ */
+int ui_pager_skeleton(struct str *out, const char *header, size_t hlen,
+                      const struct core_part *parts, size_t n, const struct str *mime,
+                      const struct str *body, const int *wanted);
+
+/*
+ * In text rendered from such a message, rewrites the attachment lines
+ * "[-- Attachment N: ... --]" of the parts left out (wanted[i] 0) with the
+ * type, file name and size from the list, since their bodies are empty
+ * there.  The size is the stored one, decoded size estimated ("~").
+ */
+void ui_pager_fix_attach_lines(struct str *text, const struct core_part *parts, size_t n,
+                               const int *wanted);
 
 /* Appends the line shown for part i: tree indentation, number, type,
  * file name and size. */

@@ -5,7 +5,7 @@
  * environment per account (DIR/imap-<hash of the account>/), keyed by
  * folder (a hash of its name), UIDVALIDITY and UID, so a folder opens
  * without fetching headers again.  Each entry is written in an explicit,
- * versioned byte format with a CRC-32, never as a struct dump; an entry
+ * versioned byte format with a CRC-32C, never as a struct dump; an entry
  * that does not check out is a miss.  The environment carries a format
  * record: a file of another format, another program's, or one LMDB cannot
  * open (a corrupt or truncated file) is thrown away and rebuilt, never
@@ -39,7 +39,7 @@
 #include "mime/mime-summary.h"
 
 /* The version of the entry format; a cache of another is rebuilt. */
-#define BACKEND_CACHE_VERSION 1
+#define BACKEND_CACHE_VERSION 2
 
 struct backend_cache;
 

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include "base/base-log.h"
 #include "base/base-str.h"
 #include "base/base-xalloc.h"
+#include "imap/imap-summary.h"
 #include "net/net-conn.h"
 #include "net/net-sasl.h"
 
@@ -967,4 +969,269 @@ backend_imap_conn_free(struct backend_imap_conn **connp)
 	free(c->buf);
 	free(c);
 	*connp = NULL;
+}
+
+/* ---- the summary decoder ---- */
+
+/* FETCHes handed to the thread at a time: fewer wake-ups, and the first
+ * batch still starts while the rest of a window is read. */
+#define DECODE_BATCH 64
+/* Empty batches kept for reuse. */
+#define DECODE_SPARE 8
+
+struct decode_job {
+	struct imap_fetch fe;
+	struct imap_fetch_body sec;
+	size_t off; /* of the header bytes in the batch's bytes */
+	struct arena *arena;
+	size_t tag;
+	struct mime_summary sum;
+};
+
+struct decode_batch {
+	struct decode_batch *next;
+	struct decode_job *jobs;
+	size_t n, cap;
+	char *bytes;
+	size_t len, cap_bytes;
+};
+
+struct backend_imap_decoder {
+	pthread_t thread;
+	int started;
+	int failed; /* the thread could not start: push() says -1 */
+	pthread_mutex_t lock;
+	pthread_cond_t work; /* queued or quit */
+	pthread_cond_t idle; /* the queue emptied */
+	int quit;
+	int busy; /* the thread is decoding a batch it took */
+	/* Under lock: batches to decode, then decoded, both in push order. */
+	struct decode_batch *queue, **queue_tail;
+	struct decode_batch *done, **done_tail;
+	/* The worker's: the batch being filled, and empty ones to reuse. */
+	struct decode_batch *cur;
+	struct decode_batch *spare;
+};
+
+static void
+decode_batch_run(struct decode_batch *b)
+{
+	for (size_t i = 0; i < b->n; i++) {
+		struct decode_job *j = &b->jobs[i];
+
+		/* The bytes may have moved while the batch grew. */
+		j->sec.data = b->bytes + j->off;
+		j->fe.sections = &j->sec;
+		imap_summary_from_fetch(j->arena, &j->fe, &j->sum);
+	}
+}
+
+static void *
+decoder_main(void *arg)
+{
+	struct backend_imap_decoder *d = arg;
+
+	pthread_mutex_lock(&d->lock);
+	for (;;) {
+		struct decode_batch *b;
+
+		while (d->queue == NULL && !d->quit)
+			pthread_cond_wait(&d->work, &d->lock);
+		if (d->queue == NULL)
+			break;
+		b = d->queue;
+		d->queue = b->next;
+		if (d->queue == NULL)
+			d->queue_tail = &d->queue;
+		d->busy = 1;
+		pthread_mutex_unlock(&d->lock);
+		decode_batch_run(b);
+		pthread_mutex_lock(&d->lock);
+		d->busy = 0;
+		b->next = NULL;
+		*d->done_tail = b;
+		d->done_tail = &b->next;
+		if (d->queue == NULL)
+			pthread_cond_signal(&d->idle);
+	}
+	pthread_mutex_unlock(&d->lock);
+	return NULL;
+}
+
+struct backend_imap_decoder *
+backend_imap_decoder_new(void)
+{
+	struct backend_imap_decoder *d = xcalloc(1, sizeof(*d));
+
+	pthread_mutex_init(&d->lock, NULL);
+	pthread_cond_init(&d->work, NULL);
+	pthread_cond_init(&d->idle, NULL);
+	d->queue_tail = &d->queue;
+	d->done_tail = &d->done;
+	return d;
+}
+
+static void
+decode_batch_free_list(struct decode_batch *b)
+{
+	while (b != NULL) {
+		struct decode_batch *next = b->next;
+
+		free(b->jobs);
+		free(b->bytes);
+		free(b);
+		b = next;
+	}
+}
+
+/* Hands the batch being filled to the thread. */
+static void
+decoder_submit(struct backend_imap_decoder *d)
+{
+	struct decode_batch *b = d->cur;
+
+	if (b == NULL || b->n == 0)
+		return;
+	d->cur = NULL;
+	b->next = NULL;
+	pthread_mutex_lock(&d->lock);
+	*d->queue_tail = b;
+	d->queue_tail = &b->next;
+	pthread_cond_signal(&d->work);
+	pthread_mutex_unlock(&d->lock);
+}
+
+static struct decode_batch *
+decoder_collect(struct backend_imap_decoder *d)
+{
+	struct decode_batch *done;
+
+	decoder_submit(d);
+	pthread_mutex_lock(&d->lock);
+	while (d->queue != NULL || d->busy)
+		pthread_cond_wait(&d->idle, &d->lock);
+	done = d->done;
+	d->done = NULL;
+	d->done_tail = &d->done;
+	pthread_mutex_unlock(&d->lock);
+	return done;
+}
+
+void
+backend_imap_decoder_free(struct backend_imap_decoder **dp)
+{
+	struct backend_imap_decoder *d = *dp;
+
+	if (d == NULL)
+		return;
+	if (d->started) {
+		decode_batch_free_list(decoder_collect(d));
+		pthread_mutex_lock(&d->lock);
+		d->quit = 1;
+		pthread_cond_signal(&d->work);
+		pthread_mutex_unlock(&d->lock);
+		pthread_join(d->thread, NULL);
+	}
+	decode_batch_free_list(d->cur);
+	decode_batch_free_list(d->spare);
+	pthread_cond_destroy(&d->idle);
+	pthread_cond_destroy(&d->work);
+	pthread_mutex_destroy(&d->lock);
+	free(d);
+	*dp = NULL;
+}
+
+int
+backend_imap_decoder_push(struct backend_imap_decoder *d, const struct imap_fetch *fe,
+                          struct arena *arena, size_t tag)
+{
+	const struct imap_fetch_body *hdr = NULL;
+	struct decode_batch *b;
+	struct decode_job *j;
+
+	if (d->failed)
+		return -1;
+	/* The section imap_summary_from_fetch() would take. */
+	for (size_t i = 0; i < fe->n_sections && hdr == NULL; i++) {
+		const struct imap_fetch_body *s = &fe->sections[i];
+
+		if (s->data == NULL || s->has_origin)
+			continue;
+		if (s->kind == IMAP_SECTION_RFC822_HEADER || s->kind == IMAP_SECTION_RFC822 ||
+		    (s->kind == IMAP_SECTION_BODY &&
+		     (s->section[0] == '\0' || strncmp(s->section, "HEADER", 6) == 0)))
+			hdr = s;
+	}
+	if (hdr == NULL)
+		return -1;
+	if (!d->started) {
+		if (pthread_create(&d->thread, NULL, decoder_main, d) != 0) {
+			log_trace(LOG_CH_BACKEND, "no summary decoding thread: decoding in line");
+			d->failed = 1;
+			return -1;
+		}
+		d->started = 1;
+	}
+	if ((b = d->cur) == NULL) {
+		if ((b = d->spare) != NULL) {
+			d->spare = b->next;
+			b->n = b->len = 0;
+		} else {
+			b = xcalloc(1, sizeof(*b));
+		}
+		b->next = NULL;
+		d->cur = b;
+	}
+	if (b->n == b->cap) {
+		b->cap = b->cap ? b->cap * 2 : DECODE_BATCH;
+		b->jobs = xreallocarray(b->jobs, b->cap, sizeof(*b->jobs));
+	}
+	if (hdr->len > b->cap_bytes - b->len) {
+		while (hdr->len > b->cap_bytes - b->len)
+			b->cap_bytes = b->cap_bytes ? b->cap_bytes * 2 : 64 * 1024;
+		b->bytes = xrealloc(b->bytes, b->cap_bytes);
+	}
+	j = &b->jobs[b->n++];
+	/* Only what imap_summary_from_fetch() reads; the rest points into
+	 * the parser's buffers, which the next response reuses. */
+	memset(&j->fe, 0, sizeof(j->fe));
+	j->fe.seq = fe->seq;
+	j->fe.present = fe->present & (IMAP_FETCH_UID | IMAP_FETCH_FLAGS | IMAP_FETCH_INTERNALDATE |
+	                               IMAP_FETCH_RFC822_SIZE | IMAP_FETCH_BODY);
+	j->fe.uid = fe->uid;
+	j->fe.flags.bits = fe->flags.bits;
+	j->fe.internaldate_time = fe->internaldate_time;
+	j->fe.rfc822_size = fe->rfc822_size;
+	j->fe.n_sections = 1;
+	j->sec = *hdr;
+	j->sec.section = hdr->kind == IMAP_SECTION_BODY ? "HEADER" : "";
+	j->off = b->len;
+	memcpy(b->bytes + b->len, hdr->data, (size_t)hdr->len);
+	b->len += (size_t)hdr->len;
+	j->arena = arena;
+	j->tag = tag;
+	if (b->n >= DECODE_BATCH)
+		decoder_submit(d);
+	return 0;
+}
+
+void
+backend_imap_decoder_drain(struct backend_imap_decoder *d, backend_imap_decoded_fn *fn, void *ctx)
+{
+	struct decode_batch *done, *b;
+
+	if (d == NULL || !d->started)
+		return;
+	done = decoder_collect(d);
+	for (b = done; b != NULL; b = b->next)
+		for (size_t i = 0; i < b->n; i++)
+			fn(ctx, b->jobs[i].tag, &b->jobs[i].sum);
+	/* Keep a few for the next pushes. */
+	for (size_t kept = 0; done != NULL && kept < DECODE_SPARE; kept++) {
+		b = done;
+		done = b->next;
+		b->next = d->spare;
+		d->spare = b;
+	}
+	decode_batch_free_list(done);
 }

@@ -36,8 +36,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/base-arena.h"
 #include "base/base-err.h"
 #include "imap/imap-session.h"
+#include "mime/mime-summary.h"
 
 enum backend_imap_tls {
 	BACKEND_IMAP_TLS_STARTTLS, /* imap:// with imap_starttls=required */
@@ -136,5 +138,48 @@ void backend_imap_conn_idle_stop(struct backend_imap_conn *conn);
 void backend_imap_conn_abort(struct backend_imap_conn *conn, const struct err *why);
 /* 1 once the connection failed; *err_r (may be NULL) gets why. */
 int backend_imap_conn_failed(const struct backend_imap_conn *conn, struct err *err_r);
+
+/*
+ * A summary decoder: a second thread that turns the header fields of
+ * summary FETCH responses into summaries while the worker goes on reading
+ * the connection, so that opening a large folder costs about the longer
+ * of the transfer and the decoding rather than their sum.
+ *
+ * The worker pushes a FETCH (its header section is copied) with the arena
+ * its summary's strings go to and a tag of its choosing; drain() waits for
+ * everything pushed and hands each summary back, in push order, on the
+ * worker's thread.  Between a push and the next drain() the arenas named
+ * belong to the decoder: the worker must not allocate from, read the
+ * strings of, reset or free them.
+ *
+ * Threads: a decoder belongs to the thread that made it (a worker), which
+ * alone calls these functions; the thread it starts is joined by
+ * backend_imap_decoder_free().  push() does not block; drain() and free()
+ * block until the decoding pushed so far is done (CPU work, no I/O).
+ */
+struct backend_imap_decoder;
+
+/* Gets a decoded summary: sum (id, flags, dates, size and strings as
+ * imap_summary_from_fetch() fills them) is the callee's to copy. */
+typedef void backend_imap_decoded_fn(void *ctx, size_t tag, const struct mime_summary *sum);
+
+/* A decoder whose thread starts at the first push.  Free with
+ * backend_imap_decoder_free(). */
+struct backend_imap_decoder *backend_imap_decoder_new(void);
+/* Drops what was not drained, joins the thread and frees; NULLs *d.
+ * NULL is fine. */
+void backend_imap_decoder_free(struct backend_imap_decoder **d);
+/*
+ * Queues the decoding of fe's summary (fe must carry a header section:
+ * see imap_summary_from_fetch()) into arena.  Returns 0, or -1 when fe has
+ * no header section or no thread could be started: the caller then
+ * decodes it itself.
+ */
+int backend_imap_decoder_push(struct backend_imap_decoder *d, const struct imap_fetch *fe,
+                              struct arena *arena, size_t tag);
+/* Waits until everything pushed is decoded and calls fn for each, in push
+ * order.  Afterwards the arenas are the caller's again. */
+void backend_imap_decoder_drain(struct backend_imap_decoder *d, backend_imap_decoded_fn *fn,
+                                void *ctx);
 
 #endif

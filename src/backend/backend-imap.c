@@ -13,6 +13,8 @@
  * batches in flight when prefetch() said which come next.  With a header
  * cache (backend-cache.h) a batch whose summaries are cached costs no
  * FETCH at all, and reopening with QRESYNC fetches only what changed.
+ * The header fields are decoded on a second thread (backend_imap_decoder,
+ * in backend-imap-conn.h) while the worker goes on reading the socket.
  *
  * The server may speak at any time: EXISTS adds placeholders whose UIDs
  * are fetched before the next operation, EXPUNGE and VANISHED leave
@@ -29,10 +31,9 @@
  * A changed UIDVALIDITY instead voids the folder: pending changes are
  * dropped with a warning and check() says REOPENED.
  *
- * A message's part list is its BODYSTRUCTURE (the pseudo-section
- * "BODYSTRUCTURE" of fetch_partial), and parts come alone, in byte ranges
- * when asked; a cancelled range is read to its end so the connection
- * survives.  A search folder (?search=KEYS) takes in new mail by searching
+ * A message's part list is its BODYSTRUCTURE (fetch_structure), and
+ * parts come alone, in byte ranges when asked; a cancelled range is read
+ * to its end so the connection survives.  A search folder (?search=KEYS) takes in new mail by searching
  * only the new UIDs (UID SEARCH UID n:* KEYS).
  */
 #include "config.h"
@@ -53,6 +54,8 @@
 #include "base/base-xalloc.h"
 #include "imap/imap-seqset.h"
 #include "imap/imap-summary.h"
+#include "mime/mime-charset.h"
+#include "mime/mime-header.h"
 #include "mime/mime-text.h"
 
 /* What a summary needs, in one FETCH. */
@@ -144,7 +147,7 @@ struct backend_folder {
 	/* A body being fetched (or with struct_out, its structure). */
 	uint32_t body_uid;
 	struct str *body_out;
-	struct str *struct_out;
+	struct structure_out *struct_out;
 	int body_got;
 	int body_ranged;    /* a byte range: a cancel waits for its end */
 	int body_cancelled; /* and came meanwhile */
@@ -165,6 +168,8 @@ struct backend_folder {
 
 	struct backend_cache *cache;
 	struct backend_body_cache *bodies;
+	/* Decodes summaries while the connection is read (NULL until used). */
+	struct backend_imap_decoder *decoder;
 };
 
 static void on_event(void *ctx, const struct imap_event *ev);
@@ -429,7 +434,58 @@ out:
 
 /* ---- events ---- */
 
+/* The tag of a decoded summary bound for the stash (else a batch slot). */
+#define DECODED_STASH ((size_t)1 << (sizeof(size_t) * 8 - 1))
+
+/* Hands fe to the decoding thread: 0, or -1 when the caller decodes. */
+static int
+decoder_push(struct backend_folder *f, const struct imap_fetch *fe, struct arena *arena,
+             size_t tag)
+{
+	if (f->decoder == NULL)
+		f->decoder = backend_imap_decoder_new();
+	return backend_imap_decoder_push(f->decoder, fe, arena, tag);
+}
+
+/* A summary the decoding thread made, back on the worker's thread. */
 static void
+on_decoded(void *ctx, size_t tag, const struct mime_summary *sum)
+{
+	struct backend_folder *f = ctx;
+	struct mime_summary *s;
+	unsigned flags = sum->flags;
+	size_t idx;
+
+	if (tag & DECODED_STASH) {
+		s = &f->stash[tag & ~DECODED_STASH].sum;
+		*s = *sum;
+		if (backend_imap_table_find(&f->t, f->stash[tag & ~DECODED_STASH].uid, &idx))
+			flags = f->t.m[idx].flags;
+	} else {
+		const struct backend_imap_msg *m = &f->t.m[f->win_pos[tag]];
+
+		s = &f->win_sums[tag];
+		if (s != sum) /* decoded in place when no thread could start */
+			*s = *sum;
+		s->id = m->uid;
+		s->flags = msg_flags(m);
+		flags = m->flags;
+	}
+	if (f->cache != NULL)
+		backend_cache_put(f->cache, s->id, s, flags);
+}
+
+/* Waits for the summaries being decoded and puts them in place; the
+ * arenas they went to are the worker's again. */
+static void
+decoder_drain(struct backend_folder *f)
+{
+	backend_imap_decoder_drain(f->decoder, on_decoded, f);
+}
+
+/* Sets a summary aside: 1 when it went to the decoding thread (on_decoded()
+ * finishes it), 0 when decoded here. */
+static int
 stash_put(struct backend_folder *f, uint32_t uid, const struct imap_fetch *fe)
 {
 	struct stash_entry *e;
@@ -442,7 +498,11 @@ stash_put(struct backend_folder *f, uint32_t uid, const struct imap_fetch *fe)
 	}
 	e = &f->stash[f->n_stash++];
 	e->uid = uid;
+	memset(&e->sum, 0, sizeof(e->sum));
+	if (decoder_push(f, fe, f->stash_arena, (f->n_stash - 1) | DECODED_STASH) == 0)
+		return 1;
 	imap_summary_from_fetch(f->stash_arena, fe, &e->sum);
+	return 0;
 }
 
 static struct mime_summary *
@@ -493,25 +553,21 @@ on_summary(struct backend_folder *f, size_t idx, const struct imap_fetch *fe)
 				hi = mid;
 		}
 		if (lo < f->win_n && f->win_pos[lo] == idx && !f->win_filled[lo]) {
-			struct mime_summary *s = &f->win_sums[lo];
-
-			imap_summary_from_fetch(f->win_arena, fe, s);
-			s->id = m->uid;
-			s->flags = msg_flags(m);
 			f->win_filled[lo] = 1;
-			if (f->cache != NULL) {
-				backend_cache_put(f->cache, m->uid, s, m->flags);
-				/* The entry carries the flags: nothing to update. */
+			/* The cache entry carries the flags: nothing to update. */
+			if (f->cache != NULL)
 				m->st &= (uint8_t)~BACKEND_IMAP_MSG_DIRTY;
-			}
+			if (decoder_push(f, fe, f->win_arena, lo) == 0)
+				return;
+			imap_summary_from_fetch(f->win_arena, fe, &f->win_sums[lo]);
+			on_decoded(f, lo, &f->win_sums[lo]);
 			return;
 		}
 	}
-	stash_put(f, m->uid, fe);
-	if (f->cache != NULL) {
-		backend_cache_put(f->cache, m->uid, &f->stash[f->n_stash - 1].sum, m->flags);
+	if (f->cache != NULL)
 		m->st &= (uint8_t)~BACKEND_IMAP_MSG_DIRTY;
-	}
+	if (stash_put(f, m->uid, fe) == 0 && f->cache != NULL)
+		backend_cache_put(f->cache, m->uid, &f->stash[f->n_stash - 1].sum, m->flags);
 }
 
 static void
@@ -522,13 +578,36 @@ on_body_data(struct backend_folder *f, const char *data, size_t len, uint64_t do
 	backend_report(&f->progress, done, total, "fetching");
 }
 
-/* A BODYSTRUCTURE field made fit for one tab-separated line. */
-static void
-structure_field(struct str *out, const char *v)
+/* A part list being filled from FETCH BODYSTRUCTURE (fetch_structure). */
+struct structure_out {
+	struct arena *arena;
+	struct backend_part *v;
+	size_t n, cap;
+};
+
+/* A protocol token (type, encoding...) as lower-case printable ASCII. */
+static const char *
+structure_token(struct arena *arena, const char *a, const char *b)
 {
-	for (; v != NULL && *v != '\0'; v++)
-		str_append_char(out, (unsigned char)*v < 0x20 || *v == 0x7f ? '?' : *v);
-	str_append_char(out, '\t');
+	struct str t = STR_INIT;
+	const char *r;
+
+	str_append(&t, a != NULL ? a : "");
+	if (b != NULL) {
+		str_append_char(&t, '/');
+		str_append(&t, b);
+	}
+	for (size_t i = 0; i < t.len; i++) {
+		unsigned char c = (unsigned char)t.s[i];
+
+		if (c >= 'A' && c <= 'Z')
+			t.s[i] = (char)(c - 'A' + 'a');
+		else if (c < 0x20 || c >= 0x7f)
+			t.s[i] = '?';
+	}
+	r = arena_strdup(arena, t.s != NULL ? t.s : "");
+	str_free(&t);
+	return r;
 }
 
 static const char *
@@ -540,51 +619,133 @@ body_param(const struct imap_body_params *p, const char *name)
 	return NULL;
 }
 
+/* Appends an RFC 2231 extended value's bytes (%XX undone). */
+static void
+pct_decode(struct str *out, const char *v)
+{
+	for (; *v != '\0'; v++) {
+		int hi, lo;
+
+		if (*v == '%' && (hi = str_hex_digit(v[1])) >= 0 && (lo = str_hex_digit(v[2])) >= 0) {
+			str_append_char(out, (char)(hi * 16 + lo));
+			v += 2;
+		} else {
+			str_append_char(out, *v);
+		}
+	}
+}
+
 /*
- * The part list core-request.h describes for the section "BODYSTRUCTURE":
- * one line per node in tree order.  The multipart body of a message/rfc822
- * part shares that part's number and gets no line of its own.  The
- * parser's nesting limit bounds the tree, and so this recursion.
+ * Parameter `name` decoded to terminal-safe UTF-8, or NULL when absent.
+ * Servers send RFC 2231 parameters as they found them (Dovecot joins the
+ * continuations into one "name*"), so both forms are read here:
+ * "name*" = charset'lang'%XX..., or "name*0", "name*1*"... in order.  An
+ * extended value wins over a plain one; a plain one may hold RFC 2047
+ * words, which mail programs write although RFC 2047 forbids it.
+ */
+static const char *
+param_decoded(struct arena *arena, const struct imap_body_params *p, const char *name)
+{
+	struct str raw = STR_INIT, utf8 = STR_INIT;
+	char key[80], charset[64] = "";
+	const char *v, *r = NULL;
+	int ext = 0;
+
+	snprintf(key, sizeof(key), "%s*", name);
+	if ((v = body_param(p, key)) != NULL) {
+		const char *q1 = strchr(v, '\''), *q2 = q1 != NULL ? strchr(q1 + 1, '\'') : NULL;
+
+		if (q2 != NULL) {
+			snprintf(charset, sizeof(charset), "%.*s", (int)(q1 - v), v);
+			v = q2 + 1;
+		}
+		pct_decode(&raw, v);
+		ext = 1;
+	} else {
+		for (unsigned k = 0; k < 1000; k++) {
+			snprintf(key, sizeof(key), "%s*%u*", name, k);
+			if ((v = body_param(p, key)) != NULL) {
+				if (k == 0) {
+					const char *q1 = strchr(v, '\''),
+					           *q2 = q1 != NULL ? strchr(q1 + 1, '\'') : NULL;
+
+					if (q2 != NULL) {
+						snprintf(charset, sizeof(charset), "%.*s",
+						         (int)(q1 - v), v);
+						v = q2 + 1;
+					}
+				}
+				pct_decode(&raw, v);
+				ext = 1;
+				continue;
+			}
+			snprintf(key, sizeof(key), "%s*%u", name, k);
+			if ((v = body_param(p, key)) == NULL)
+				break;
+			str_append(&raw, v);
+			ext = 1;
+		}
+	}
+	if (ext) {
+		if (charset[0] != '\0')
+			mime_charset_to_utf8(&utf8, raw.s != NULL ? raw.s : "", raw.len, charset,
+			                     NULL);
+		else
+			mime_text_8bit_to_utf8(&utf8, raw.s != NULL ? raw.s : "", raw.len);
+		r = mime_sanitize_arena(arena, utf8.s != NULL ? utf8.s : "", utf8.len, 0);
+	} else if ((v = body_param(p, name)) != NULL) {
+		r = mime_header_decode_text(arena, v, strlen(v), 0);
+	}
+	str_free(&raw);
+	str_free(&utf8);
+	return r;
+}
+
+/*
+ * One entry per node in tree order.  The multipart body of a
+ * message/rfc822 part shares that part's number and gets no entry of its
+ * own.  The parser's nesting limit bounds the tree, and so this recursion.
  */
 static void
-structure_lines(struct str *out, const struct imap_body *b)
+structure_add(struct structure_out *o, const struct imap_body *b, unsigned depth)
 {
-	const char *name;
-	char size[24];
+	struct backend_part *bp;
+	const char *v;
 
 	if (b == NULL)
 		return;
-	structure_field(out, b->part);
-	{
-		struct str type = STR_INIT;
-
-		str_appendf(&type, "%s/%s", b->type != NULL ? b->type : "",
-		            b->subtype != NULL ? b->subtype : "");
-		for (size_t i = 0; i < type.len; i++)
-			if (type.s[i] >= 'A' && type.s[i] <= 'Z')
-				type.s[i] = (char)(type.s[i] - 'A' + 'a');
-		structure_field(out, str_cstr(&type));
-		str_free(&type);
+	if (o->n == o->cap) {
+		o->cap = o->cap ? 2 * o->cap : 8;
+		o->v = xreallocarray(o->v, o->cap, sizeof(*o->v));
 	}
-	snprintf(size, sizeof(size), "%u", b->n_parts > 0 ? 0u : b->size);
-	structure_field(out, size);
-	structure_field(out, b->disposition);
-	name = body_param(&b->disposition_params, "filename");
-	if (name == NULL)
-		name = body_param(&b->params, "name");
-	structure_field(out, name);
-	structure_field(out, b->encoding);
-	out->s[out->len - 1] = '\n';
+	bp = &o->v[o->n++];
+	memset(bp, 0, sizeof(*bp));
+	bp->path = structure_token(o->arena, b->part, NULL);
+	bp->type = structure_token(o->arena, b->type != NULL ? b->type : "",
+	                           b->subtype != NULL ? b->subtype : "");
+	bp->container = b->n_parts > 0;
+	bp->size = bp->container ? 0 : b->size;
+	bp->disposition = structure_token(o->arena, b->disposition, NULL);
+	v = param_decoded(o->arena, &b->disposition_params, "filename");
+	if (v == NULL)
+		v = param_decoded(o->arena, &b->params, "name");
+	bp->filename = v != NULL ? v : "";
+	bp->charset = structure_token(o->arena, body_param(&b->params, "charset"), NULL);
+	bp->encoding = structure_token(o->arena, b->encoding, NULL);
+	bp->boundary = bp->container
+	                   ? structure_token(o->arena, body_param(&b->params, "boundary"), NULL)
+	                   : "";
+	bp->depth = depth;
 	if (b->message != NULL) {
 		if (b->message->n_parts > 0 && strcmp(b->message->part, b->part) == 0) {
 			for (size_t i = 0; i < b->message->n_parts; i++)
-				structure_lines(out, &b->message->parts[i]);
+				structure_add(o, &b->message->parts[i], depth + 1);
 		} else {
-			structure_lines(out, b->message);
+			structure_add(o, b->message, depth + 1);
 		}
 	}
 	for (size_t i = 0; i < b->n_parts; i++)
-		structure_lines(out, &b->parts[i]);
+		structure_add(o, &b->parts[i], depth + 1);
 }
 
 static void
@@ -662,7 +823,7 @@ on_fetch(struct backend_folder *f, const struct imap_fetch *fe)
 		return;
 	if (f->struct_out != NULL && m->uid == f->body_uid &&
 	    (fe->present & IMAP_FETCH_BODYSTRUCTURE)) {
-		structure_lines(f->struct_out, fe->body);
+		structure_add(f->struct_out, fe->body, 0);
 		f->body_got = 1;
 	}
 	if (fe->present & IMAP_FETCH_BODY) {
@@ -1290,6 +1451,8 @@ cache_save(struct backend_folder *f)
 	uint32_t *uids;
 	size_t n = 0;
 
+	/* Summaries still being decoded go in with the rest. */
+	decoder_drain(f);
 	if (f->cache == NULL || f->uidvalidity == 0)
 		return;
 	uids = xcalloc(f->t.known ? f->t.known : 1, sizeof(*uids));
@@ -1314,6 +1477,7 @@ cache_save(struct backend_folder *f)
 static void
 folder_free(struct backend_folder *f)
 {
+	backend_imap_decoder_free(&f->decoder);
 	drop_conn(f);
 	backend_cache_close(&f->cache);
 	backend_body_cache_close(&f->bodies);
@@ -1498,6 +1662,8 @@ fill_local(struct backend_folder *f, const size_t *pos, size_t n, struct arena *
 {
 	size_t n_need = 0;
 
+	/* The stash is complete and its arena the worker's again. */
+	decoder_drain(f);
 	for (size_t i = 0; i < n; i++) {
 		struct backend_imap_msg *m = &f->t.m[pos[i]];
 		struct mime_summary *st;
@@ -1690,12 +1856,15 @@ load_op(struct backend_folder *f, void *arg, struct err *err)
 		    backend_imap_conn_wait(f->conn, tag, err) < 0)
 			goto out;
 	}
+	decoder_drain(f);
 	/* What the server did not send (expunged meanwhile) shows blank. */
 	for (size_t i = 0; i < a->n; i++)
 		if (!filled[i])
 			blank_summary(&a->sums[i], &f->t.m[pos[i]]);
 	rc = 0;
 out:
+	/* The batch's summaries and arena are the caller's again. */
+	decoder_drain(f);
 	f->win_sums = NULL;
 	f->win_filled = NULL;
 	f->win_pos = NULL;
@@ -1811,11 +1980,17 @@ check_index(const struct backend_folder *f, size_t index, size_t *pos_r, struct 
 }
 
 /* UID FETCH n (BODYSTRUCTURE): the part list without the message. */
+struct structure_args {
+	uint32_t uid;
+	size_t index;
+	struct structure_out out;
+};
+
 static int
 structure_op(struct backend_folder *f, void *arg, struct err *err)
 {
-	struct body_args *a = arg;
-	size_t was = a->out->len, pos;
+	struct structure_args *a = arg;
+	size_t pos;
 	char set[16];
 	uint32_t tag;
 	int rc;
@@ -1825,8 +2000,9 @@ structure_op(struct backend_folder *f, void *arg, struct err *err)
 		return err_set(err, ERR_USAGE, "%s: message %zu is no longer in the folder",
 		               f->shown, a->index + 1);
 	snprintf(set, sizeof(set), "%u", a->uid);
+	a->out.n = 0; /* a retry starts again */
 	f->body_uid = a->uid;
-	f->struct_out = a->out;
+	f->struct_out = &a->out;
 	f->body_got = 0;
 	rc = imap_cmd_fetch(session(f), 1, set, "BODYSTRUCTURE", 0, 0, &tag, err);
 	if (rc == 0)
@@ -1835,8 +2011,32 @@ structure_op(struct backend_folder *f, void *arg, struct err *err)
 		rc = err_set(err, ERR_PROTO, "%s: no usable BODYSTRUCTURE for message %zu",
 		             f->shown, a->index + 1);
 	f->struct_out = NULL;
-	if (rc < 0)
-		str_truncate(a->out, was);
+	return rc;
+}
+
+static int
+imap_fetch_structure(struct backend_folder *f, size_t index, struct arena *arena,
+                     struct backend_part **parts_r, size_t *count_r, struct err *err)
+{
+	struct structure_args a;
+	size_t pos;
+	int rc;
+
+	*parts_r = NULL;
+	*count_r = 0;
+	if (check_index(f, index, &pos, err) < 0)
+		return -1;
+	memset(&a, 0, sizeof(a));
+	a.uid = f->t.m[pos].uid;
+	a.index = index;
+	a.out.arena = arena;
+	rc = with_retry(f, structure_op, &a, err);
+	if (rc == 0) {
+		*parts_r = a.out.n > 0 ? arena_memdup(arena, a.out.v, a.out.n * sizeof(*a.out.v))
+		                       : arena_alloc(arena, sizeof(**parts_r));
+		*count_r = a.out.n;
+	}
+	free(a.out.v);
 	return rc;
 }
 
@@ -1858,18 +2058,6 @@ fetch_section(struct backend_folder *f, size_t index, const char *section, uint6
 			return err_set(err, ERR_USAGE, "bad MIME part name %s", section);
 	if (strlen(section) > 64)
 		return err_set(err, ERR_USAGE, "MIME part name too long");
-	if (strcmp(section, "BODYSTRUCTURE") == 0) {
-		if (offset != 0 || length != 0)
-			return err_set(err, ERR_USAGE, "the part list has no byte ranges");
-		a.uid = uid;
-		a.index = index;
-		a.items = "BODYSTRUCTURE";
-		a.out = out;
-		if (with_retry(f, structure_op, &a, err) < 0)
-			return -1;
-		str_append(out, "");
-		return 0;
-	}
 	if (f->bodies != NULL && backend_body_cache_get(f->bodies, f->uidvalidity, uid, section,
 	                                                offset, length, out) == 1)
 		return 0;
@@ -2213,7 +2401,10 @@ imap_idle(struct backend_folder *f, int wake_fd, int timeout_ms, enum backend_ch
 			return 0;
 		}
 	}
-	backend_imap_conn_set_cancel_fd(f->conn, -1);
+	/* The worker's cancel pipe: between jobs it is readable only when a
+	 * queued request is cancelled or the worker stops, and neither may
+	 * wait for a server that does not answer (the end of IDLE included). */
+	backend_imap_conn_set_cancel_fd(f->conn, f->cancel_fd);
 	if (ready(f, err) < 0)
 		goto failed;
 	if (f->changes == 0) {
@@ -2606,6 +2797,7 @@ const struct backend_ops backend_imap_ops = {
     .fetch = imap_fetch,
     .fetch_header = imap_fetch_header,
     .fetch_partial = imap_fetch_partial,
+    .fetch_structure = imap_fetch_structure,
     .set_flags = imap_set_flags,
     .check = imap_check,
     .sync = imap_sync,

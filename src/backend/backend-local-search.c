@@ -1,15 +1,16 @@
 #include "config.h"
 
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "backend/backend-local-search.h"
 #include "base/base-xalloc.h"
+#include "mime/mime-message.h"
+#include "mime/mime-search.h"
 
 /* The argument of `BODY arg` (an atom, or a quoted string with \" and
- * \\), lower-cased; NULL for any other query. */
+ * \\), case-folded; NULL for any other query. */
 static char *
 body_query(const char *q)
 {
@@ -25,7 +26,7 @@ body_query(const char *q)
 		for (q++; *q != '\0' && *q != '"'; q++) {
 			if (*q == '\\' && q[1] != '\0')
 				q++;
-			str_append_char(&v, (char)tolower((unsigned char)*q));
+			str_append_char(&v, *q);
 		}
 		if (*q != '"') {
 			str_free(&v);
@@ -34,7 +35,7 @@ body_query(const char *q)
 		q++;
 	} else {
 		for (; *q != '\0' && *q != ' '; q++)
-			str_append_char(&v, (char)tolower((unsigned char)*q));
+			str_append_char(&v, *q);
 	}
 	while (*q == ' ')
 		q++;
@@ -42,22 +43,27 @@ body_query(const char *q)
 		str_free(&v);
 		return NULL;
 	}
-	return str_detach(&v);
+	{
+		char *folded = mime_search_fold(v.s, v.len);
+
+		str_free(&v);
+		return folded;
+	}
 }
 
-/* Whether the body of the message in data (lower-cased here) holds needle. */
+/* Whether the text of the message in data holds the folded needle. */
 static int
-body_holds(struct str *data, const char *needle, size_t nlen)
+body_holds(const struct str *data, const char *needle)
 {
-	const char *body;
+	struct mime_message *msg;
+	struct err err;
+	int found;
 
-	for (size_t k = 0; k < data->len; k++)
-		data->s[k] = (char)tolower((unsigned char)data->s[k]);
-	body = data->len > 0 ? memmem(data->s, data->len, "\n\n", 2) : NULL;
-	if (body == NULL)
+	if (mime_message_parse_mem(data->s, data->len, NULL, &msg, &err) < 0)
 		return 0;
-	body += 2;
-	return memmem(body, data->len - (size_t)(body - data->s), needle, nlen) != NULL;
+	found = mime_search_body(msg, needle);
+	mime_message_free(&msg);
+	return found;
 }
 
 int
@@ -68,13 +74,12 @@ backend_local_search_body(const struct backend_local_search *s, const char *quer
 	const struct backend_progress *job = s->job;
 	struct str data = STR_INIT;
 	uint64_t *ids;
-	size_t n = 0, nlen;
+	size_t n = 0;
 	int ret = -1;
 
 	if (needle == NULL)
 		return err_set(err, ERR_UNSUPPORTED,
 		               "local folders search bodies only (BODY \"text\"), not %s", query);
-	nlen = strlen(needle);
 	ids = arena_alloc(arena, (s->count ? s->count : 1) * sizeof(*ids));
 	for (size_t i = 0; i < s->count; i++) {
 		if (job != NULL && job->cancelled != NULL && job->cancelled(job->ctx)) {
@@ -88,7 +93,7 @@ backend_local_search_body(const struct backend_local_search *s, const char *quer
 			err_clear(err);
 			continue;
 		}
-		if (body_holds(&data, needle, nlen))
+		if (body_holds(&data, needle))
 			ids[n++] = s->id(s->folder, i);
 	}
 	*ids_r = ids;

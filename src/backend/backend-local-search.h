@@ -1,7 +1,8 @@
 /*
  * backend-local-search: the one search a local folder (maildir, mbox, a
- * notmuch query) answers: IMAP's `BODY "text"`, the messages whose body
- * (the raw text after the header, ASCII case ignored) holds the text.
+ * notmuch query) answers: IMAP's `BODY "text"`, the messages whose text
+ * holds the text as a reader sees it (decoded, case folded: mime-search.h),
+ * as IMAP servers answer it.
  * It reads every message through the folder's own fetch, so it reports
  * progress and stops when the job is cancelled.  Blocking file reads;
  * the worker that owns the folder.

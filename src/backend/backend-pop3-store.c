@@ -33,6 +33,10 @@
 #include "base/base-xalloc.h"
 
 #define NAME_SUFFIX ".pop3.petrel"
+/* add() keeps its buffer between messages up to this size. */
+#define LF_KEEP_MAX (4u * 1024 * 1024)
+/* "/new/" KEY NAME_SUFFIX and its NUL. */
+#define PATH_TAIL_MAX (5 + BACKEND_POP3_KEY_LEN + sizeof(NAME_SUFFIX))
 /* Up to this many files a batch fsyncs each; beyond, one syncfs(2). */
 #define FSYNC_EACH_MAX 4
 
@@ -53,10 +57,16 @@ struct backend_pop3_store {
 	/* Keys committed by this store, sorted, for has() without the database. */
 	char (*done)[BACKEND_POP3_KEY_LEN + 1];
 	size_t ndone, capdone;
-	/* Plain maildir: keys of the files in cur/, sorted; read once. */
+	/* Plain maildir: keys of the files in new/ and cur/, sorted; read once. */
 	char (*cur)[BACKEND_POP3_KEY_LEN + 1];
 	size_t ncur;
 	int cur_read;
+	/* add(): the message with LF line ends; one buffer for all, so a
+	   large message costs no fresh pages each time. */
+	struct str lf;
+	/* path_buf(): two paths, each mail_root then "/new/KEY" NAME_SUFFIX. */
+	char *pathbuf;
+	size_t root_len;
 	/*
 	 * The batch handed to the commit thread (commit_start()).  While it
 	 * runs, both threads only read flight[]; the commit thread touches
@@ -162,6 +172,30 @@ path_of(const struct backend_pop3_store *st, const char *sub, const char *key)
 	return xasprintf("%s/%s/%s" NAME_SUFFIX, st->mail_root, sub, key);
 }
 
+/* The file of key in sub ("tmp", "new": three letters) in st's own buffer,
+ * valid until the next call: the per-message paths cost no allocation. */
+static const char *
+path_buf(struct backend_pop3_store *st, int which, const char *sub, const char *key)
+{
+	char *p = st->pathbuf + which * (st->root_len + PATH_TAIL_MAX);
+
+	memcpy(p, st->mail_root, st->root_len);
+	p[st->root_len] = '/';
+	memcpy(p + st->root_len + 1, sub, 3);
+	p[st->root_len + 4] = '/';
+	memcpy(p + st->root_len + 5, key, BACKEND_POP3_KEY_LEN);
+	memcpy(p + st->root_len + 5 + BACKEND_POP3_KEY_LEN, NAME_SUFFIX, sizeof(NAME_SUFFIX));
+	return p;
+}
+
+static void
+set_root(struct backend_pop3_store *st, const char *root)
+{
+	st->mail_root = xstrdup(root);
+	st->root_len = strlen(root);
+	st->pathbuf = xmalloc(2 * (st->root_len + PATH_TAIL_MAX));
+}
+
 int
 backend_pop3_store_open(const char *db_path, const struct backend_params *params,
                         struct backend_pop3_store **st_r, struct err *err)
@@ -175,7 +209,7 @@ backend_pop3_store_open(const char *db_path, const struct backend_params *params
 	if (backend_notmuch_db_open(db_path, 1, &st->db, err) < 0)
 		goto fail;
 	v = notmuch_config_get(st->db, NOTMUCH_CONFIG_MAIL_ROOT);
-	st->mail_root = xstrdup(v != NULL && *v != '\0' ? v : notmuch_database_get_path(st->db));
+	set_root(st, v != NULL && *v != '\0' ? v : notmuch_database_get_path(st->db));
 	if (backend_local_maildir_create(st->mail_root, err) < 0)
 		goto fail;
 	*st_r = st;
@@ -221,7 +255,7 @@ backend_pop3_store_open_maildir(const char *dir, const struct backend_params *pa
 	st = xcalloc(1, sizeof(*st));
 	st->plain = 1;
 	st->params = *params;
-	st->mail_root = xstrdup(dir);
+	set_root(st, dir);
 	if (backend_local_maildir_create(st->mail_root, err) < 0) {
 		backend_pop3_store_free(&st);
 		return -1;
@@ -244,6 +278,8 @@ backend_pop3_store_free(struct backend_pop3_store **stp)
 		backend_notmuch_db_close(&st->db, NULL);
 	free(st->db_path);
 	free(st->mail_root);
+	free(st->pathbuf);
+	str_free(&st->lf);
 	free(st->batch);
 	free(st->flight);
 	free(st->done);
@@ -318,14 +354,14 @@ valid_key(const char *key, struct err *err)
 	return 0;
 }
 
-/* The keys of petrel's files in cur/ (KEY.pop3.petrel:2,FLAGS). */
+/* Adds the keys of petrel's files in sub/ (KEY.pop3.petrel in new/,
+ * KEY.pop3.petrel:2,FLAGS in cur/) to st->cur, unsorted. */
 static int
-read_cur(struct backend_pop3_store *st, struct err *err)
+read_keys(struct backend_pop3_store *st, const char *sub, size_t *cap, struct err *err)
 {
-	char *dir = xasprintf("%s/cur", st->mail_root);
+	char *dir = xasprintf("%s/%s", st->mail_root, sub);
 	DIR *d = opendir(dir);
 	struct dirent *e;
-	size_t cap = 0;
 
 	if (d == NULL) {
 		err_sys(err, ERR_IO, errno, "cannot read %s", dir);
@@ -339,35 +375,44 @@ read_cur(struct backend_pop3_store *st, struct err *err)
 		if (strspn(n, "0123456789abcdef") != BACKEND_POP3_KEY_LEN ||
 		    strncmp(n + BACKEND_POP3_KEY_LEN, NAME_SUFFIX, strlen(NAME_SUFFIX)) != 0)
 			continue;
-		if (st->ncur == cap) {
-			cap = cap ? cap * 2 : 256;
-			st->cur = xreallocarray(st->cur, cap, sizeof(*st->cur));
+		/* The name itself, or with maildir flags after it. */
+		if (n[BACKEND_POP3_KEY_LEN + strlen(NAME_SUFFIX)] != '\0' &&
+		    n[BACKEND_POP3_KEY_LEN + strlen(NAME_SUFFIX)] != ':')
+			continue;
+		if (e->d_type == DT_DIR)
+			continue;
+		if (st->ncur == *cap) {
+			*cap = *cap ? *cap * 2 : 256;
+			st->cur = xreallocarray(st->cur, *cap, sizeof(*st->cur));
 		}
 		memcpy(st->cur[st->ncur], n, BACKEND_POP3_KEY_LEN);
 		st->cur[st->ncur++][BACKEND_POP3_KEY_LEN] = '\0';
 	}
 	closedir(d);
-	if (st->ncur > 0)
-		qsort(st->cur, st->ncur, sizeof(*st->cur), key_cmp);
-	st->cur_read = 1;
 	return 0;
 }
 
-/* Plain maildir: delivered, in new/ or (read since) in cur/. */
+/*
+ * Plain maildir: delivered, in new/ or (read since) in cur/.  Both are
+ * read once, at the first question, rather than a lookup a message: the
+ * fetch's lock keeps other petrels out, and what this store delivers
+ * later done_has() and batch_has() know.
+ */
 static int
 plain_has(struct backend_pop3_store *st, const char *key, struct err *err)
 {
-	struct stat sb;
-	char *path;
-	int r;
+	if (!st->cur_read) {
+		size_t cap = 0;
 
-	path = path_of(st, "new", key);
-	r = lstat(path, &sb) == 0 && S_ISREG(sb.st_mode);
-	free(path);
-	if (r)
-		return 1;
-	if (!st->cur_read && read_cur(st, err) < 0)
-		return -1;
+		free(st->cur);
+		st->cur = NULL;
+		st->ncur = 0;
+		if (read_keys(st, "new", &cap, err) < 0 || read_keys(st, "cur", &cap, err) < 0)
+			return -1;
+		if (st->ncur > 0)
+			qsort(st->cur, st->ncur, sizeof(*st->cur), key_cmp);
+		st->cur_read = 1;
+	}
 	return st->ncur > 0 && bsearch(key, st->cur, st->ncur, sizeof(*st->cur), key_cmp) != NULL;
 }
 
@@ -429,8 +474,8 @@ int
 backend_pop3_store_add(struct backend_pop3_store *st, const char *key, const char *data, size_t len,
                        struct err *err)
 {
-	struct str lf = STR_INIT;
-	char *tmp;
+	struct str *lf = &st->lf;
+	const char *tmp;
 	int fd, ret = -1;
 
 	if (valid_key(key, err) < 0)
@@ -438,8 +483,9 @@ backend_pop3_store_add(struct backend_pop3_store *st, const char *key, const cha
 	if (batch_has(st, key))
 		return 0;
 	/* CRLF made LF, as maildir files are. */
-	append_lf(&lf, data, len);
-	tmp = path_of(st, "tmp", key);
+	str_reset(lf);
+	append_lf(lf, data, len);
+	tmp = path_buf(st, 0, "tmp", key);
 	/* The name is the message's: a leftover of an earlier crash is the
 	   same message, half written, and is overwritten. */
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
@@ -447,7 +493,7 @@ backend_pop3_store_add(struct backend_pop3_store *st, const char *key, const cha
 		err_sys(err, ERR_IO, errno, "cannot create %s", tmp);
 		goto out;
 	}
-	if (file_write_full(fd, lf.s != NULL ? lf.s : "", lf.len) < 0) {
+	if (file_write_full(fd, lf->s != NULL ? lf->s : "", lf->len) < 0) {
 		err_sys(err, ERR_IO, errno, "cannot write %s", tmp);
 		close(fd);
 		unlink(tmp);
@@ -462,8 +508,9 @@ backend_pop3_store_add(struct backend_pop3_store *st, const char *key, const cha
 	st->bytes += len;
 	ret = 0;
 out:
-	str_free(&lf);
-	free(tmp);
+	/* A rare huge message does not keep its buffer for the whole fetch. */
+	if (lf->cap > LF_KEEP_MAX)
+		str_free(lf);
 	return ret;
 }
 
@@ -520,9 +567,15 @@ sync_files(const struct backend_pop3_store *st, const struct staged *b, size_t n
 	return 0;
 }
 
-/* The durable tmp/ files of b[0..n) linked into new/, then new/ durable. */
+/*
+ * The durable tmp/ files of b[0..n) renamed into new/, then new/ durable.
+ * A name already in new/ is the same message (its key says so), delivered
+ * by an earlier run that stopped before recording it: replacing it with
+ * the same bytes leaves one copy, as linking beside it did, in one
+ * system call instead of link() and unlink().
+ */
 static int
-link_files(const struct backend_pop3_store *st, struct staged *b, size_t n, struct err *err)
+link_files(struct backend_pop3_store *st, struct staged *b, size_t n, struct err *err)
 {
 	size_t written = 0;
 	char *dir;
@@ -534,26 +587,14 @@ link_files(const struct backend_pop3_store *st, struct staged *b, size_t n, stru
 		return 0;
 	for (size_t i = 0; i < n; i++) {
 		struct staged *s = &b[i];
-		char *tmp, *dest;
-		int rc;
+		const char *tmp, *dest;
 
 		if (!s->written)
 			continue;
-		tmp = path_of(st, "tmp", s->key);
-		dest = path_of(st, "new", s->key);
-		rc = link(tmp, dest);
-		if (rc < 0 && errno == EEXIST) {
-			/* The same message, delivered by an earlier run. */
-			rc = 0;
-		}
-		if (rc < 0)
-			err_sys(err, ERR_IO, errno, "cannot deliver %s", dest);
-		else
-			unlink(tmp);
-		free(tmp);
-		free(dest);
-		if (rc < 0)
-			return -1;
+		tmp = path_buf(st, 0, "tmp", s->key);
+		dest = path_buf(st, 1, "new", s->key);
+		if (rename(tmp, dest) < 0)
+			return err_sys(err, ERR_IO, errno, "cannot deliver %s", dest);
 		s->written = 0;
 	}
 	dir = xasprintf("%s/new", st->mail_root);
@@ -706,6 +747,33 @@ backend_pop3_store_in_flight(const struct backend_pop3_store *st)
 	return st->in_flight ? st->nflight : 0;
 }
 
+/* The keys of b[0..n) join the sorted done[]: sorted alone, then merged
+ * from the end, rather than the whole array sorted again each batch. */
+static void
+done_add(struct backend_pop3_store *st, const struct staged *b, size_t n)
+{
+	char(*run)[BACKEND_POP3_KEY_LEN + 1];
+	size_t i = st->ndone, j = n, k = st->ndone + n;
+
+	/* Room for the result and, past it, the sorted new keys. */
+	if (st->ndone + 2 * n > st->capdone) {
+		st->capdone = (st->ndone + 2 * n) * 2;
+		st->done = xreallocarray(st->done, st->capdone, sizeof(*st->done));
+	}
+	run = st->done + st->ndone + n;
+	for (size_t m = 0; m < n; m++)
+		memcpy(run[m], b[m].key, BACKEND_POP3_KEY_LEN + 1);
+	qsort(run, n, sizeof(*run), key_cmp);
+	/* k == i + j throughout, so no key is overwritten before it is read. */
+	while (j > 0) {
+		if (i > 0 && key_cmp(st->done[i - 1], run[j - 1]) > 0)
+			memcpy(st->done[--k], st->done[--i], sizeof(*st->done));
+		else
+			memcpy(st->done[--k], run[--j], sizeof(*st->done));
+	}
+	st->ndone += n;
+}
+
 int
 backend_pop3_store_commit_wait(struct backend_pop3_store *st, int block, struct err *err)
 {
@@ -735,13 +803,7 @@ backend_pop3_store_commit_wait(struct backend_pop3_store *st, int block, struct 
 		st->nflight = 0;
 		return -1;
 	}
-	if (st->ndone + n > st->capdone) {
-		st->capdone = (st->ndone + n) * 2;
-		st->done = xreallocarray(st->done, st->capdone, sizeof(*st->done));
-	}
-	for (size_t i = 0; i < n; i++)
-		memcpy(st->done[st->ndone++], st->flight[i].key, BACKEND_POP3_KEY_LEN + 1);
-	qsort(st->done, st->ndone, sizeof(*st->done), key_cmp);
+	done_add(st, st->flight, n);
 	st->nflight = 0;
 	log_trace(LOG_CH_BACKEND, "pop3 store: %zu messages durable%s", n,
 	          st->plain ? "" : " and indexed");

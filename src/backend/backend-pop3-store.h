@@ -14,9 +14,9 @@
  *
  * A batch: add() writes each message to tmp/ (CRLF made LF, not yet
  * synced); commit() makes them all durable with one syncfs(2) (fsync of
- * each file for small batches), links them into new/ (a name already
- * there is the same message, delivered before: kept as it is), fsyncs
- * new/ once, then indexes every file of the batch in one atomic notmuch
+ * each file for small batches), renames them into new/ (a name already
+ * there is the same message, delivered before: replaced by the same
+ * message, so one copy stays), fsyncs new/ once, then indexes every file of the batch in one atomic notmuch
  * step with new.tags (and, with maildir.synchronize_flags, the tags its
  * flags give, as notmuch new does) and the property.  When commit()
  * returns 0 every message of the batch is durable and indexed.  A crash
@@ -41,7 +41,7 @@
  * A plain maildir (open_maildir(): petrel --fetch --to DIR) is the same
  * without the database: commit() ends once new/ is durable, and has()
  * looks for KEY.pop3.petrel in new/ and, with any flags, in cur/ (where
- * a mail reader moves it).  A message moved out of the maildir or
+ * a mail reader moves it), both read once at the first has().  A message moved out of the maildir or
  * renamed is no longer found there: the fetch's state file remembers it.
  *
  * Blocking; one thread at a time calls these (the fetch job's worker),

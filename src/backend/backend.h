@@ -169,6 +169,10 @@ struct backend_params {
 	int cancel_fd;         /* readable means "stop": a job's cancel pipe; -1 if none */
 	int read_only;         /* open without writing anything back */
 	int create;            /* open: create the folder when it is missing */
+	int listing_only;      /* the face keeps only what a listing shows (flags, dates,
+	                          size, lines, sender, subject): a store may then leave
+	                          to, cc, references, in_reply_to and list_post "" and
+	                          lines or size 0 rather than read each message */
 	struct backend_progress progress;
 	/* Network backends (imap): */
 	const char *user;           /* login name when the URL has none; NULL: $USER */
@@ -208,6 +212,15 @@ enum backend_folder_flag {
 
 /* An open folder; each backend defines it privately. */
 struct backend_folder;
+
+/* One MIME part as a store describes it without the body (fetch_structure);
+ * the fields mean what those of struct core_part (core-event.h) mean. */
+struct backend_part {
+	const char *path, *type, *disposition, *filename, *charset, *encoding, *boundary;
+	uint64_t size;
+	unsigned depth;
+	int container;
+};
 
 struct backend_ops {
 	const char *name;           /* "mbox", "maildir", "imap"... */
@@ -253,6 +266,14 @@ struct backend_ops {
 	 */
 	int (*fetch_partial)(struct backend_folder *folder, size_t index, const char *section,
 	                     uint64_t offset, uint64_t length, struct str *out, struct err *err);
+	/*
+	 * Optional: the message's parts in tree order from the store's own
+	 * description (IMAP BODYSTRUCTURE), without fetching the message;
+	 * the array and its strings go to `arena`.  NULL where a store would
+	 * have to read the message.
+	 */
+	int (*fetch_structure)(struct backend_folder *folder, size_t index, struct arena *arena,
+	                       struct backend_part **parts_r, size_t *count_r, struct err *err);
 	/*
 	 * Sets the `set` flags and clears the `clear` ones (enum mime_flag
 	 * bits); deletion is MIME_FLAG_DELETED.  Local stores record the

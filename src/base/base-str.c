@@ -132,3 +132,28 @@ str_cstr(const struct str *str)
 {
 	return str->s != NULL ? str->s : "";
 }
+
+int
+str_hex_digit(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+void
+str_append_size(struct str *str, uint64_t size)
+{
+	if (size < 1024)
+		str_appendf(str, "%llu bytes", (unsigned long long)size);
+	else if (size < 10 * 1024)
+		str_appendf(str, "%.1f KB", (double)size / 1024);
+	else if (size < 1024 * 1024)
+		str_appendf(str, "%llu KB", (unsigned long long)((size + 512) / 1024));
+	else
+		str_appendf(str, "%.1f MB", (double)size / (1024 * 1024));
+}

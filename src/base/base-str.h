@@ -9,6 +9,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct str {
 	char *s;
@@ -37,5 +38,12 @@ void str_truncate(struct str *str, size_t len);
 char *str_detach(struct str *str);
 /* The contents, "" when empty; valid until the next change. */
 const char *str_cstr(const struct str *str);
+
+/* Appends a size in bytes as people read it: "812 bytes", "1.5 KB",
+ * "12 KB", "1.5 MB". */
+void str_append_size(struct str *str, uint64_t size);
+
+/* The value of the hexadecimal digit c (either case), or -1. */
+int str_hex_digit(int c);
 
 #endif

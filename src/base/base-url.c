@@ -8,17 +8,6 @@
 #include "base/base-url.h"
 #include "base/base-xalloc.h"
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = tolower(c);
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 int
 url_decode(const char *s, size_t len, char **out_r)
 {
@@ -31,8 +20,8 @@ url_decode(const char *s, size_t len, char **out_r)
 
 			if (i + 2 >= len)
 				goto bad;
-			hi = hexval((unsigned char)s[i + 1]);
-			lo = hexval((unsigned char)s[i + 2]);
+			hi = str_hex_digit((unsigned char)s[i + 1]);
+			lo = str_hex_digit((unsigned char)s[i + 2]);
 			if (hi < 0 || lo < 0 || (hi == 0 && lo == 0))
 				goto bad;
 			out[o++] = (char)(hi * 16 + lo);

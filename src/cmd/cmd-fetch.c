@@ -137,7 +137,7 @@ cmd_fetch_pop3(struct cmd_session *s)
 			return cmd_error_err(s, &err), 1;
 		}
 	}
-	if (p.password == NULL) {
+	if (p.password == NULL && p.pass_command == NULL) {
 		char *prompt = xasprintf("Password for %s@%s: ", p.user, p.host);
 
 		p.password = ask_password(prompt);

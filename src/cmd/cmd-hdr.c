@@ -37,6 +37,38 @@ locale_utf8(void)
 	return cs != NULL && (strcasecmp(cs, "UTF-8") == 0 || strcasecmp(cs, "utf8") == 0);
 }
 
+/* str_append_len(), str_append_char() and a run of spaces without a call
+ * and a capacity check in another file for every byte: a listing runs
+ * them for every field of every message. */
+static inline void
+put(struct str *out, const void *p, size_t n)
+{
+	if (out->cap - out->len <= n)
+		str_reserve(out, n);
+	memcpy(out->s + out->len, p, n);
+	out->len += n;
+	out->s[out->len] = '\0';
+}
+
+static inline void
+put_c(struct str *out, char c)
+{
+	if (out->cap - out->len <= 1)
+		str_reserve(out, 1);
+	out->s[out->len++] = c;
+	out->s[out->len] = '\0';
+}
+
+static void
+put_spaces(struct str *out, size_t n)
+{
+	if (out->cap - out->len <= n)
+		str_reserve(out, n);
+	memset(out->s + out->len, ' ', n);
+	out->len += n;
+	out->s[out->len] = '\0';
+}
+
 /* Decodes one UTF-8 sequence; returns its length, with *cp = -1 for an
  * invalid one (which then counts one byte). */
 static size_t
@@ -126,13 +158,14 @@ fit(struct str *out, const char *s, size_t cols, int pad, int utf8)
 
 	while (i < len) {
 		char buf[8];
-		size_t blen, n, w, run = i;
+		size_t blen, n, w, run = i, end;
 
 		/* Printable ASCII, most of any listing, goes in by runs. */
-		while (run < len && run - i < cols - used && p[run] >= 0x20 && p[run] < 0x7f)
+		end = len - i < cols - used ? len : i + (cols - used);
+		while (run < end && p[run] >= 0x20 && p[run] < 0x7f)
 			run++;
 		if (run > i) {
-			str_append_len(out, (const char *)p + i, run - i);
+			put(out, p + i, run - i);
 			used += run - i;
 			i = run;
 			continue;
@@ -145,22 +178,15 @@ fit(struct str *out, const char *s, size_t cols, int pad, int utf8)
 		}
 		if (used + w > cols)
 			break;
-		str_append_len(out, buf, blen);
+		put(out, buf, blen);
 		used += w;
 		i += n;
 	}
 	if (pad && used < cols) {
-		static const char spaces[] = "                                ";
-
-		for (size_t left = cols - used; left > 0;) {
-			size_t k = left < sizeof(spaces) - 1 ? left : sizeof(spaces) - 1;
-
-			str_append_len(out, spaces, k);
-			left -= k;
-		}
+		put_spaces(out, cols - used);
 		used = cols;
 	} else {
-		str_append(out, "");
+		put(out, "", 0);
 	}
 	return used;
 }
@@ -205,11 +231,85 @@ put_num(struct str *out, unsigned long long v, int width, int left)
 	do
 		d[sizeof(d) - 1 - n++] = (char)('0' + v % 10);
 	while ((v /= 10) != 0);
-	for (int k = n; !left && k < width; k++)
-		str_append_char(out, ' ');
-	str_append_len(out, d + sizeof(d) - n, (size_t)n);
-	for (int k = n; left && k < width; k++)
-		str_append_char(out, ' ');
+	if (!left && n < width)
+		put_spaces(out, (size_t)(width - n));
+	put(out, d + sizeof(d) - n, (size_t)n);
+	if (left && n < width)
+		put_spaces(out, (size_t)(width - n));
+}
+
+/*
+ * The local day of the last date formatted: localtime_r() and strftime()
+ * were a tenth of a warm 100,000-message listing, and neighbouring
+ * messages mostly share a day.  A day is used once two more localtime_r()
+ * calls showed its first and last second with the same UTC offset (no
+ * DST change inside); its weekday, month and day come from strftime(),
+ * so the locale's names stay.  The listing runs on one thread, and each
+ * thread keeps its own.
+ */
+struct hdr_day {
+	time_t lo, hi;  /* [lo, hi): the day, UTC seconds */
+	int state;      /* 0 none, 1 to be checked, 2 usable, 3 not usable */
+	char head[24];  /* "%a %b %e " */
+	size_t head_len;
+};
+
+static _Thread_local struct hdr_day hdr_day;
+
+static int
+day_check(struct hdr_day *d, long off)
+{
+	struct tm a, b;
+
+	return localtime_r(&d->lo, &a) != NULL && localtime_r(&(time_t){d->hi - 1}, &b) != NULL &&
+	       a.tm_gmtoff == off && b.tm_gmtoff == off && a.tm_hour == 0 && a.tm_min == 0 &&
+	       a.tm_sec == 0 && b.tm_mday == a.tm_mday && b.tm_hour == 23 && b.tm_min == 59 &&
+	       b.tm_sec == 59;
+}
+
+/* "%a %b %e %H:%M" of t, in date (at least 32 bytes); "" when the time
+ * cannot be shown. */
+static void
+format_date(char *date, time_t t)
+{
+	struct hdr_day *d = &hdr_day;
+	struct tm tm;
+
+	if (d->state != 0 && t >= d->lo && t < d->hi) {
+		if (d->state == 1) {
+			if (localtime_r(&t, &tm) == NULL)
+				goto slow;
+			d->state = day_check(d, tm.tm_gmtoff) ? 2 : 3;
+		}
+		if (d->state == 2) {
+			long sec = (long)(t - d->lo);
+
+			memcpy(date, d->head, d->head_len);
+			date[d->head_len] = (char)('0' + sec / 36000);
+			date[d->head_len + 1] = (char)('0' + sec / 3600 % 10);
+			date[d->head_len + 2] = ':';
+			date[d->head_len + 3] = (char)('0' + sec % 3600 / 600);
+			date[d->head_len + 4] = (char)('0' + sec % 600 / 60);
+			date[d->head_len + 5] = '\0';
+			return;
+		}
+	}
+slow:
+	date[0] = '\0';
+	if (localtime_r(&t, &tm) == NULL)
+		return;
+	strftime(date, 32, "%a %b %e %H:%M", &tm);
+	/* A day that failed its check stays refused. */
+	if (d->state == 3 && t >= d->lo && t < d->hi)
+		return;
+	/* Remember the day, to be checked when a second date falls in it. */
+	d->state = 0;
+	if (strftime(d->head, sizeof(d->head), "%a %b %e ", &tm) > 0) {
+		d->head_len = strlen(d->head);
+		d->lo = t - (tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec);
+		d->hi = d->lo + 86400;
+		d->state = d->head_len + 6 <= 32 ? 1 : 0;
+	}
 }
 
 void
@@ -222,21 +322,17 @@ cmd_hdr_line(struct str *out, const struct cmd_msg *m, size_t num, int current, 
 	int utf8 = locale_utf8();
 
 	/* "%c%c%3zu ", without printf: this runs for every message. */
-	str_append_char(out, current ? '>' : ' ');
-	str_append_char(out, cmd_hdr_status(m->state));
+	put_c(out, current ? '>' : ' ');
+	put_c(out, cmd_hdr_status(m->state));
 	put_num(out, num, 3, 0);
-	str_append_char(out, ' ');
+	put_c(out, ' ');
 	used = out->len - start;
 	sender = show_name && m->from_name[0] != '\0' ? m->from_name : m->from_addr;
 	if (sender[0] == '\0')
 		sender = m->from_name;
 	used += fit(out, sender, 20, 1, utf8);
-	if (m->date != 0) {
-		struct tm tm;
-
-		if (localtime_r(&m->date, &tm) != NULL)
-			strftime(date, sizeof(date), "%a %b %e %H:%M", &tm);
-	}
+	if (m->date != 0)
+		format_date(date, m->date);
 	/* "  %-16.16s %4lu/%-6llu " */
 	{
 		size_t was = out->len;
@@ -244,21 +340,19 @@ cmd_hdr_line(struct str *out, const struct cmd_msg *m, size_t num, int current, 
 		dlen = strlen(date);
 		if (dlen > 16)
 			dlen = 16;
-		str_append_len(out, "  ", 2);
-		str_append_len(out, date, dlen);
-		for (; dlen < 16; dlen++)
-			str_append_char(out, ' ');
-		str_append_char(out, ' ');
+		put(out, "  ", 2);
+		put(out, date, dlen);
+		put_spaces(out, 16 - dlen + 1);
 		/* No message has no lines: 0 is a count the store cannot know
 		 * without the body (POP3's TOP, IMAP's header fetch), shown
 		 * blank as mailx does. */
 		if (m->lines == 0)
-			str_append_len(out, "    ", 4);
+			put_spaces(out, 4);
 		else
 			put_num(out, (unsigned long)m->lines, 4, 0);
-		str_append_char(out, '/');
+		put_c(out, '/');
 		put_num(out, (unsigned long long)m->size, 6, 1);
-		str_append_char(out, ' ');
+		put_c(out, ' ');
 		used += out->len - was;
 	}
 	if (used < width)

@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/base-arena.h"
 #include "base/base-url.h"
 #include "base/base-xalloc.h"
 #include "cmd/cmd-hdr.h"
@@ -120,67 +121,24 @@ one_msg(struct cmd_session *s, const char *word)
 	return 0;
 }
 
-/* One line of the part list (core-request.h, "BODYSTRUCTURE"). */
-struct part_line {
-	char *f[6]; /* path, type, size, disposition, filename, encoding */
-};
-
-/* Splits the part list into lines; *lines_r (caller frees) points into
- * text, which is cut in place. */
-static size_t
-part_lines(char *text, struct part_line **lines_r)
-{
-	struct part_line *v = NULL;
-	size_t n = 0;
-	char *line, *save = NULL;
-
-	for (line = strtok_r(text, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save)) {
-		struct part_line pl;
-		char *p = line;
-		size_t k;
-
-		for (k = 0; k < 6 && p != NULL; k++) {
-			char *tab = strchr(p, '\t');
-
-			pl.f[k] = p;
-			if (tab != NULL)
-				*tab = '\0';
-			p = tab != NULL ? tab + 1 : NULL;
-		}
-		if (k < 6)
-			continue;
-		v = xreallocarray(v, n + 1, sizeof(*v));
-		v[n++] = pl;
-	}
-	*lines_r = v;
-	return n;
-}
-
 /* Lists message n's parts as the server describes them, as `parts` does
  * from the whole message. */
 static int
-list_parts(struct cmd_session *s, size_t n, struct part_line *pl, size_t np)
+list_parts(struct cmd_session *s, size_t n, const struct core_part *pl, size_t np)
 {
-	/* Indented as parts does: below the top multipart when there is one. */
-	unsigned top = np > 0 && pl[0].f[0][0] == '\0';
-
 	cmd_out(s, "Message %zu:\n", n);
 	for (size_t i = 0; i < np; i++) {
 		struct str line = STR_INIT, safe = STR_INIT;
-		unsigned depth = top;
 		char size[32];
-		int container = strncmp(pl[i].f[1], "multipart/", 10) == 0;
 
-		if (pl[i].f[0][0] == '\0')
+		if (pl[i].path[0] == '\0')
 			continue;
-		for (const char *p = pl[i].f[0]; *p != '\0'; p++)
-			depth += *p == '.';
-		cmd_hdr_size(size, sizeof(size), strtoull(pl[i].f[2], NULL, 10));
-		str_appendf(&line, "%*s%-6s %s %s", (int)(depth * 2), "", pl[i].f[0], pl[i].f[1],
-		            container ? "" : size);
-		if (pl[i].f[4][0] != '\0')
-			str_appendf(&line, " \"%s\"", pl[i].f[4]);
-		if (strcasecmp(pl[i].f[3], "attachment") == 0)
+		cmd_hdr_size(size, sizeof(size), pl[i].size);
+		str_appendf(&line, "%*s%-6s %s %s", (int)(pl[i].depth * 2), "", pl[i].path,
+		            pl[i].type, pl[i].container ? "" : size);
+		if (pl[i].filename[0] != '\0')
+			str_appendf(&line, " \"%s\"", pl[i].filename);
+		if (strcmp(pl[i].disposition, "attachment") == 0)
 			str_append(&line, " [attachment]");
 		core_folder_sanitize(&safe, line.s, line.len, 0);
 		cmd_out(s, "%s\n", str_cstr(&safe));
@@ -215,10 +173,11 @@ int
 cmd_do_getpart(struct cmd_session *s, const struct cmd_def *def, const char *args)
 {
 	struct cmd_words w;
-	struct str ent = STR_INIT, structure = STR_INIT;
+	struct str ent = STR_INIT;
 	struct core_folder_msg *m = NULL;
 	const struct core_folder_part *parts;
-	struct part_line *pl = NULL;
+	struct arena *arena = arena_new();
+	struct core_part *pl = NULL;
 	char *mime = NULL, *written = NULL, *dir = NULL, *path = NULL, label[64];
 	const char *name = NULL, *part;
 	size_t n, nparts, first = 0, hdr, npl = 0;
@@ -244,10 +203,8 @@ cmd_do_getpart(struct cmd_session *s, const struct cmd_def *def, const char *arg
 		          n);
 		goto out;
 	}
-	if (core_folder_fetch_part(s->folder, n - 1, "BODYSTRUCTURE", 0, 0, &structure, &err) ==
-	    0) {
+	if (core_folder_fetch_structure(s->folder, n - 1, arena, &pl, &npl, &err) == 0) {
 		have_structure = 1;
-		npl = structure.s != NULL ? part_lines(structure.s, &pl) : 0;
 	} else if (err.kind == ERR_UNSUPPORTED && part == NULL) {
 		/* A folder without partial fetch has the whole message at
 		 * hand: list its parts from that. */
@@ -265,20 +222,20 @@ cmd_do_getpart(struct cmd_session *s, const struct cmd_def *def, const char *arg
 	if (have_structure) {
 		size_t i;
 
-		for (i = 0; i < npl && strcmp(pl[i].f[0], part) != 0; i++)
+		for (i = 0; i < npl && strcmp(pl[i].path, part) != 0; i++)
 			;
 		if (i == npl) {
 			cmd_error(s, "message %zu has no part %s", n, part);
 			goto out;
 		}
-		if (strncmp(pl[i].f[1], "multipart/", 10) == 0) {
+		if (pl[i].container) {
 			cmd_error(s,
 			          "message %zu part %s holds other parts: name one of them (see "
 			          "getpart %zu)",
 			          n, part, n);
 			goto out;
 		}
-		total = strtoull(pl[i].f[2], NULL, 10);
+		total = pl[i].size;
 	}
 	mime = xasprintf("%s.MIME", part);
 	if (core_folder_fetch_part(s->folder, n - 1, mime, 0, 0, &ent, &err) < 0) {
@@ -364,13 +321,12 @@ cmd_do_getpart(struct cmd_session *s, const struct cmd_def *def, const char *arg
 out:
 	if (quiet)
 		quiet_progress(0);
-	free(pl);
+	arena_free(&arena);
 	free(mime);
 	free(written);
 	free(dir);
 	free(path);
 	str_free(&ent);
-	str_free(&structure);
 	core_folder_msg_free(&m);
 	cmd_words_clear(&w);
 	return rc;

@@ -505,6 +505,72 @@ free_folder(struct cmd_session *s)
 	s->cur = 0;
 }
 
+static void
+msg_from_summary(struct cmd_msg *m, const struct mime_summary *sum)
+{
+	memset(m, 0, sizeof(*m));
+	m->from_addr = sum->from_addr ? sum->from_addr : "";
+	m->from_name = sum->from_name ? sum->from_name : "";
+	m->subject = sum->subject ? sum->subject : "";
+	m->date = sum->date;
+	m->size = sum->size;
+	m->lines = sum->lines;
+	if (sum->flags & MIME_FLAG_SEEN)
+		m->state |= CMD_MSG_OLD_READ;
+	else if (sum->flags & MIME_FLAG_RECENT)
+		m->state |= CMD_MSG_NEW;
+	if (sum->flags & MIME_FLAG_DELETED)
+		m->state |= CMD_MSG_DELETED;
+	if (sum->flags & MIME_FLAG_ANSWERED)
+		m->state |= CMD_MSG_ANSWERED;
+	if (sum->flags & MIME_FLAG_FLAGGED)
+		m->state |= CMD_MSG_FLAGGED;
+}
+
+/*
+ * Mail that came while the user sat at the prompt (IMAP IDLE, a local
+ * folder that grew) joins the end of the list, so the numbers the user
+ * has seen keep pointing at the same messages; a server that reset the
+ * folder (new UIDVALIDITY) makes every number new, and says so.
+ */
+static void
+take_news(struct cmd_session *s)
+{
+	size_t added, i, old = s->count;
+	int reset;
+	struct err err;
+
+	if (s->folder == NULL)
+		return;
+	if (core_folder_take_news(s->folder, &added, &reset, &err) < 0) {
+		cmd_error_err(s, &err);
+		return;
+	}
+	if (!reset && added == 0)
+		return;
+	if (reset)
+		old = 0;
+	s->count = core_folder_count(s->folder);
+	s->msgs = xreallocarray(s->msgs, s->count ? s->count : 1, sizeof(*s->msgs));
+	s->sel = xrealloc(s->sel, s->count ? s->count : 1);
+	for (i = old; i < s->count; i++) {
+		msg_from_summary(&s->msgs[i], core_folder_summary(s->folder, i));
+		s->sel[i] = 0;
+	}
+	if (reset) {
+		s->cur = s->count ? 1 : 0;
+		s->dot_shown = 0;
+		s->page_top = 0;
+		cmd_out(s, "%s was reset by the server: %zu messages, numbered anew.\n",
+			s->folder_shown, s->count);
+		return;
+	}
+	if (s->cur == 0)
+		s->cur = old + 1;
+	cmd_out(s, "New mail has arrived: %zu new message%s (%zu-%zu).\n", added,
+		added == 1 ? "" : "s", old + 1, s->count);
+}
+
 int
 cmd_folder_open(struct cmd_session *s, const char *path, int quiet_missing)
 {
@@ -548,25 +614,9 @@ cmd_folder_open(struct cmd_session *s, const char *path, int quiet_missing)
 	s->msgs = xcalloc(s->count ? s->count : 1, sizeof(*s->msgs));
 	s->sel = xcalloc(s->count ? s->count : 1, 1);
 	for (i = 0; i < s->count; i++) {
-		const struct mime_summary *sum = core_folder_summary(h, i);
 		struct cmd_msg *m = &s->msgs[i];
 
-		m->from_addr = sum->from_addr ? sum->from_addr : "";
-		m->from_name = sum->from_name ? sum->from_name : "";
-		m->subject = sum->subject ? sum->subject : "";
-		m->date = sum->date;
-		m->size = sum->size;
-		m->lines = sum->lines;
-		if (sum->flags & MIME_FLAG_SEEN)
-			m->state |= CMD_MSG_OLD_READ;
-		else if (sum->flags & MIME_FLAG_RECENT)
-			m->state |= CMD_MSG_NEW;
-		if (sum->flags & MIME_FLAG_DELETED)
-			m->state |= CMD_MSG_DELETED;
-		if (sum->flags & MIME_FLAG_ANSWERED)
-			m->state |= CMD_MSG_ANSWERED;
-		if (sum->flags & MIME_FLAG_FLAGGED)
-			m->state |= CMD_MSG_FLAGGED;
+		msg_from_summary(m, core_folder_summary(h, i));
 		if (m->state & CMD_MSG_DELETED)
 			continue;
 		if (first_new == 0 && (m->state & CMD_MSG_NEW))
@@ -986,6 +1036,9 @@ receive_mode(struct cmd_session *s)
 
 		drain_interrupts();
 		s->interrupted = 0;
+		/* Scripts keep the numbering they started with. */
+		if (s->interactive)
+			take_news(s);
 		line = cmd_read_line(s, prompt != NULL ? prompt : "? ");
 		if (line == NULL) {
 			if (s->interactive && cmd_var_set(s, "ignoreeof")) {

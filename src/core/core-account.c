@@ -457,6 +457,7 @@ do_open(struct account *a, struct core_job *job, const struct core_req_open_fold
 		return -1;
 	job_params(a, job, &p);
 	p.read_only = r->read_only;
+	p.listing_only = r->listing_only;
 	pop3_params(job, &url, &p);
 	imap_params(a, job, &url, &p);
 	rc = ops->open(&url, &p, &a->folder, err);
@@ -581,6 +582,47 @@ do_fetch(struct account *a, struct core_job *job, uint64_t id, const char *part,
 out:
 	str_free(&data);
 	return rc;
+}
+
+/* The part list as the store describes it, in one event. */
+static int
+do_structure(struct account *a, struct core_job *job, uint64_t id, struct err *err)
+{
+	struct core_event *ev;
+	struct backend_part *bp = NULL;
+	size_t index, n = 0;
+
+	if (need_folder(a, err) < 0 || index_of(a, id, &index, err) < 0)
+		return -1;
+	if (a->ops->fetch_structure == NULL)
+		return err_set(err, ERR_UNSUPPORTED,
+			       "%s folders cannot list a message's parts without reading it",
+			       a->ops->name);
+	ev = core_event_new(CORE_EV_PART_LIST, 0);
+	if (a->ops->fetch_structure(a->folder, index, ev->arena, &bp, &n, err) < 0) {
+		core_event_free(&ev);
+		return -1;
+	}
+	ev->u.part_list.id = id;
+	ev->u.part_list.count = n;
+	ev->u.part_list.items = arena_alloc(ev->arena, (n > 0 ? n : 1) * sizeof(struct core_part));
+	for (size_t i = 0; i < n; i++) {
+		struct core_part *p = &ev->u.part_list.items[i];
+
+		/* The strings are in the event's arena already. */
+		p->path = bp[i].path;
+		p->type = bp[i].type;
+		p->disposition = bp[i].disposition;
+		p->filename = bp[i].filename;
+		p->charset = bp[i].charset;
+		p->encoding = bp[i].encoding;
+		p->boundary = bp[i].boundary;
+		p->size = bp[i].size;
+		p->depth = bp[i].depth;
+		p->container = bp[i].container;
+	}
+	core_job_post(job, ev);
+	return 0;
 }
 
 static int
@@ -939,6 +981,7 @@ account_idle(void *ctx, struct core_worker *worker, struct err *err)
 	uint32_t before;
 	int keepalive = imap_settings.keepalive_ms > 0 ? imap_settings.keepalive_ms : -1;
 	struct core_event *ev;
+	int rc;
 
 	if (a->folder == NULL ||
 	    (a->ops->idle == NULL && !((a->ops->caps & BE_CAP_LOCAL) && a->ops->check != NULL))) {
@@ -948,8 +991,20 @@ account_idle(void *ctx, struct core_worker *worker, struct err *err)
 	if (wait_fd(reqfd, IDLE_GRACE_MS) != 0)
 		return 0;
 	before = (uint32_t)a->ops->count(a->folder);
-	if (a->ops->idle != NULL ? a->ops->idle(a->folder, reqfd, keepalive, &res, err) < 0
-	                         : poll_local(a, reqfd, &res, err) < 0)
+	/* The worker's cancel pipe, readable between jobs when a queued
+	 * request is cancelled or the worker stops: a server that does not
+	 * answer the end of IDLE must not hold either up. */
+	if (a->ops->set_job != NULL)
+		a->ops->set_job(a->folder, NULL, core_worker_cancel_fd(worker));
+	rc = a->ops->idle != NULL ? a->ops->idle(a->folder, reqfd, keepalive, &res, err)
+	                          : poll_local(a, reqfd, &res, err);
+	if (a->folder != NULL && a->ops->set_job != NULL)
+		a->ops->set_job(a->folder, NULL, -1);
+	/* A cancel is no failure to report: the request (or the shutdown)
+	 * behind it goes next, and mends the connection if it must. */
+	if (rc < 0 && err->kind == ERR_CANCELLED)
+		return 0;
+	if (rc < 0)
 		return -1;
 	switch (res) {
 	case BACKEND_CHECK_NEW_MAIL:
@@ -1024,6 +1079,8 @@ handle_one(struct account *a, struct core_job *job, const struct core_request *r
 		return do_fetch(a, job, req->u.fetch_part.id,
 				req->u.fetch_part.part != NULL ? req->u.fetch_part.part : "",
 				req->u.fetch_part.offset, req->u.fetch_part.length, err);
+	case CORE_REQ_FETCH_STRUCTURE:
+		return do_structure(a, job, req->u.fetch_structure.id, err);
 	case CORE_REQ_SET_FLAGS:
 		return do_set_flags(a, &req->u.set_flags, err);
 	case CORE_REQ_COPY:

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/base-str.h"
 #include "base/base-xalloc.h"
 #include "core/core-config-int.h"
 #include "core/core-config.h"
@@ -65,17 +66,6 @@ config_url_redact(const char *text, char *buf, size_t size)
 		snprintf(buf, size, "%.*s***%s", (int)(colon + 1 - text), text, at);
 }
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = tolower(c);
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 /* Decodes text[0..len) to *outp (advancing it); NUL-terminates. */
 static const char *
 decode(const char *text, size_t len, char **outp, struct err *err)
@@ -87,14 +77,14 @@ decode(const char *text, size_t len, char **outp, struct err *err)
 			*o++ = text[i];
 			continue;
 		}
-		if (i + 2 >= len || hexval((unsigned char)text[i + 1]) < 0 ||
-		    hexval((unsigned char)text[i + 2]) < 0) {
+		if (i + 2 >= len || str_hex_digit((unsigned char)text[i + 1]) < 0 ||
+		    str_hex_digit((unsigned char)text[i + 2]) < 0) {
 			err_set(err, ERR_USAGE, "bad percent-encoding \"%s\"",
 			        shown(sb, text + i, len - i < 3 ? len - i : 3));
 			return NULL;
 		}
-		*o = (char)(hexval((unsigned char)text[i + 1]) * 16 +
-		            hexval((unsigned char)text[i + 2]));
+		*o = (char)(str_hex_digit((unsigned char)text[i + 1]) * 16 +
+		            str_hex_digit((unsigned char)text[i + 2]));
 		if (*o == '\0') {
 			err_set(err, ERR_USAGE, "\"%%00\" (a NUL byte) is not allowed in a URL");
 			return NULL;

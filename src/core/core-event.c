@@ -49,6 +49,7 @@ core_event_type_name(enum core_ev_type type)
 		[CORE_EV_FOLDER_OPENED] = "folder opened",
 		[CORE_EV_SEARCH_RESULT] = "search result",
 		[CORE_EV_FOLDER_CHANGED] = "folder changed",
+		[CORE_EV_PART_LIST] = "part list",
 	};
 
 	if ((int)type <= 0 || type >= CORE_EV_COUNT)

@@ -39,6 +39,7 @@ enum core_ev_type {
 	 * next expunge, so the numbering holds), or with `reopened` the
 	 * numbering itself is void and everything must be read again. */
 	CORE_EV_FOLDER_CHANGED,
+	CORE_EV_PART_LIST, /* a message's parts (CORE_REQ_FETCH_STRUCTURE) */
 	CORE_EV_COUNT
 };
 
@@ -151,6 +152,36 @@ struct core_ev_folder_changed {
 	int reopened;
 };
 
+/*
+ * One MIME part of a message as the store describes it (IMAP
+ * BODYSTRUCTURE), in tree order.  Parts are numbered as IMAP numbers them,
+ * so the number names the part to CORE_REQ_FETCH_PART: "1", "2.1"; "" for
+ * the message's top multipart.  The multipart body of an attached message
+ * (message/rfc822) shares that part's number and has no entry of its own;
+ * its parts follow the message's entry one level deeper.  Strings are
+ * UTF-8, never NULL ("" when absent); the file name is made
+ * terminal-safe (mime_sanitize), the others hold printable ASCII only.
+ */
+struct core_part {
+	const char *path;
+	const char *type;        /* "image/png", lower case */
+	const char *disposition; /* "attachment", "inline", lower case */
+	const char *filename;    /* Content-Disposition filename, else Content-Type
+	                            name; RFC 2231 and RFC 2047 decoded */
+	const char *charset;     /* the charset parameter, as sent */
+	const char *encoding;    /* "base64", "7bit"..., lower case */
+	const char *boundary;    /* multiparts: the boundary parameter, as sent */
+	uint64_t size;           /* bytes as stored (still encoded); 0 for multiparts */
+	unsigned depth;          /* 0 for the message's own body */
+	int container;           /* a multipart */
+};
+
+struct core_ev_part_list {
+	uint64_t id; /* the message */
+	struct core_part *items;
+	size_t count;
+};
+
 struct core_ev_search_result {
 	const uint64_t *ids;
 	size_t count;
@@ -172,6 +203,7 @@ struct core_event {
 		struct core_ev_folder_opened folder_opened;
 		struct core_ev_search_result search_result;
 		struct core_ev_folder_changed folder_changed;
+		struct core_ev_part_list part_list;
 	} u;
 };
 

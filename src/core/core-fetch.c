@@ -56,6 +56,7 @@ core_fetch_params_clear(struct core_fetch_params *p)
 		explicit_bzero(p->password, strlen(p->password));
 		free(p->password);
 	}
+	free(p->pass_command);
 	free(p->mechanisms);
 	free(p->tls_ca_file);
 	free(p->state_dir);
@@ -230,13 +231,7 @@ core_fetch_params_from_config(const struct config *cfg, const char *what,
 	} else if ((v = config_string(cfg, acct, VAR_POP3_PASS)) != NULL) {
 		p->password = xstrdup(v);
 	} else if ((v = config_string(cfg, acct, VAR_POP3_PASS_COMMAND)) != NULL && *v != '\0') {
-		char *server = xasprintf("%s@%s", p->user, p->host);
-
-		rc = core_fetch_pass_command(v, server, -1, &p->password, err);
-		free(server);
-		if (rc < 0)
-			goto out;
-		rc = -1;
+		p->pass_command = xstrdup(v); /* run by the worker (handle) */
 	}
 	v = config_string(cfg, acct, VAR_POP3_AUTH_MECHANISMS);
 	p->mechanisms = v != NULL && *v != '\0' ? xstrdup(v) : NULL;
@@ -422,17 +417,28 @@ static int
 state_write(struct fetch *f, struct err *err)
 {
 	struct str out = STR_INIT;
+	long long when = 0;
+	char head[32] = "";
 	int rc;
 
 	str_appendf(&out,
 	            "# petrel POP3 state: the unique-ids of the messages of %s stored by "
 	            "petrel --fetch, with the time each was stored.\n",
 	            f->res->server);
+	/* Written again after every batch: the lines are put together without
+	   printf, the time formatted once for the run of messages sharing it. */
 	for (size_t i = 0; i < f->n; i++) {
 		const struct fmsg *m = &f->m[i];
 
-		if (m->uid != NULL && m->stored_at > 0 && !m->gone)
-			str_appendf(&out, "F %lld %s\n", m->stored_at, m->uid);
+		if (m->uid == NULL || m->stored_at <= 0 || m->gone)
+			continue;
+		if (m->stored_at != when) {
+			when = m->stored_at;
+			snprintf(head, sizeof(head), "F %lld ", when);
+		}
+		str_append(&out, head);
+		str_append(&out, m->uid);
+		str_append_char(&out, '\n');
 	}
 	rc = file_write_atomic(f->state_path, out.s, out.len, 0600, err);
 	str_free(&out);
@@ -940,12 +946,41 @@ fetch_clear(struct fetch *f)
 struct fetch_worker {
 	const struct core_fetch_params *p;
 	struct core_fetch_result result;
+	char *password; /* from pass_command or the prompt; wiped when freed */
 };
+
+static void
+forget_password(struct fetch_worker *w)
+{
+	if (w->password != NULL) {
+		explicit_bzero(w->password, strlen(w->password));
+		xfree(&w->password);
+	}
+}
+
+/* No password in the URL or pop3_pass: pop3_pass_command, else the
+ * face's prompt; kept for the worker's next runs. */
+static int
+fetch_password(struct fetch_worker *w, struct core_job *job, struct err *err)
+{
+	const struct core_fetch_params *p = w->p;
+	char *server = xasprintf("%s@%s", p->user, p->host);
+	int rc = 0;
+
+	if (p->pass_command != NULL)
+		rc = core_fetch_pass_command(p->pass_command, server, core_job_cancel_fd(job),
+		                             &w->password, err);
+	else if (p->prompt != NULL)
+		rc = p->prompt(p->prompt_ctx, server, core_job_cancel_fd(job), &w->password, err);
+	free(server);
+	return rc;
+}
 
 static int
 handle(void *ctx, struct core_job *job, const struct core_request *req, struct err *err)
 {
 	struct fetch_worker *w = ctx;
+	struct core_fetch_params with_password;
 	struct fetch f;
 	int rc;
 
@@ -958,8 +993,21 @@ handle(void *ctx, struct core_job *job, const struct core_request *req, struct e
 	f.job = job;
 	f.res = &w->result;
 	f.lock_fd = -1;
+	if (w->p->password == NULL && w->password == NULL &&
+	    (w->p->pass_command != NULL || w->p->prompt != NULL)) {
+		if (fetch_password(w, job, err) < 0)
+			return -1;
+	}
+	if (w->p->password == NULL && w->password != NULL) {
+		/* The strings stay the caller's: a shallow copy. */
+		with_password = *w->p;
+		with_password.password = w->password;
+		f.p = &with_password;
+	}
 	rc = run(&f, err);
 	fetch_clear(&f);
+	if (rc < 0 && err->kind == ERR_AUTH)
+		forget_password(w); /* asked again next time */
 	return rc;
 }
 
@@ -1012,6 +1060,74 @@ core_fetch_sync(const struct core_fetch_params *p, core_fetch_progress_fn *fn, v
 	                    err);
 	core_worker_free(&worker);
 	core_event_queue_free(&events);
+	forget_password(&w);
 	*result_r = w.result;
 	return rc;
+}
+
+/* ---- the same run, for a face that does not wait ---- */
+
+struct core_fetch {
+	struct core_fetch_params params; /* taken over from the face */
+	struct fetch_worker w;           /* the worker's ctx: freed here, after it */
+	struct core_worker *worker;
+};
+
+int
+core_fetch_new(struct core_fetch_params *p, struct core_queue *events, struct core_fetch **fetch_r,
+               struct err *err)
+{
+	struct core_fetch *cf = xcalloc(1, sizeof(*cf));
+	struct core_worker_params wp;
+
+	*fetch_r = NULL;
+	cf->params = *p;
+	memset(p, 0, sizeof(*p));
+	cf->w.p = &cf->params;
+	memset(&wp, 0, sizeof(wp));
+	wp.name = "pop3 fetch";
+	wp.ops = &fetch_ops;
+	wp.ctx = &cf->w;
+	wp.events = events;
+	if (core_worker_new(&wp, &cf->worker, err) < 0) {
+		core_fetch_params_clear(&cf->params);
+		free(cf);
+		return -1;
+	}
+	*fetch_r = cf;
+	return 0;
+}
+
+struct core_worker *
+core_fetch_worker(struct core_fetch *fetch)
+{
+	return fetch->worker;
+}
+
+const char *
+core_fetch_name(const struct core_fetch *fetch)
+{
+	return fetch->params.name != NULL ? fetch->params.name : "";
+}
+
+void
+core_fetch_last_result(const struct core_fetch *fetch, struct core_fetch_result *result_r)
+{
+	/* The worker wrote it before it sent the run's final event, which
+	   the face has read since: no run is writing it now. */
+	*result_r = fetch->w.result;
+}
+
+void
+core_fetch_free(struct core_fetch **fetch)
+{
+	struct core_fetch *cf = *fetch;
+
+	if (cf == NULL)
+		return;
+	core_worker_free(&cf->worker);
+	forget_password(&cf->w);
+	core_fetch_params_clear(&cf->params);
+	free(cf);
+	*fetch = NULL;
 }

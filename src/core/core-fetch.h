@@ -89,7 +89,8 @@
  * fetchmail's and mpop's lists of unique-ids are per server too.
  *
  * Threads: params are built on the main thread from the config; the
- * fetch runs in a worker (core-worker.h) and the face waits for it.
+ * fetch runs in a worker (core-worker.h), which the mailx face waits for
+ * (core_fetch_sync) and the TUI does not (core_fetch_new).
  */
 #ifndef CORE_FETCH_H
 #define CORE_FETCH_H
@@ -100,6 +101,8 @@
 #include "base/base-err.h"
 
 struct config;
+struct core_queue;
+struct core_worker;
 
 /* Everything a fetch needs, copied out of the config (strings owned). */
 struct core_fetch_params {
@@ -109,6 +112,15 @@ struct core_fetch_params {
 	int implicit_tls; /* pop3s:// */
 	char *user;
 	char *password;   /* NULL: not known yet (the face may ask the user) */
+	/* pop3_pass_command, when neither the URL nor pop3_pass gave a
+	   password: run by the fetch's worker, so a face never waits for it
+	   and Ctrl-G / Ctrl-C stop it. */
+	char *pass_command;
+	/* With no password and no pass_command, the fetch's worker asks this
+	   (NULL: nobody): the contract of core_account_prompt_fn. */
+	int (*prompt)(void *ctx, const char *server, int cancel_fd, char **password_r,
+	              struct err *err);
+	void *prompt_ctx;
 	char *mechanisms; /* pop3_auth_mechanisms; NULL: strongest common */
 	int starttls;     /* pop3_starttls: 1 required, 0 optional, -1 no */
 	int allow_plaintext;
@@ -144,10 +156,10 @@ struct core_fetch_result {
 /*
  * Fills *p for `what`: an account name (its pop3_url and the account's
  * pop3_* settings) or a pop3:// or pop3s:// URL (the global settings).
- * The password comes from the URL, else pop3_pass, else the first line
- * pop3_pass_command prints (run here, with the shell); else it stays
- * NULL.  Fails with ERR_USAGE naming what is wrong.  Main thread (reads
- * the config; runs the command, blocking).  Clear with
+ * The password comes from the URL, else pop3_pass; else it stays NULL
+ * and pass_command holds pop3_pass_command (if set), which the fetch's
+ * worker runs.  Fails with ERR_USAGE naming what is wrong.  Main thread
+ * (reads the config); does not block.  Clear with
  * core_fetch_params_clear(), even after a failure.
  */
 int core_fetch_params_from_config(const struct config *cfg, const char *what,
@@ -178,5 +190,28 @@ typedef void core_fetch_progress_fn(void *ctx, uint64_t done, uint64_t total, co
  */
 int core_fetch_sync(const struct core_fetch_params *p, core_fetch_progress_fn *fn, void *ctx,
                     int interrupt_fd, struct core_fetch_result *result_r, struct err *err);
+
+/*
+ * The same run as a job a face does not wait for (the TUI's fetch-mail).
+ * core_fetch_new() starts a worker of its own for one mailbox, taking
+ * over what *p holds (*p is left cleared); its events go to `events`,
+ * which the caller frees only after core_fetch_free().  Each
+ * CORE_REQ_CONNECT posted to core_fetch_worker() is one run: progress
+ * events with the same labels as core_fetch_sync's, then DONE or ERROR
+ * (ERR_CANCELLED after core_job_cancel: what was committed stays
+ * committed and recorded, as after an error).  Face thread; none of these
+ * blocks except core_fetch_free(), which cancels a run under way and
+ * waits for it to stop.
+ */
+struct core_fetch;
+
+int core_fetch_new(struct core_fetch_params *p, struct core_queue *events,
+                   struct core_fetch **fetch_r, struct err *err);
+struct core_worker *core_fetch_worker(struct core_fetch *fetch);
+/* What the user named (the account, or the URL without its password). */
+const char *core_fetch_name(const struct core_fetch *fetch);
+/* What the last run did; valid once its final event was read. */
+void core_fetch_last_result(const struct core_fetch *fetch, struct core_fetch_result *result_r);
+void core_fetch_free(struct core_fetch **fetch);
 
 #endif

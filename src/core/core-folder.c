@@ -31,6 +31,9 @@ struct core_folder_handle {
 	 * string is kept once.  Open addressing, a power of two. */
 	struct intern_slot *interned;
 	size_t n_interned, cap_interned;
+	/* Unsolicited news since the last core_folder_take_news(). */
+	uint32_t news_exists;
+	int news_reopened;
 };
 
 struct intern_slot {
@@ -149,12 +152,17 @@ stop(struct core_queue **events, struct core_worker **worker)
 
 struct collect {
 	struct core_folder_handle *h;
+	struct core_folder_handle *owner; /* hears of unsolicited news; may be NULL */
 	struct str *data;
 	int opened;
 	uint32_t exists;
 	int read_only;
 	char ***names;
 	size_t *nnames;
+	struct arena *parts_arena; /* CORE_EV_PART_LIST: copied there */
+	struct core_part *parts;
+	size_t nparts;
+	int have_parts;
 };
 
 static void
@@ -187,6 +195,37 @@ collect_event(const struct core_event *ev, void *ctx)
 			    d->list_post = "";
 		}
 		break;
+	case CORE_EV_NEW_MAIL:
+		if (c->owner != NULL && ev->u.new_mail.exists > c->owner->news_exists)
+			c->owner->news_exists = ev->u.new_mail.exists;
+		break;
+	case CORE_EV_FOLDER_CHANGED:
+		if (c->owner != NULL && ev->u.folder_changed.reopened) {
+			c->owner->news_reopened = 1;
+			c->owner->news_exists = ev->u.folder_changed.exists;
+		}
+		break;
+	case CORE_EV_PART_LIST:
+		if (c->parts_arena == NULL)
+			break;
+		c->have_parts = 1;
+		c->nparts = ev->u.part_list.count;
+		c->parts = arena_alloc(c->parts_arena,
+				       (c->nparts > 0 ? c->nparts : 1) * sizeof(*c->parts));
+		for (i = 0; i < c->nparts; i++) {
+			const struct core_part *sp = &ev->u.part_list.items[i];
+			struct core_part *dp = &c->parts[i];
+
+			*dp = *sp;
+			dp->path = arena_strdup(c->parts_arena, sp->path);
+			dp->type = arena_strdup(c->parts_arena, sp->type);
+			dp->disposition = arena_strdup(c->parts_arena, sp->disposition);
+			dp->filename = arena_strdup(c->parts_arena, sp->filename);
+			dp->charset = arena_strdup(c->parts_arena, sp->charset);
+			dp->encoding = arena_strdup(c->parts_arena, sp->encoding);
+			dp->boundary = arena_strdup(c->parts_arena, sp->boundary);
+		}
+		break;
 	case CORE_EV_PART_DATA:
 		if (c->data != NULL)
 			str_append_len(c->data, ev->u.part_data.data, ev->u.part_data.len);
@@ -215,6 +254,16 @@ call(struct core_worker *w, struct core_request *req, struct collect *c, struct 
 	return core_call_sync(w, req, collect_event, c, interrupt_fd, err);
 }
 
+/* A call on an open handle: news arriving meanwhile is kept for
+ * core_folder_take_news(). */
+static int
+call_on(struct core_folder_handle *h, struct core_request *req, struct collect *c,
+	struct err *err)
+{
+	c->owner = h;
+	return call(h->worker, req, c, err);
+}
+
 int
 core_folder_open(const char *url, int read_only, struct core_folder_handle **h_r,
 		 struct err *err)
@@ -232,7 +281,9 @@ core_folder_open(const char *url, int read_only, struct core_folder_handle **h_r
 	req = core_request_new(CORE_REQ_OPEN_FOLDER);
 	req->u.open_folder.folder = arena_strdup(req->arena, url);
 	req->u.open_folder.read_only = read_only;
-	if (call(h->worker, req, &c, err) < 0)
+	/* The handle keeps only a listing's fields (see core-folder.h). */
+	req->u.open_folder.listing_only = 1;
+	if (call_on(h, req, &c, err) < 0)
 		goto fail;
 	h->open = 1;
 	h->read_only = c.read_only;
@@ -243,7 +294,7 @@ core_folder_open(const char *url, int read_only, struct core_folder_handle **h_r
 		req = core_request_new(CORE_REQ_FETCH_HEADERS);
 		req->u.fetch_headers.first = 0;
 		req->u.fetch_headers.count = (uint32_t)h->count;
-		if (call(h->worker, req, &c, err) < 0)
+		if (call_on(h, req, &c, err) < 0)
 			goto fail;
 	}
 	*h_r = h;
@@ -295,7 +346,7 @@ fetch(struct core_folder_handle *h, size_t i, const char *part, uint64_t offset,
 	req->u.fetch_part.part = arena_strdup(req->arena, part);
 	req->u.fetch_part.offset = offset;
 	req->u.fetch_part.length = length;
-	if (call(h->worker, req, &c, err) < 0) {
+	if (call_on(h, req, &c, err) < 0) {
 		str_truncate(out, was);
 		return -1;
 	}
@@ -314,6 +365,31 @@ core_folder_fetch_header(struct core_folder_handle *h, size_t i, struct str *out
 			 struct err *err)
 {
 	return fetch(h, i, "HEADER", 0, 0, out, err);
+}
+
+int
+core_folder_fetch_structure(struct core_folder_handle *h, size_t i, struct arena *arena,
+			    struct core_part **parts_r, size_t *count_r, struct err *err)
+{
+	struct core_request *req;
+	struct collect c;
+
+	*parts_r = NULL;
+	*count_r = 0;
+	if (i >= h->count)
+		return err_set(err, ERR_INTERNAL, "message %zu is out of range", i + 1);
+	memset(&c, 0, sizeof(c));
+	c.parts_arena = arena;
+	req = core_request_new(CORE_REQ_FETCH_STRUCTURE);
+	req->u.fetch_structure.id = h->sums[i].id;
+	if (call_on(h, req, &c, err) < 0)
+		return -1;
+	if (!c.have_parts)
+		return err_set(err, ERR_INTERNAL, "message %zu: the part list did not come",
+			       i + 1);
+	*parts_r = c.parts;
+	*count_r = c.nparts;
+	return 0;
 }
 
 int
@@ -371,7 +447,7 @@ core_folder_set_flags(struct core_folder_handle *h, const size_t *idx, size_t n,
 	req->u.set_flags.msgs.count = n;
 	req->u.set_flags.add = set;
 	req->u.set_flags.remove = clear;
-	if (call(h->worker, req, &c, err) < 0)
+	if (call_on(h, req, &c, err) < 0)
 		return -1;
 	for (k = 0; k < n; k++)
 		h->sums[idx[k]].flags = (h->sums[idx[k]].flags | set) & ~clear;
@@ -392,7 +468,7 @@ core_folder_copy(struct core_folder_handle *h, const size_t *idx, size_t n, cons
 	req->u.copy.msgs.ids = ids_of(h, req, idx, n);
 	req->u.copy.msgs.count = n;
 	req->u.copy.dest_folder = arena_strdup(req->arena, dest);
-	return call(h->worker, req, &c, err);
+	return call_on(h, req, &c, err);
 }
 
 int
@@ -402,7 +478,52 @@ core_folder_request(struct core_folder_handle *h, struct core_request *req, stru
 
 	memset(&c, 0, sizeof(c));
 	c.h = h;
-	return call(h->worker, req, &c, err);
+	return call_on(h, req, &c, err);
+}
+
+int
+core_folder_take_news(struct core_folder_handle *h, size_t *added_r, int *reset_r,
+		      struct err *err)
+{
+	struct core_request *req;
+	struct core_event *ev;
+	struct collect c;
+	size_t old = h->count, first, count;
+
+	*added_r = 0;
+	*reset_r = 0;
+	memset(&c, 0, sizeof(c));
+	c.owner = h;
+	/* Between calls only unsolicited events wait here (or the end of a
+	 * job whose wait failed, which nobody waits for any more). */
+	while ((ev = core_event_pop(h->events)) != NULL) {
+		collect_event(ev, &c);
+		core_event_free(&ev);
+	}
+	if (!h->open || (!h->news_reopened && h->news_exists <= h->count))
+		return 0;
+	first = h->news_reopened ? 0 : old;
+	count = h->news_exists;
+	h->sums = xreallocarray(h->sums, count ? count : 1, sizeof(*h->sums));
+	if (count > old)
+		memset(h->sums + old, 0, (count - old) * sizeof(*h->sums));
+	h->count = count;
+	if (count > first) {
+		c.h = h;
+		req = core_request_new(CORE_REQ_FETCH_HEADERS);
+		req->u.fetch_headers.first = (uint32_t)first;
+		req->u.fetch_headers.count = (uint32_t)(count - first);
+		if (call_on(h, req, &c, err) < 0) {
+			/* Tried again at the next look; a reset stays pending. */
+			if (!h->news_reopened)
+				h->count = old;
+			return -1;
+		}
+	}
+	*reset_r = h->news_reopened;
+	*added_r = h->news_reopened ? 0 : count - old;
+	h->news_reopened = 0;
+	return 0;
 }
 
 int

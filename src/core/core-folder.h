@@ -26,7 +26,9 @@
 #include "base/base-str.h"
 #include "mime/mime-summary.h"
 
+struct arena;
 struct core_folder_handle;
+struct core_part;
 struct core_request;
 
 /* The fd whose readability cancels the job being waited for (-1: none).
@@ -69,6 +71,17 @@ int core_folder_request(struct core_folder_handle *h, struct core_request *req,
 			struct err *err);
 
 /*
+ * Takes in what the worker heard while the face was not asking: new mail
+ * (IMAP IDLE, a local folder that grew) is read and appended, so the
+ * indexes below the old count keep their meaning; after a reset (the
+ * server changed UIDVALIDITY) every summary is read again and every index
+ * changes.  Never waits for news: with none it returns at once.
+ * *added_r: messages appended; *reset_r: 1 after a reset.
+ */
+int core_folder_take_news(struct core_folder_handle *h, size_t *added_r, int *reset_r,
+			  struct err *err);
+
+/*
  * Ends the session with the folder and frees the handle (*h becomes NULL)
  * whatever happens.  write: flag changes are written and messages marked
  * deleted removed (mailx quit); otherwise nothing is written (exit).
@@ -105,6 +118,16 @@ int core_folder_list(const char *root, char ***names_r, size_t *count_r, struct 
  */
 int core_folder_fetch_part(struct core_folder_handle *h, size_t i, const char *part,
 			   uint64_t offset, uint64_t length, struct str *out, struct err *err);
+
+/*
+ * The parts of message i as the folder's store describes them (IMAP
+ * BODYSTRUCTURE; struct core_part in core-event.h), without fetching the
+ * message.  The array and its strings go to `arena` (the caller's).
+ * Fails with ERR_UNSUPPORTED where the store would have to read the whole
+ * message: fetch it and list its parts with core_folder_msg_parts().
+ */
+int core_folder_fetch_structure(struct core_folder_handle *h, size_t i, struct arena *arena,
+				struct core_part **parts_r, size_t *count_r, struct err *err);
 
 /* Creates, removes, renames (to: the new URL or path), subscribes to or
  * unsubscribes from the folder named by url; op is an enum core_folder_op

@@ -19,7 +19,9 @@
 #include "core/core-request.h"
 
 struct core_job_slot {
-	int cancel[2];             /* readable while the current job is cancelled */
+	int cancel[2];             /* readable while the current job is cancelled, or,
+	                            * between jobs, once a queued one is cancelled or
+	                            * the slot stops (drained when a job begins) */
 	struct core_job *current;  /* the job whose handler runs (under the lock) */
 	int stopping;              /* shutting down: refuse to start jobs (under the lock) */
 	struct core_queue *events; /* where the slot's jobs send events */
@@ -31,7 +33,8 @@ int core_job_slot_init(struct core_job_slot *slot, struct core_queue *events, lo
 		       struct err *err);
 void core_job_slot_deinit(struct core_job_slot *slot);
 
-/* Marks the slot stopping and cancels its running job.  Any thread. */
+/* Marks the slot stopping and cancels its running job; with none, makes
+ * the cancel pipe readable for ops->idle.  Any thread. */
 void core_job_slot_stop(struct core_job_slot *slot);
 
 /* A fresh job id, never 0.  Any thread. */

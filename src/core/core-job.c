@@ -76,10 +76,11 @@ core_job_slot_stop(struct core_job_slot *slot)
 {
 	pthread_mutex_lock(&registry_lock);
 	slot->stopping = 1;
-	if (slot->current != NULL) {
+	if (slot->current != NULL)
 		atomic_store(&slot->current->cancelled, 1);
-		signal_cancel(slot);
-	}
+	/* Also between jobs: ops->idle may be waiting on a server that no
+	 * longer answers (the end of an IMAP IDLE), and the worker must end. */
+	signal_cancel(slot);
 	pthread_mutex_unlock(&registry_lock);
 }
 
@@ -272,7 +273,10 @@ core_job_cancel(uint64_t job_id)
 			continue;
 		found = 1;
 		atomic_store(&job->cancelled, 1);
-		if (job->slot->current == job)
+		/* With no job running the worker is in ops->idle, and whatever
+		 * it waits for there (a server that does not answer the end of
+		 * IDLE) is all that holds the queued job back. */
+		if (job->slot->current == job || job->slot->current == NULL)
 			signal_cancel(job->slot);
 		break;
 	}

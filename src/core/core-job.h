@@ -66,8 +66,9 @@ void core_job_post(struct core_job *job, struct core_event *ev);
  * Cancels the job with this id, wherever it is: still queued (it will be
  * answered ERR_CANCELLED without running) or running (its flag is set and
  * its cancel fd becomes readable, which wakes a handler blocked in a
- * network read).  Returns 1 when the job was live, 0 when it had already
- * ended or never existed.  Any thread; never blocks for long (one lock).
+ * network read; also while no job runs, to end what ops->idle waits for).
+ * Returns 1 when the job was live, 0 when it had already ended or never
+ * existed.  Any thread; never blocks for long (one lock).
  */
 int core_job_cancel(uint64_t job_id);
 

@@ -37,6 +37,7 @@ core_request_type_name(enum core_req_type type)
 		[CORE_REQ_FETCH_HEADERS] = "fetch headers",
 		[CORE_REQ_FETCH_MESSAGE] = "fetch message",
 		[CORE_REQ_FETCH_PART] = "fetch part",
+		[CORE_REQ_FETCH_STRUCTURE] = "list parts",
 		[CORE_REQ_SET_FLAGS] = "set flags",
 		[CORE_REQ_COPY] = "copy",
 		[CORE_REQ_MOVE] = "move",

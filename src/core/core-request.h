@@ -29,6 +29,8 @@ enum core_req_type {
 	CORE_REQ_FETCH_HEADERS, /* a window of summaries, as CORE_EV_HEADERS batches */
 	CORE_REQ_FETCH_MESSAGE, /* a whole raw message, as CORE_EV_PART_DATA chunks */
 	CORE_REQ_FETCH_PART,    /* one MIME part, or a byte range of it */
+	/* a message's part list, as CORE_EV_PART_LIST */
+	CORE_REQ_FETCH_STRUCTURE,
 	CORE_REQ_SET_FLAGS,
 	CORE_REQ_COPY,
 	CORE_REQ_MOVE,
@@ -52,6 +54,8 @@ struct core_req_list_folders {
 struct core_req_open_folder {
 	const char *folder; /* the backend's folder name ("INBOX", a notmuch query...) */
 	int read_only;      /* IMAP EXAMINE rather than SELECT */
+	int listing_only;   /* summaries need only what a listing shows
+	                       (backend_params.listing_only) */
 };
 
 struct core_req_fetch_headers {
@@ -63,21 +67,23 @@ struct core_req_fetch_message {
 	uint64_t id;
 };
 
-/*
- * `part` may also be "HEADER", "N.MIME" (a part's own header) or
- * "BODYSTRUCTURE": the message's part list from the server (IMAP FETCH
- * BODYSTRUCTURE), without fetching the message, as CORE_EV_PART_DATA
- * text: one line per part in tree order, six tab-separated fields (part
- * number, "" for a top multipart; lowercase type/subtype; size in bytes as
- * encoded, 0 for a multipart; disposition; file name; transfer encoding),
- * empty when absent, control characters replaced by '?'.  Folders that
- * cannot do it fail with ERR_UNSUPPORTED; offset and length must be 0.
- */
+/* `part` may also be "HEADER" or "N.MIME" (a part's own header). */
 struct core_req_fetch_part {
 	uint64_t id;
 	const char *part; /* MIME part number ("1.2"; "" is the whole message) */
 	uint64_t offset;  /* first byte of the part wanted */
 	uint64_t length;  /* bytes wanted; 0 up to the end of the part */
+};
+
+/*
+ * The message's part list from the store's description of it (IMAP FETCH
+ * BODYSTRUCTURE), without fetching the message: one CORE_EV_PART_LIST,
+ * then DONE.  Folders that can only list parts by reading the whole
+ * message (local ones) fail with ERR_UNSUPPORTED: the face then fetches
+ * the message and takes it apart itself.
+ */
+struct core_req_fetch_structure {
+	uint64_t id;
 };
 
 /* The messages a request acts on. */
@@ -170,6 +176,7 @@ struct core_request {
 		struct core_req_fetch_headers fetch_headers;
 		struct core_req_fetch_message fetch_message;
 		struct core_req_fetch_part fetch_part;
+		struct core_req_fetch_structure fetch_structure;
 		struct core_req_set_flags set_flags;
 		struct core_req_copy copy;
 		struct core_req_append append;

@@ -166,7 +166,7 @@ feed(struct core_job *job, int fd, const char *data, size_t len, struct err *err
 			return err_sys(err, ERR_INTERNAL, errno, "cannot wait for sendmail");
 		}
 		if (pfd[1].revents)
-			return err_set(err, ERR_CANCELLED, "sending interrupted");
+			return err_set(err, ERR_CANCELLED, "the message was not sent");
 		n = write(fd, data + off, len - off > 65536 ? 65536 : len - off);
 		if (n < 0) {
 			if (errno == EINTR || errno == EAGAIN)
@@ -180,6 +180,34 @@ feed(struct core_job *job, int fd, const char *data, size_t len, struct err *err
 	return 0;
 }
 
+/*
+ * Waits for the program to end; when the job is cancelled meanwhile it
+ * is stopped (SIGTERM) and still waited for.  Returns 1 when it was
+ * stopped that way, 0 when it ended by itself, -1 on a failed wait.
+ */
+static int
+reap(struct core_job *job, pid_t pid, int *status_r, struct err *err)
+{
+	int stopped = 0;
+
+	for (;;) {
+		struct pollfd pfd = {core_job_cancel_fd(job), POLLIN, 0};
+		pid_t got = waitpid(pid, status_r, stopped ? 0 : WNOHANG);
+
+		if (got == pid)
+			return stopped;
+		if (got < 0 && errno != EINTR)
+			return err_sys(err, ERR_INTERNAL, errno, "cannot wait for the mail program");
+		if (stopped)
+			continue;
+		/* No child-exit fd to poll without pidfd: look again often. */
+		if (poll(&pfd, 1, 20) > 0) {
+			kill(-pid, SIGTERM);
+			stopped = 1;
+		}
+	}
+}
+
 static int
 run_sendmail(struct sender *s, struct core_job *job, const struct core_req_send *r,
 	     struct err *err)
@@ -188,7 +216,7 @@ run_sendmail(struct sender *s, struct core_job *job, const struct core_req_send 
 	const char **argv;
 	size_t i, argc = 0;
 	pid_t pid;
-	int status, child_errno = 0, rc = -1, fed;
+	int status, child_errno = 0, rc = -1, fed, stopped;
 	ssize_t n;
 
 	argv = xcalloc(r->rcpt_count + 6, sizeof(*argv));
@@ -220,6 +248,9 @@ run_sendmail(struct sender *s, struct core_job *job, const struct core_req_send 
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
 		signal(SIGPIPE, SIG_DFL);
+		/* A group of its own, so a stop reaches what a wrapper
+		 * script started too. */
+		setpgid(0, 0);
 		dup2(in[0], 0);
 		if (strchr(s->program, '/') != NULL)
 			execv(s->program, (char *const *)argv);
@@ -230,6 +261,7 @@ run_sendmail(struct sender *s, struct core_job *job, const struct core_req_send 
 			_exit(127);
 		_exit(127);
 	}
+	setpgid(pid, pid); /* as the child does: whichever runs first */
 	close(in[0]);
 	in[0] = -1;
 	close(report[1]);
@@ -246,15 +278,17 @@ run_sendmail(struct sender *s, struct core_job *job, const struct core_req_send 
 	close(in[1]);
 	in[1] = -1;
 	if (fed < 0)
-		kill(pid, SIGTERM);
-	while (waitpid(pid, &status, 0) < 0) {
-		if (errno != EINTR) {
-			err_sys(err, ERR_INTERNAL, errno, "cannot wait for %s", s->program);
-			goto out;
-		}
-	}
-	if (fed < 0)
+		kill(-pid, SIGTERM);
+	stopped = reap(job, pid, &status, err);
+	if (stopped < 0 || fed < 0)
 		goto out;
+	if (stopped) {
+		const char *base = strrchr(s->program, '/');
+
+		err_set(err, ERR_CANCELLED, "%s was stopped after reading it: it may have been sent",
+			base != NULL ? base + 1 : s->program);
+		goto out;
+	}
 	if (WIFSIGNALED(status)) {
 		err_set(err, ERR_IO, "%s was killed by signal %d", s->program, WTERMSIG(status));
 		goto out;

@@ -76,7 +76,9 @@ struct core_send_params {
  * Otherwise runs the sendmail program with the recipients and writes the
  * message to it.  Fails (ERR_IO) when the program cannot be run, exits
  * non-zero or is killed, with one sentence saying which; ERR_CANCELLED on
- * interrupt (core_folder_set_interrupt_fd), after stopping the program.
+ * interrupt (core_folder_set_interrupt_fd), after stopping the program,
+ * whether it had read the whole message or not (the sentence says which:
+ * once it has, it may have sent it).
  */
 int core_send_deliver(const struct core_send_params *params, const char *data, size_t len,
 		      const char *const *rcpt, size_t nrcpt, struct err *err);

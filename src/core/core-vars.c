@@ -286,6 +286,10 @@ static const struct var_def vars[VAR_COUNT] = {
         .doc = "The ways to log in to the POP3 server, separated by spaces or colons, in "
                "order: SASL mechanisms (SCRAM-SHA-256, CRAM-MD5, PLAIN...), APOP, and USER "
                "for USER and PASS.  Unset: the strongest the server offers."),
+    DEF(POP3_CHECK_INTERVAL, .name = "pop3_check_interval", NUMBER("0", 0, 86400),
+        .doc = "Every this many seconds the full-screen interface fetches new mail from "
+               "the POP3 servers of the accounts (pop3_url) by itself, as G (fetch-mail) "
+               "does, saying only what came or what failed; 0 fetches only on G."),
     DEF(POP3_DELETE, .name = "pop3_delete", BOOL("no"),
         .doc = "Delete messages from the POP3 server once they are stored locally; off, "
                "they stay on the server (see pop3_keep_days)."),

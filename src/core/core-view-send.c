@@ -140,7 +140,9 @@ send_program(struct view_sender *s, const struct core_req_send *r, struct err *e
 	p.envelope_from = r->from != NULL && *r->from != '\0' ? r->from : NULL;
 	core_job_progress(s->job, 0, r->len, "sending");
 	if (core_send_deliver(&p, r->data, r->len, r->rcpt, r->rcpt_count, err) < 0) {
-		keep_dead(s, r, err);
+		/* A cancelled message stays in the composer: no copy needed. */
+		if (err->kind != ERR_CANCELLED)
+			keep_dead(s, r, err);
 		return -1;
 	}
 	core_job_progress(s->job, r->len, r->len, "sending");

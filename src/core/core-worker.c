@@ -213,6 +213,7 @@ core_worker_post(struct core_worker *w, struct core_request *req)
 {
 	struct core_job *job;
 	uint64_t id;
+	int shutdown;
 
 	if (req->type == CORE_REQ_CANCEL) {
 		struct core_event *ev;
@@ -229,13 +230,17 @@ core_worker_post(struct core_worker *w, struct core_request *req)
 	}
 	job = core_job_new(&w->slot, req);
 	id = req->job_id;
-	if (req->type == CORE_REQ_SHUTDOWN) {
+	shutdown = req->type == CORE_REQ_SHUTDOWN;
+	if (shutdown)
 		atomic_store(&w->shutdown_posted, 1);
-		core_job_slot_stop(&w->slot);
-	}
 	log_trace(LOG_CH_CORE, "%s: job %llu (%s) queued", w->name, (unsigned long long)id,
 		  core_request_type_name(req->type));
 	core_queue_push(w->requests, core_job_node(job));
+	/* Stopped after the push: the stop makes the cancel pipe readable,
+	 * and an idle it ends must find the shutdown waiting rather than be
+	 * called again at once. */
+	if (shutdown)
+		core_job_slot_stop(&w->slot);
 	return id;
 }
 

@@ -49,7 +49,9 @@ struct core_worker_ops {
 	 * core_worker_post_event(), and returns 0 once core_worker_request_fd()
 	 * is readable (or when it wants to be called again).  On -1 the error
 	 * goes to the face with job id 0, and idle is not called again until
-	 * a request has been handled.
+	 * a request has been handled.  Watches core_worker_cancel_fd() while
+	 * it waits on a server: it becomes readable when a queued request is
+	 * cancelled or the worker stops, and the wait should then end.
 	 */
 	int (*idle)(void *ctx, struct core_worker *worker, struct err *err);
 	/* Optional.  Frees ctx on the worker thread after its last request. */
@@ -113,9 +115,10 @@ int core_worker_request_fd(const struct core_worker *worker);
 
 /*
  * Readable while the job the worker runs is cancelled (the same fd as
- * core_job_cancel_fd), for the network parameters of a backend that opens
- * its connection before a job asks for it.  Owned by the worker.  Worker
- * thread.
+ * core_job_cancel_fd), or, while none runs, once a queued one is
+ * cancelled or the worker stops; for the network parameters of a backend
+ * that opens its connection before a job asks for it.  Owned by the
+ * worker.  Worker thread.
  */
 int core_worker_cancel_fd(const struct core_worker *worker);
 

@@ -65,8 +65,10 @@ imap_decode_flags(struct arena *arena, const struct imap_arg *arg, struct imap_f
 
 		if (f[0] != '\\' && f[0] != '$')
 			continue;
+		/* The second letter tells the system flags apart. */
 		for (size_t k = 0; k < sizeof(sys) / sizeof(sys[0]); k++)
-			if (strcasecmp(f, sys[k].name) == 0)
+			if ((f[1] | 0x20) == (sys[k].name[1] | 0x20) && f[0] == sys[k].name[0] &&
+			    strcasecmp(f, sys[k].name) == 0)
 				out->bits |= sys[k].bit;
 	}
 	return 0;
@@ -144,9 +146,14 @@ imap_parse_internaldate(const char *s, time_t *time_r)
 	if (digits(s, (int)dl, &day) < 0 || s[dl] != '-')
 		return -1;
 	s += dl + 1;
-	for (int i = 0; i < 12; i++)
-		if (strncasecmp(s, months + 3 * i, 3) == 0)
-			mon = i + 1;
+	/* Compared by hand: a FETCH of every message parses one date each. */
+	if (s[0] != '\0' && s[1] != '\0' && s[2] != '\0') {
+		char m0 = (char)(s[0] | 0x20), m1 = (char)(s[1] | 0x20), m2 = (char)(s[2] | 0x20);
+
+		for (int i = 0; i < 12; i++)
+			if (m0 == months[3 * i] && m1 == months[3 * i + 1] && m2 == months[3 * i + 2])
+				mon = i + 1;
+	}
 	if (mon < 0 || s[3] != '-')
 		return -1;
 	s += 4;

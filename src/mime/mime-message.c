@@ -755,14 +755,7 @@ format_size(struct str *out, uint64_t size, int exact)
 {
 	if (!exact)
 		str_append(out, "~");
-	if (size < 1024)
-		str_appendf(out, "%llu bytes", (unsigned long long)size);
-	else if (size < 10 * 1024)
-		str_appendf(out, "%.1f KB", (double)size / 1024);
-	else if (size < 1024 * 1024)
-		str_appendf(out, "%llu KB", (unsigned long long)((size + 512) / 1024));
-	else
-		str_appendf(out, "%.1f MB", (double)size / (1024 * 1024));
+	str_append_size(out, size);
 }
 
 static void

@@ -35,17 +35,18 @@ check_eq "nothing is left in tmp/" "$(ls "$T/mail/tmp" | wc -l | tr -d ' ')" 0
 cmp -s box "$data/basic.mbox"
 check "exit leaves the mbox as it was" test $? -eq 0
 
-# Query folders.
+# Query folders.  Their listing comes from the database, which keeps no
+# line counts: shown blank, as for POP3.
 out=$(pt -H -f 'notmuch://?query=tag:inbox')
 check_eq "-H lists a query folder oldest first" "$out" \
-">N  1 alice@example.org     Mon Jan  6 09:15    2/238    Lunch?
- N  2 bob@example.net       Mon Jan  6 11:30    7/337    Re: Lunch?
- O  3 carol@example.com     Tue Jan  7 10:00    1/197    Quarterly réport
- N  4 alice@example.org     Wed Jan  8 14:45    1/181    Meeting notes
- N  5 dave@example.org      Thu Jan  9 08:00    1/179    Weekend plans"
+">N  1 alice@example.org     Mon Jan  6 09:15     /238    Lunch?
+ N  2 bob@example.net       Mon Jan  6 11:30     /337    Re: Lunch?
+ O  3 carol@example.com     Tue Jan  7 10:00     /197    Quarterly réport
+ N  4 alice@example.org     Wed Jan  8 14:45     /181    Meeting notes
+ N  5 dave@example.org      Thu Jan  9 08:00     /179    Weekend plans"
 out=$(pt -H -f "notmuch://$T/mail?query=from%3Aalice%20and%20subject%3Anotes")
 check_eq "a query with the database named" "$out" \
-">N  1 alice@example.org     Wed Jan  8 14:45    1/181    Meeting notes"
+">N  1 alice@example.org     Wed Jan  8 14:45     /181    Meeting notes"
 out=$(pt -H -f 'notmuch://?query=tag:nosuchtag' 2>&1)
 check_eq "an empty query folder lists nothing" "$out" ""
 out=$(pt -H -f 'notmuch:///nonexistent/db?query=*' 2>&1)
@@ -62,13 +63,13 @@ virtual_mailboxes alice "from:alice" inbox "notmuch://?query=tag:inbox and tag:u
 EOF2
 out=$(pt -H -f notmuch://lunch)
 check_eq "a named query from query" "$out" \
-">N  1 alice@example.org     Mon Jan  6 09:15    2/238    Lunch?
- N  2 bob@example.net       Mon Jan  6 11:30    7/337    Re: Lunch?"
+">N  1 alice@example.org     Mon Jan  6 09:15     /238    Lunch?
+ N  2 bob@example.net       Mon Jan  6 11:30     /337    Re: Lunch?"
 out=$(pt -H -f notmuch://inbox | wc -l | tr -d ' ')
 check_eq "a named query from virtual_mailboxes, written as a URL" "$out" 4
 out=$(pt -S folder=notmuch:// -H -f +alice | cut -c 29-)
-check_eq "+name when folder is notmuch://" "$out" "Mon Jan  6 09:15    2/238    Lunch?
-Wed Jan  8 14:45    1/181    Meeting notes"
+check_eq "+name when folder is notmuch://" "$out" "Mon Jan  6 09:15     /238    Lunch?
+Wed Jan  8 14:45     /181    Meeting notes"
 out=$(printf 'folders\nexit\n' | pt -S folder=notmuch:// -N -f notmuch://lunch 2>&1)
 check_eq "folders lists the named queries" "$(printf '%s\n' "$out" | tr '\n' ,)" "alice,inbox,lunch,"
 out=$(pt -H -f notmuch://nope 2>&1)
@@ -84,7 +85,7 @@ New mail goes to the maildir $T/other
 Settings come from the notmuch configuration $NOTMUCH_CONFIG"
 printf 'save 4 notmuch://\nexit\n' | pt -S notmuch_db="$T/other" -N -f box >/dev/null 2>&1
 out=$(pt -S notmuch_db="$T/other" -H -f 'notmuch://?query=*' | cut -c 29-)
-check_eq "folders and delivery follow it" "$out" "Wed Jan  8 14:45    1/181    Meeting notes"
+check_eq "folders and delivery follow it" "$out" "Wed Jan  8 14:45     /181    Meeting notes"
 check_eq "the configured store is untouched" "$(notmuch count '*')" 5
 
 # Plain maildirs under the store stay maildir folders.

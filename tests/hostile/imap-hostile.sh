@@ -209,44 +209,29 @@ sys.stdout.buffer.write(base64.b64decode(line * (6 * 1024 * 1024 // (len(line) +
 pty_getpart() {
 	rm -f "$T/got.bin"
 	peer_start bigpart
-	"$PY" - "$PETREL" "$port" "$T" "$1" <<'PY'
-import os, pty, select, sys, time
+	PYTHONPATH="$top_srcdir/tests/lib" "$PY" - "$PETREL" "$port" "$T" "$1" <<'PY'
+import sys
+from ptydrive import Pty
 petrel, port, T, mode = sys.argv[1:5]
-pid, fd = pty.fork()
-if pid == 0:
-    os.execv(petrel, [petrel, "-n", "-N", "-S", "imap_starttls=no", "-S",
-                      "imap_allow_plaintext=yes", "-S", "timeout=5", "-f",
-                      "imap://u:p@127.0.0.1:%s/INBOX" % port])
-out = b""
-def read_until(pred, secs):
-    global out
-    end = time.time() + secs
-    while time.time() < end and not pred():
-        if select.select([fd], [], [], 0.1)[0]:
-            try:
-                d = os.read(fd, 65536)
-            except OSError:
-                return
-            if not d:
-                return
-            out += d
+t = Pty([petrel, "-n", "-N", "-S", "imap_starttls=no", "-S", "imap_allow_plaintext=yes",
+         "-S", "timeout=5", "-f", "imap://u:p@127.0.0.1:%s/INBOX" % port])
 def status():
     try:
         return open(T + "/status").read()
     except OSError:
         return ""
-read_until(lambda: b"? " in out, 10)
-os.write(fd, ("getpart 1 2 %s/got.bin\n" % T).encode())
+t.read_until(lambda: b"? " in t.out, 10)
+t.write(("getpart 1 2 %s/got.bin\n" % T).encode())
 if mode == "cancel":
-    read_until(lambda: "range 1048576\n" in status(), 10)
-    os.write(fd, b"\x03")
-    read_until(lambda: b"nothing saved" in out, 10)
+    t.read_until(lambda: "range 1048576\n" in status(), 10)
+    t.write(b"\x03")
+    t.read_until(lambda: b"nothing saved" in t.out, 10)
 else:
-    read_until(lambda: b"bytes fetched" in out, 20)
-read_until(lambda: out.rstrip().endswith(b"?"), 5)
-os.write(fd, b"quit\n")
-read_until(lambda: False, 5)
-os.waitpid(pid, 0)
+    t.read_until(lambda: b"bytes fetched" in t.out, 20)
+t.read_until(t.prompted, 5)
+t.write(b"quit\n")
+t.wait(5)
+out = t.out
 open(T + "/pty.out", "wb").write(out)
 PY
 	peer_stop

@@ -37,10 +37,33 @@ Scenarios:
   idle-bye        the first connection says BYE a second into IDLE; the
                   next ones are honest
   idle-gone       BYE a second into IDLE, and then nobody listens any more
+
+Stalling scenarios, for the full-screen face's tests (tests/tui/tui-stall.sh):
+a server that stops answering but keeps the connection open.  Each stalls
+once, on its first connection, noting "stalled" and then every line the
+client still sends, and answers nothing more on that connection; later
+connections are honest.  Their folder holds STALL_COUNT messages (UID =
+sequence number), "Stall message N" from "Sender N", with bodies ("Body of
+stall message N.") served to BODY.PEEK[]; "stalled" is noted each time.  The peer serves up to twenty
+connections and waits for the next up to 30 seconds, so a client may
+reconnect after giving up on the stalled one.
+  stall-summaries the summary FETCHes are answered for the first
+                  STALL_AFTER messages; the FETCH that passes that number
+                  stops in the middle of a response
+  stall-body      BODY.PEEK[] of the newest message (UID STALL_COUNT) sends
+                  its FETCH line and half the literal, then stops, on
+                  every connection; other messages are served
+  stall-idle      the first IDLE gets its "+" and then nothing, not even
+                  an answer to DONE; after that, each connection waits
+                  for the file STATUSFILE.release (up to 20 seconds, or
+                  until the client hangs up) before its greeting, so the
+                  client's reconnection stays under way until the test
+                  says
 """
 
 import os
 import re
+import select
 import signal
 import socket
 import ssl
@@ -64,6 +87,25 @@ BIG_MIME = (b"Content-Type: application/octet-stream; name=\"big.bin\"\r\n"
             b"Content-Disposition: attachment; filename=\"big.bin\"\r\n\r\n")
 
 
+STALL_COUNT = 2000
+STALL_AFTER = 300
+STALL_LINE = b"All work and no play makes a dull folder; the server stops here.\r\n"
+
+# What the stalling scenarios have done, across connections.
+stall_state = {"stalled": False, "summaries_sent": 0}
+
+
+def stall_header(n):
+    return (b"From: Sender %d <s%d@example.org>\r\nSubject: Stall message %d\r\n"
+            b"Date: Thu, 01 Jan 2026 %02d:%02d:%02d +0000\r\n"
+            b"Message-ID: <stall%d@example.org>\r\n\r\n"
+            % (n, n, n, n // 3600, n // 60 % 60, n % 60, n))
+
+
+def stall_message(n):
+    return stall_header(n) + b"Body of stall message %d.\r\n" % n + STALL_LINE * 40
+
+
 class Closed(Exception):
     pass
 
@@ -82,6 +124,11 @@ class Peer:
         self.deflate = None
         self.deleted = set()  # UIDs marked \Deleted
         self.expunged = set()
+        self.stalling = scenario.startswith("stall-")
+        if self.stalling:
+            self.messages = [(n, stall_header(n)) for n in range(1, STALL_COUNT + 1)]
+        else:
+            self.messages = MESSAGES
 
     def note(self, text):
         self.status.write(text + "\n")
@@ -133,6 +180,18 @@ class Peer:
         return c
 
     def greeting(self):
+        if self.scenario == "stall-idle" and stall_state["stalled"]:
+            release = self.status.name + ".release"
+            for _ in range(400):
+                if os.path.exists(release):
+                    break
+                # The client says nothing before the greeting: readable
+                # means it hung up.
+                if select.select([self.conn], [], [], 0.05)[0] and \
+                        not self.conn.recv(1, socket.MSG_PEEK):
+                    self.note("client left")
+                    raise Closed()
+            self.note("released")
         if self.scenario == "drip":
             g = b"* OK hostile server dripping its greeting one byte a second\r\n"
             for i in range(len(g)):
@@ -208,8 +267,9 @@ class Peer:
         self.send(b'* NAMESPACE (("" "/")) NIL NIL\r\n' + tag + b" OK done\r\n")
 
     def cmd_select(self, tag, rest):
-        out = b"* FLAGS (\\Seen \\Deleted)\r\n* 3 EXISTS\r\n* 0 RECENT\r\n"
-        out += b"* OK [UIDVALIDITY 7] ok\r\n* OK [UIDNEXT 4] ok\r\n"
+        n = len(self.messages)
+        out = b"* FLAGS (\\Seen \\Deleted)\r\n* %d EXISTS\r\n* 0 RECENT\r\n" % n
+        out += b"* OK [UIDVALIDITY 7] ok\r\n* OK [UIDNEXT %d] ok\r\n" % (n + 1)
         if self.scenario == "alert-escape":
             out += b"* OK [ALERT] \x1b]0;pwned\x07 mind the escape\r\n"
         self.send(out + tag + b" OK [READ-WRITE] selected\r\n")
@@ -217,12 +277,12 @@ class Peer:
     cmd_examine = cmd_select
 
     def cmd_search(self, tag, uid, rest):
-        self.send(b'* ESEARCH (TAG "' + tag + b'") UID ALL 1:3\r\n' + tag + b" OK done\r\n")
+        self.send(b'* ESEARCH (TAG "' + tag + b'") UID ALL 1:%d\r\n' % len(self.messages) + tag + b" OK done\r\n")
 
     def live(self):
         """(seq, uid, header, flags) of the messages not expunged."""
         out = []
-        for u, hdr in MESSAGES:
+        for u, hdr in self.messages:
             if u not in self.expunged:
                 fl = b"\\Deleted" if u in self.deleted else b""
                 out.append((len(out) + 1, u, hdr, fl))
@@ -235,9 +295,12 @@ class Peer:
                 continue
             out += (b"* %d FETCH (UID %d FLAGS (%s) INTERNALDATE \"02-Jun-2025 10:00:00 +0000\" "
                     b"RFC822.SIZE %d BODY[HEADER.FIELDS (FROM SUBJECT DATE)] {%d}\r\n" %
-                    (seq, u, fl, len(hdr) + 10, len(hdr)))
+                    (seq, u, fl, len(stall_message(u)) if self.stalling else len(hdr) + 10,
+                     len(hdr)))
             out += hdr + b")\r\n"
-        self.send(out + tag + b" OK fetched\r\n")
+        if tag is not None:
+            out += tag + b" OK fetched\r\n"
+        self.send(out)
 
     def fetch_bigpart(self, tag, rest):
         if b"BODYSTRUCTURE" in rest:
@@ -271,12 +334,14 @@ class Peer:
         for part in m.group(1).split(b","):
             if b":" in part:
                 a, b_ = part.split(b":")
-                hi = 3 if b_ == b"*" else int(b_)
+                hi = len(self.messages) if b_ == b"*" else int(b_)
                 lo = 1 if a == b"*" else int(a)
                 uids.update(range(min(lo, hi), max(lo, hi) + 1))
             else:
                 uids.add(int(part))
         if self.scenario == "bigpart" and self.fetch_bigpart(tag, rest):
+            return
+        if self.stalling and self.fetch_stalling(tag, uids, rest):
             return
         if b"HEADER" not in rest:
             # UID FLAGS, by UID or by sequence number: honest.
@@ -330,6 +395,48 @@ class Peer:
         else:
             self.fetch_honest(tag, uids)
 
+    def stall(self):
+        """Answers nothing more on this connection, reading (and noting)
+        what the client still sends until it hangs up."""
+        stall_state["stalled"] = True
+        self.note("stalled")
+        while True:
+            self.note("C: " + self.readline().decode("latin-1"))
+
+    def fetch_stalling(self, tag, uids, rest):
+        """The stalling scenarios' FETCH; False for what fetch_honest and
+        the FLAGS path answer."""
+        first = not stall_state["stalled"]
+        if b"BODY.PEEK[]" in rest:
+            out = b""
+            for seq, u, _, fl in self.live():
+                if u not in uids:
+                    continue
+                msg = stall_message(u)
+                if self.scenario == "stall-body" and u == STALL_COUNT:
+                    self.send(b"* %d FETCH (UID %d BODY[] {%d}\r\n" % (seq, u, len(msg))
+                              + msg[:len(msg) // 2])
+                    self.stall()
+                out += b"* %d FETCH (UID %d BODY[] {%d}\r\n" % (seq, u, len(msg)) + msg + b")\r\n"
+            self.send(out + tag + b" OK fetched\r\n")
+            return True
+        if b"HEADER" not in rest or not first or self.scenario != "stall-summaries":
+            return False
+        left = STALL_AFTER - stall_state["summaries_sent"]
+        if len(uids) <= left:
+            stall_state["summaries_sent"] += len(uids)
+            self.fetch_honest(tag, uids)
+            return True
+        # Those up to the limit, then the start of the next response.
+        mine = sorted(uids)
+        if left > 0:
+            self.fetch_honest(None, set(mine[:left]))
+        stall_state["summaries_sent"] += max(left, 0)
+        self.note("summaries sent %d" % stall_state["summaries_sent"])
+        u = mine[max(left, 0)]
+        self.send(b"* %d FETCH (UID %d FLAGS () INTERNALDATE " % (u, u))
+        self.stall()
+
     def cmd_copy(self, tag, rest):
         self.send(tag + b" OK [COPYUID 9 " + rest.split()[0] + b" 100] copied\r\n")
 
@@ -360,6 +467,8 @@ class Peer:
 
     def cmd_idle(self, tag, rest):
         self.send(b"+ idling\r\n")
+        if self.scenario == "stall-idle" and not stall_state["stalled"]:
+            self.stall()
         if self.scenario in ("idle-bye", "idle-gone") and self.n == 1:
             time.sleep(1)
             self.send(b"* BYE server shutting down for maintenance\r\n")
@@ -387,8 +496,9 @@ def main():
         with open(portfile + ".tmp", "w") as f:
             f.write(str(srv.getsockname()[1]))
         os.rename(portfile + ".tmp", portfile)
-        for n in range(1, 6):
-            srv.settimeout(15 if n == 1 else 3)
+        stalling = scenario.startswith("stall-")
+        for n in range(1, 21 if stalling else 6):
+            srv.settimeout(15 if n == 1 else 30 if stalling else 3)
             try:
                 conn, _ = srv.accept()
             except socket.timeout:

@@ -15,6 +15,9 @@
  *   part:UID:PART:SIZE:FILE
  *                      fetches part PART ("" the message) SIZE bytes at a time,
  *                      appending the raw bytes to FILE; prints "part BYTES CHUNKS"
+ *   parts:UID          the part list (CORE_REQ_FETCH_STRUCTURE): one line per
+ *                      part, "partinfo PATH|TYPE|SIZE|DISPOSITION|FILENAME|
+ *                      CHARSET|ENCODING|BOUNDARY|DEPTH|CONTAINER"
  *   search:KEYS        server-side search; "found UID..."
  *   copy:UID:URL move:UID:URL   copies or moves a message to a folder
  *   mkdir:URL rmdir:URL rename:URL -> URL   folder management
@@ -120,6 +123,15 @@ on_event(const struct core_event *ev, void *ctx)
 		if (d->part_out != NULL)
 			fwrite(ev->u.part_data.data, 1, ev->u.part_data.len, d->part_out);
 		d->part_bytes += ev->u.part_data.len;
+		break;
+	case CORE_EV_PART_LIST:
+		for (size_t i = 0; i < ev->u.part_list.count; i++) {
+			const struct core_part *p = &ev->u.part_list.items[i];
+
+			printf("partinfo %s|%s|%llu|%s|%s|%s|%s|%s|%u|%d\n", p->path, p->type,
+			       (unsigned long long)p->size, p->disposition, p->filename,
+			       p->charset, p->encoding, p->boundary, p->depth, p->container);
+		}
 		break;
 	case CORE_EV_NEW_MAIL:
 		d->count = ev->u.new_mail.exists;
@@ -418,6 +430,10 @@ run_step(struct drive *d, const char *step, struct err *err)
 		rc = call(d, req, err);
 	} else if (strncmp(step, "part:", 5) == 0) {
 		rc = step_part(d, step, err);
+	} else if (strncmp(step, "parts:", 6) == 0) {
+		req = core_request_new(CORE_REQ_FETCH_STRUCTURE);
+		req->u.fetch_structure.id = strtoull(step + 6, NULL, 10);
+		rc = call(d, req, err);
 	} else if (strncmp(step, "search:", 7) == 0) {
 		req = core_request_new(CORE_REQ_SEARCH);
 		req->u.search.query = arena_strdup(req->arena, step + 7);

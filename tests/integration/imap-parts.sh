@@ -78,6 +78,79 @@ check_contains "nested: its attachment numbered as IMAP does" "$out" \
 	'    2.2    image/png 362 "dot.png" [attachment]'
 check "nested: the part fetched alone is the original" cmp -s "$T/dot.png" "$T/dot-got.png"
 
+# The typed part list (CORE_REQ_FETCH_STRUCTURE): every field, and file
+# names decoded from RFC 2231 (one value, continuations, a charset other
+# than UTF-8) and RFC 2047, made terminal-safe.
+cat >"$T/names.eml" <<'EOM'
+From: bob@petrel.test
+To: alice@petrel.test
+Subject: Names
+Message-ID: <names@petrel.test>
+MIME-Version: 1.0
+Content-Type: multipart/mixed; boundary="outer-b"
+
+--outer-b
+Content-Type: multipart/alternative; boundary="alt-b"
+
+--alt-b
+Content-Type: text/plain; charset=iso-8859-1
+Content-Transfer-Encoding: quoted-printable
+
+caf=E9
+--alt-b
+Content-Type: text/html; charset=utf-8
+
+<p>caf&eacute;</p>
+--alt-b--
+--outer-b
+Content-Type: application/pdf
+Content-Disposition: attachment; filename*=UTF-8''caf%C3%A9%20menu.pdf
+Content-Transfer-Encoding: base64
+
+JVBERi0=
+--outer-b
+Content-Type: text/plain; charset=utf-8
+Content-Disposition: attachment; filename*0*=utf-8''%E6%97%A5; filename*1*=%E6%9C%AC;
+ filename*2=".txt"
+
+nihon
+--outer-b
+Content-Type: image/png; name="=?UTF-8?B?w7xiZXIucG5n?="
+Content-Transfer-Encoding: base64
+
+iVBORw0K
+--outer-b
+Content-Type: application/octet-stream
+Content-Disposition: attachment; filename*=iso-8859-1'fr'%E9t%E9%1B%5B31m.bin
+
+AAAA
+--outer-b--
+EOM
+deliver alice "$T/names.eml"
+out=$(drive "$(url)" open headers parts:3 2>&1)
+check_contains "typed list: the top multipart" "$out" "partinfo |multipart/mixed|0|||||outer-b|0|1"
+check_contains "typed list: a nested multipart" "$out" "partinfo 1|multipart/alternative|0|||||alt-b|1|1"
+check_contains "typed list: charset and encoding" "$out" \
+	"partinfo 1.1|text/plain|6|||iso-8859-1|quoted-printable||2|0"
+check_contains "typed list: RFC 2231 in UTF-8" "$out" \
+	"partinfo 2|application/pdf|8|attachment|café menu.pdf||base64||1|0"
+check_contains "typed list: RFC 2231 continuations" "$out" \
+	"partinfo 3|text/plain|5|attachment|日本.txt|utf-8|7bit||1|0"
+check_contains "typed list: RFC 2047 in a name parameter" "$out" \
+	"partinfo 4|image/png|8||über.png||base64||1|0"
+check_contains "typed list: RFC 2231 in Latin-1, an escape made visible" "$out" \
+	"partinfo 5|application/octet-stream|4|attachment|été^[[31m.bin||7bit||1|0"
+check "typed list: no escape byte reaches the output" sh -c '! printf "%s" "$1" | grep -q "$(printf "\033")"' - "$out"
+out=$(printf 'getpart 3\n' | pt -N -f "$(url)" 2>"$T/err")
+check_eq "getpart list of names: nothing on stderr" "$(cat "$T/err")" ""
+check_contains "getpart lists decoded names" "$out" '  2      application/pdf 8 "café menu.pdf" [attachment]'
+check_contains "getpart lists nested parts deeper" "$out" '    1.2    text/html'
+out=$(drive "$(url)" open headers parts:1 2>&1)
+check_contains "typed list: the big attachment's size as encoded" "$out" \
+	"partinfo 2|application/octet-stream|"
+out=$(printf 'getpart 3 9\n' | pt -N -f "$(url)" 2>"$T/err")
+check_contains "getpart: a part not in the list is named" "$(cat "$T/err")" "has no part 9"
+
 out=$(drive -d "$T/t-drive" "$(url)" open part:1:2:65536:"$T/raw.b64" 2>&1)
 check_contains "core: the part came in 64 KiB ranges" "$out" "part "
 got=$("$HARNESS_PYTHON" -c 'import base64,sys; sys.stdout.buffer.write(base64.b64decode(open(sys.argv[1],"rb").read()))' "$T/raw.b64" | sha256sum | cut -d' ' -f1)

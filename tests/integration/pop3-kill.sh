@@ -6,8 +6,8 @@
 #
 # The kill points are system calls, not times: strace stops petrel with
 # SIGKILL on entry to the K-th call of one of the calls that move data to
-# disk or to the server (write, openat, link, unlink, fsync, fdatasync,
-# syncfs, sendto), K drawn from a generator seeded with POP3_KILL_SEED
+# disk or to the server (write, openat, rename, fsync, fdatasync, syncfs,
+# sendto), K drawn from a generator seeded with POP3_KILL_SEED
 # (default 1729), so a failure can be replayed with the same seed.  K is
 # scaled by what is left to do, so that the kills land before the end of
 # each run.
@@ -56,7 +56,9 @@ kill_runs() {
 			case $call in
 			write) range=$((left + 2)) ;;
 			openat) range=$((left * OPENS + 8)) ;;
-			link | unlink) range=$left ;;
+			# Files reach new/ by rename (a plan's link and unlink
+			# stand for it, as they did when petrel linked).
+			link | unlink) call=rename range=$left ;;
 			syncfs) [ "$left" -gt 4 ] || call=fsync range=1 ;;
 			rename) call=sendto range=$((10 + left / 16)) ;;
 			*) range=1 ;;

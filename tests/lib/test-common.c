@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,6 +78,24 @@ test_tmpdir(void)
 		exit(99);
 	}
 	return tmpdir;
+}
+
+size_t
+test_files_in(const char *dir, const char *sub)
+{
+	char path[4096];
+	struct dirent *de;
+	size_t n = 0;
+	DIR *d;
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, sub) >= sizeof(path))
+		return 0;
+	d = opendir(path);
+	while (d != NULL && (de = readdir(d)) != NULL)
+		n += de->d_name[0] != '.';
+	if (d != NULL)
+		closedir(d);
+	return n;
 }
 
 int

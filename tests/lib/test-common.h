@@ -25,6 +25,9 @@ void test_assert_int_at(long long got, long long want, const char *expr, const c
 int test_done(void);
 /* A fresh temporary directory under $TMPDIR, removed at test_done(). */
 const char *test_tmpdir(void);
+/* How many entries not starting with '.' the directory dir/sub holds
+ * (0 when it cannot be read): maildir tests count files in new/, tmp/. */
+size_t test_files_in(const char *dir, const char *sub);
 
 #define test_assert(expr) test_assert_at(!!(expr), #expr, __FILE__, __LINE__)
 #define test_assert_str(got, want) test_assert_str_at((got), (want), #got, __FILE__, __LINE__)

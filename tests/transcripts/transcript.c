@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/base-file.h"
+#include "base/base-str.h"
 #include "base/base-xalloc.h"
 #include "transcript.h"
 
@@ -60,18 +61,6 @@ transcript_quote(struct str *out, const void *data, size_t len)
 	str_append_char(out, '"');
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* The README's escapes; others stay as written (quote: \" too). */
 static void
 unescape(struct str *out, const char *s, bool quote)
@@ -99,8 +88,8 @@ unescape(struct str *out, const char *s, bool quote)
 			str_append_char(out, '\\');
 			break;
 		case 'x':
-			if (hexval(s[1]) >= 0 && hexval(s[2]) >= 0) {
-				str_append_char(out, (char)(hexval(s[1]) * 16 + hexval(s[2])));
+			if (str_hex_digit(s[1]) >= 0 && str_hex_digit(s[2]) >= 0) {
+				str_append_char(out, (char)(str_hex_digit(s[1]) * 16 + str_hex_digit(s[2])));
 				s += 2;
 				break;
 			}

@@ -1,8 +1,9 @@
 #!/bin/sh
 # Address completion with Tab in the address prompts: from the alias
 # lines of the configuration, from a scripted query_command (one match,
-# several cycled with Tab, none, a command that hangs and is stopped),
-# and the completed addresses reaching the sent message.
+# several cycled with Tab, none, a command that hangs and is stopped, a
+# slow one during which keys still work and that Ctrl-G stops), and the
+# completed addresses reaching the sent message.
 . "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/tui/lib.sh"
 
@@ -20,6 +21,8 @@ case "\$1" in
 zo*) printf 'Searching... 1 match\nzoe@example.com\tZoe Quist\tfriends\n' ;;
 ka*) printf 'Searching... 3 matches\nkai@example.com\tKai One\t\nkai@example.net\tDoe, Kai\t\nkai2@example.org\t\t\n' ;;
 slow*) sleep 30 ;;
+lag*) echo \$\$ > '$T/lag.pid'; sleep 29; echo late; printf 'lag@example.com\tLate\n' ;;
+lazy*) sleep 1; printf 'One match\nlazy@example.com\tLazy Bones\n' ;;
 *) echo "No matches"; exit 1 ;;
 esac
 EOS
@@ -76,6 +79,30 @@ check "a hanging query command is stopped, and said so" wait_for "the query comm
 check "the prompt is still there" wait_line 24 "To: slowpoke"
 keys C-g
 check "the prompt is cancelled" wait_for "Cancelled."
+
+# The lookup runs beside the screen: keys work while it runs, and Ctrl-G
+# stops it (the command and what it started) and keeps the prompt.
+keys m "lazy" Tab
+check "a slow lookup says it runs" wait_for 'Looking up "lazy"'
+check "its answer comes in when it is there" wait_line 24 "To: Lazy Bones <lazy@example.com>"
+keys C-u "lag" Tab
+check "a lookup under way is shown" wait_for 'Looking up "lag"'
+wait_until test -s "$T/lag.pid"
+keys x
+check "keys still work while it runs" wait_line 24 "To: lagx"
+keys C-g
+check "Ctrl-G stops the lookup" wait_for "Lookup stopped."
+check "the prompt stays" wait_line 24 "To: lagx"
+lag_pid=$(cat "$T/lag.pid")
+check "the query command is gone" wait_until sh -c '! kill -0 "$1" 2>/dev/null' - "$lag_pid"
+check "and what it started too" \
+	wait_until sh -c '! ps -eo args | grep -qx "sleep 29"'
+keys C-u "lag" Tab
+check "a lookup again" wait_for 'Looking up "lag"'
+keys C-g C-g
+check "Ctrl-G twice: the lookup, then the prompt" wait_for "Cancelled."
+check "that command is stopped too" \
+	wait_until sh -c '! ps -eo args | grep -qx "sleep 29"'
 
 # The compose screen's address fields complete too.
 keys m "bob@example.org" Enter "Fields" Enter

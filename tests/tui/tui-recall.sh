@@ -2,7 +2,8 @@
 # Recalling postponed messages: m offers to recall when the postponed
 # folder holds one (a single one opens at once), R lists several, the
 # recalled message comes back with its fields, text and attachment, and
-# leaves the postponed folder only when it is sent or postponed again.
+# leaves the postponed folder only when it is sent or postponed again; a
+# recalled reply marks its original answered when it is sent.
 . "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/tui/lib.sh"
 
@@ -98,6 +99,27 @@ check "postponed again" wait_for "Message postponed to"
 check "the old copy is removed" wait_until gone "Second"
 check_eq "the new copy is there" "$(postponed "Second, revised")" 1
 check_eq "Third is untouched" "$(postponed Third)" 1
+
+# A reply postponed, recalled and sent marks its original answered, as
+# a reply sent at once does.
+keys 6 Enter r
+check "a reply asks whether to quote" wait_for "Include the message in the reply?"
+keys Enter
+check "the reply's compose screen" wait_for "Subject: Re: Trip to the coast in March"
+keys P
+check "the reply postponed" wait_for "Message postponed to"
+check "its original is not marked yet" sh -c '! tmux -L "$1" capture-pane -t t -p | sed -n 7p | grep -q "r Jan 08"' - "$sock"
+keys R
+check "the reply is listed" wait_for "Re: Trip to the coast in March"
+keys j j
+check "the cursor on the reply" wait_cursor "Re: Trip to the coast"
+keys Enter
+check "the reply recalled" wait_for "Subject: Re: Trip to the coast in March"
+keys y
+check "the recalled reply sent" wait_for "Mail sent."
+n=$(ls "$SM_DIR" | grep -c '\.args$')
+check_eq "with In-Reply-To" "$(field $((n - 1)) In-Reply-To)" "<trip1@sample.petrel>"
+check "its original is now marked replied" wait_line 7 "r Jan 08 Bob Okafor"
 
 # q leaves the list.
 keys R

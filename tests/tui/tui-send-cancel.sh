@@ -16,6 +16,8 @@ cat > "$T/sendmail" <<EOS
 #!/bin/sh
 [ -f '$T/sendmail-slow' ] && sleep 30
 cat > '$T/sendmail.msg'
+[ -f '$T/sendmail-slow-after' ] && sleep 29.5
+exit 0
 EOS
 chmod +x "$T/editor" "$T/sendmail"
 # More than a pipe holds, so that feeding the program waits for it.
@@ -71,6 +73,23 @@ rm -f "$T/sendmail-slow"
 keys y
 check "sending again works" wait_for "Mail sent."
 check "the program got it then" grep -q "^Subject: Slow program" "$T/sendmail.msg"
+
+# Cancelled once it has read the whole message: it is stopped, and the
+# screen says the message may have gone.
+rm -f "$T/sendmail.msg"
+touch "$T/sendmail-slow-after"
+keys m "bob@example.net" Enter "Slow to finish" Enter
+check "compose screen, a program slow to finish" wait_for "Subject: Slow to finish"
+keys y
+check "the program reads the message" wait_until grep -q "^Subject: Slow to finish" "$T/sendmail.msg"
+keys C-g
+check "Ctrl-G stops a program that had read it all" wait_for "it may have been sent"
+check "the message stays in the composer" wait_for "Subject: Slow to finish"
+check "the program and its children were stopped" \
+	wait_until sh -c '! pgrep -f "sleep 2[9]" >/dev/null'
+check "nothing says it was sent" not_shown "Mail sent."
+keys q y
+check "discarded after the cancel" wait_for "Message discarded."
 keys q
 check "quit after sending" restored 0
 check "no memory errors were reported" no_sanitizer_reports

@@ -9,7 +9,6 @@
  */
 #include "config.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <notmuch.h>
 #include <signal.h>
@@ -279,17 +278,7 @@ tag_elsewhere(const char *id, const char *tag, int add)
 static size_t
 files_in(const char *sub)
 {
-	char *dir = xasprintf("%s/%s", mail, sub);
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	size_t n = 0;
-
-	while (d != NULL && (de = readdir(d)) != NULL)
-		n += de->d_name[0] != '.';
-	if (d != NULL)
-		closedir(d);
-	free(dir);
-	return n;
+	return test_files_in(mail, sub);
 }
 
 static int
@@ -447,6 +436,46 @@ test_query_folder(void)
 	test_assert_int(err.kind, ERR_USAGE);
 	ops->close(&f);
 	test_assert(f == NULL);
+	test_end();
+
+	test_begin("a listing-only open takes From, Subject and dates from the database");
+	{
+		struct backend_params p;
+		struct mime_summary l[4];
+		struct url u = url_of("notmuch://?query=tag:inbox");
+		int rc;
+
+		backend_params_init(&p);
+		p.listing_only = 1;
+		f = NULL;
+		test_assert_int(ops->open(&u, &p, &f, &err), 0);
+		url_clear(&u);
+		test_assert(f != NULL && ops->count(f) == 4);
+		rc = f != NULL ? ops->load_summaries(f, 0, 4, arena, l, NULL, &err) : -1;
+		test_assert_int(rc, 0);
+		if (rc == 0) {
+			for (int i = 0; i < 4; i++) {
+				/* What a listing shows is what the files say... */
+				test_assert_int(l[i].id, s[i].id);
+				test_assert_int(l[i].flags, s[i].flags);
+				test_assert_str(l[i].from_name, s[i].from_name);
+				test_assert_str(l[i].from_addr, s[i].from_addr);
+				test_assert_str(l[i].subject, s[i].subject);
+				test_assert_int(l[i].date, s[i].date);
+				test_assert_int(l[i].size, s[i].size);
+				test_assert_str(l[i].message_id, s[i].message_id);
+				/* ...and what it does not show is left out. */
+				test_assert_int(l[i].lines, 0);
+				test_assert_str(l[i].to, "");
+				test_assert_str(l[i].references, "");
+			}
+			/* A message is still read from its file. */
+			str_reset(&data);
+			test_assert_int(ops->fetch(f, 0, &data, &err), 0);
+			test_assert_str(str_cstr(&data), msg1);
+		}
+		ops->close(&f);
+	}
 	test_end();
 
 	test_begin("other queries, and queries that cannot be");

@@ -11,7 +11,6 @@
  */
 #include "config.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <notmuch.h>
 #include <stdio.h>
@@ -72,17 +71,7 @@ message(int n)
 static size_t
 files_in(const char *sub)
 {
-	char *dir = xasprintf("%s/%s", mail, sub);
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	size_t n = 0;
-
-	while (d != NULL && (de = readdir(d)) != NULL)
-		n += de->d_name[0] != '.';
-	if (d != NULL)
-		closedir(d);
-	free(dir);
-	return n;
+	return test_files_in(mail, sub);
 }
 
 static unsigned
@@ -260,20 +249,84 @@ test_batch(void)
 		free(m[i]);
 }
 
-static size_t
-files_under(const char *dir, const char *sub)
+/* A plain maildir as --fetch --to fills it, over several batches. */
+static void
+test_plain_batches(void)
 {
-	char *path = xasprintf("%s/%s", dir, sub);
-	DIR *d = opendir(path);
-	struct dirent *de;
-	size_t n = 0;
+	char *dir = xasprintf("%s/plain-batches", test_tmpdir());
+	char key[40][33], leftover[1024], *m = message(7), *path;
+	struct backend_pop3_store *st = NULL;
+	struct backend_params p;
+	struct err err;
+	int all = 1;
 
-	while (d != NULL && (de = readdir(d)) != NULL)
-		n += de->d_name[0] != '.';
-	if (d != NULL)
-		closedir(d);
+	test_begin("a plain maildir: keys found in new/ and cur/, batches remembered");
+	for (int i = 0; i < 40; i++) {
+		char uid[16];
+
+		snprintf(uid, sizeof(uid), "uid-plain-%d", i);
+		backend_pop3_store_uid_key("alice@host", uid, key[i]);
+	}
+	backend_params_init(&p);
+	test_assert(backend_pop3_store_open_maildir(dir, &p, &st, &err) == 0);
+	if (st == NULL)
+		goto out;
+	backend_pop3_store_free(&st);
+	/* Delivered by earlier runs: one read since (cur/, with flags), one
+	   not yet, and one left in new/ by a run killed before it recorded
+	   it, which this run delivers again. */
+	path = xasprintf("%s/cur/%s.pop3.petrel:2,S", dir, key[0]);
+	test_assert(file_write_atomic(path, m, strlen(m), 0600, &err) == 0);
 	free(path);
-	return n;
+	path = xasprintf("%s/new/%s.pop3.petrel", dir, key[1]);
+	test_assert(file_write_atomic(path, m, strlen(m), 0600, &err) == 0);
+	free(path);
+	snprintf(leftover, sizeof(leftover), "%s/new/%s.pop3.petrel", dir, key[2]);
+	test_assert(file_write_atomic(leftover, "half", 4, 0600, &err) == 0);
+	test_assert(backend_pop3_store_open_maildir(dir, &p, &st, &err) == 0);
+	if (st == NULL)
+		goto out;
+	test_assert_int(backend_pop3_store_has(st, key[0], &err), 1);
+	test_assert_int(backend_pop3_store_has(st, key[1], &err), 1);
+	test_assert_int(backend_pop3_store_has(st, key[3], &err), 0);
+	/* Keys in an order that is not theirs, in batches of 7, so that each
+	   commit merges into what earlier ones stored. */
+	for (int i = 39; i >= 2; i--) {
+		if (backend_pop3_store_add(st, key[i], m, strlen(m), &err) < 0)
+			all = 0;
+		if (i % 7 == 0 && backend_pop3_store_commit(st, &err) < 0)
+			all = 0;
+	}
+	test_assert(all);
+	test_assert(backend_pop3_store_commit(st, &err) == 0);
+	for (int i = 0; i < 40; i++)
+		if (backend_pop3_store_has(st, key[i], &err) != 1)
+			all = 0;
+	test_assert(all);
+	{
+		char other[33];
+
+		backend_pop3_store_uid_key("alice@host", "uid-plain-none", other);
+		test_assert_int(backend_pop3_store_has(st, other, &err), 0);
+	}
+	test_assert_int(test_files_in(dir, "new"), 39);
+	test_assert_int(test_files_in(dir, "cur"), 1);
+	test_assert_int(test_files_in(dir, "tmp"), 0);
+	/* The leftover was replaced by the whole message. */
+	{
+		char *got = NULL;
+		size_t len = 0;
+
+		test_assert(file_read_all(leftover, 1 << 20, &got, &len, &err) == 0);
+		test_assert(got != NULL && strstr(got, "Subject: Message 7\n") != NULL);
+		test_assert(got != NULL && memchr(got, '\r', len) == NULL);
+		free(got);
+	}
+	backend_pop3_store_free(&st);
+out:
+	test_end();
+	free(m);
+	free(dir);
 }
 
 static void
@@ -364,8 +417,8 @@ test_flight(void)
 	test_assert_int(backend_pop3_store_has(st, key[0], &err), 1);
 	test_assert(mkdir(path, 0700) == 0);
 	test_assert(backend_pop3_store_commit(st, &err) == 0);
-	test_assert_int(files_under(plain, "new"), 3);
-	test_assert_int(files_under(plain, "tmp"), 0);
+	test_assert_int(test_files_in(plain, "new"), 3);
+	test_assert_int(test_files_in(plain, "tmp"), 0);
 	test_assert_int(backend_pop3_store_has(st, key[1], &err), 1);
 	test_assert_int(backend_pop3_store_has(st, key[3], &err), 0);
 	backend_pop3_store_free(&st);
@@ -420,6 +473,7 @@ main(void)
 	test_keys();
 	test_batch();
 	test_flight();
+	test_plain_batches();
 	test_bad_key();
 
 	log_set_sink(NULL, NULL);

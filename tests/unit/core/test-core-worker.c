@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <errno.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -156,7 +157,28 @@ be_idle(void *ctx, struct core_worker *worker, struct err *err)
 	}
 }
 
+/* The end of an IMAP IDLE the server does not answer: the request fd is
+ * readable, but only the worker's cancel fd can end the wait.  Ten
+ * seconds without it count as a failure rather than a hung test. */
+static int
+be_idle_stuck(void *ctx, struct core_worker *worker, struct err *err)
+{
+	struct backend *be = ctx;
+	struct pollfd pfd = {.fd = core_worker_cancel_fd(worker), .events = POLLIN};
+	int n;
+
+	atomic_fetch_add(&be->idle_calls, 1);
+	while ((n = poll(&pfd, 1, 10000)) < 0 && errno == EINTR)
+		;
+	if (n <= 0)
+		return err_set(err, ERR_TIMEOUT, "the cancel never reached idle");
+	atomic_fetch_add(&be->idle_returns, 1);
+	return 0;
+}
+
 static const struct core_worker_ops be_ops = {.handle = be_handle, .destroy = be_destroy};
+static const struct core_worker_ops be_stuck_ops = {
+	.handle = be_handle, .idle = be_idle_stuck, .destroy = be_destroy};
 static const struct core_worker_ops be_idle_ops = {
 	.handle = be_handle, .idle = be_idle, .destroy = be_destroy};
 
@@ -652,6 +674,42 @@ test_idle(struct core_queue *events)
 }
 
 static void
+test_idle_stuck(struct core_queue *events)
+{
+	struct backend be;
+	struct core_worker *w;
+	struct core_event *ev;
+	uint64_t id;
+
+	test_begin("a cancelled request ends an idle that waits on a silent server");
+	backend_init(&be);
+	w = start(&be, &be_stuck_ops, events, "stuck");
+	/* The request must find the worker in idle already. */
+	for (int i = 0; i < 10000 && atomic_load(&be.idle_calls) == 0; i++)
+		usleep(1000);
+	test_assert_int(atomic_load(&be.idle_calls), 1);
+	id = core_worker_post(w, core_request_new(CORE_REQ_SEND));
+	test_assert_int(core_job_cancel(id), 1);
+	ev = next_event(events);
+	test_assert(ev != NULL && ev->type == CORE_EV_ERROR && ev->job_id == id);
+	test_assert_int(ev != NULL ? ev->u.error.err.kind : ERR_NONE, ERR_CANCELLED);
+	core_event_free(&ev);
+	test_assert_int(atomic_load(&be.idle_returns), 1);
+	test_end();
+
+	test_begin("shutdown ends an idle that waits on a silent server");
+	for (int i = 0; i < 10000 && atomic_load(&be.idle_calls) < 2; i++)
+		usleep(1000);
+	test_assert_int(atomic_load(&be.idle_calls), 2);
+	core_worker_free(&w);
+	test_assert_int(atomic_load(&be.destroyed), 1);
+	test_assert_int(atomic_load(&be.idle_returns), 2);
+	drain(events);
+	backend_deinit(&be);
+	test_end();
+}
+
+static void
 test_shared_queue(struct core_queue *events)
 {
 	struct backend a, b;
@@ -709,6 +767,7 @@ main(void)
 	test_shutdown(events);
 	test_call_sync(events);
 	test_idle(events);
+	test_idle_stuck(events);
 	test_shared_queue(events);
 	core_event_queue_free(&events);
 	test_assert(events == NULL);

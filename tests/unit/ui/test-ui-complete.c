@@ -4,9 +4,12 @@
  * the completed entry in a prompt line. */
 #include "config.h"
 
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/base-str.h"
 #include "base/base-xalloc.h"
@@ -163,6 +166,95 @@ out:
 	test_end();
 }
 
+/* Runs q to its end the way the TUI's loop does: poll its fd, or wait
+ * the time it asks for once the output ended. */
+static int
+query_run(struct ui_query *q, struct str *out, struct err *err)
+{
+	int rc;
+
+	while ((rc = ui_query_step(q, out, err)) == 0) {
+		struct pollfd pfd = {ui_query_fd(q), POLLIN, 0};
+
+		poll(&pfd, pfd.fd >= 0 ? 1 : 0, ui_query_ms_left(q));
+	}
+	return rc;
+}
+
+static void
+test_query_async(void)
+{
+	struct str out = STR_INIT;
+	struct ui_query *q = NULL;
+	struct err err;
+	char *cmd, *pidfile;
+	const char *dir = test_tmpdir();
+	FILE *f;
+	long pid = 0;
+
+	test_begin("query command without waiting");
+	cmd = xasprintf("%s/qa.sh", dir);
+	pidfile = xasprintf("%s/qa.pid", dir);
+	f = fopen(cmd, "w");
+	test_assert(f != NULL);
+	if (f == NULL)
+		goto out;
+	fprintf(f,
+	        "case \"$1\" in\n"
+	        "slow) echo $$ > '%s'; sleep 30 ;;\n"
+	        "late) sleep 0.2 ;;\n"
+	        "fail) exit 3 ;;\n"
+	        "esac\n"
+	        "printf 'found:\\n%%s@example.org\\tQ\\n' \"$1\"\n",
+	        pidfile);
+	fclose(f);
+	free(cmd);
+	cmd = xasprintf("sh %s/qa.sh %%s", dir);
+	/* An answer that comes after a while: nothing yet, then all. */
+	test_assert_int(ui_query_start(cmd, "late", 5000, &q, &err), 0);
+	test_assert_str(ui_query_text(q), "late");
+	test_assert_int(ui_query_step(q, &out, &err), 0);
+	test_assert_int(out.len, 0);
+	test_assert_int(query_run(q, &out, &err), 1);
+	test_assert_str(str_cstr(&out), "found:\nlate@example.org\tQ\n");
+	ui_query_free(&q);
+	test_assert(q == NULL);
+	str_reset(&out);
+	test_assert_int(ui_query_start(cmd, "fail", 5000, &q, &err), 0);
+	test_assert_int(query_run(q, &out, &err), -1);
+	test_assert(strstr(err.msg, "status 3") != NULL);
+	ui_query_free(&q);
+	/* Past its time: stopped, with what it started. */
+	test_assert_int(ui_query_start(cmd, "slow", 300, &q, &err), 0);
+	test_assert_int(query_run(q, &out, &err), -1);
+	test_assert(err.kind == ERR_TIMEOUT);
+	ui_query_free(&q);
+	/* Given up: freed while it runs, the whole group goes. */
+	remove(pidfile);
+	test_assert_int(ui_query_start(cmd, "slow", 5000, &q, &err), 0);
+	for (int i = 0; i < 200 && pid == 0; i++) {
+		f = fopen(pidfile, "r");
+		if (f != NULL) {
+			if (fscanf(f, "%ld", &pid) != 1)
+				pid = 0;
+			fclose(f);
+		}
+		if (pid == 0)
+			usleep(10000);
+	}
+	test_assert(pid > 0);
+	ui_query_free(&q);
+	/* (A grandchild is reaped by init: a moment after, maybe.) */
+	for (int i = 0; i < 200 && pid > 0 && kill((pid_t)pid, 0) == 0; i++)
+		usleep(10000);
+	test_assert(pid > 0 && kill((pid_t)pid, 0) < 0);
+out:
+	free(cmd);
+	free(pidfile);
+	str_free(&out);
+	test_end();
+}
+
 static void
 test_replace(void)
 {
@@ -193,6 +285,7 @@ main(void)
 	test_aliases();
 	test_parse();
 	test_query();
+	test_query_async();
 	test_replace();
 	return test_done();
 }

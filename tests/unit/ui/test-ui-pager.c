@@ -228,6 +228,89 @@ test_huge_line(void)
 	test_end();
 }
 
+/* A message as an IMAP part list describes it: a multipart/mixed holding
+ * an alternative (plain, HTML), a big attachment, and a forwarded message
+ * with its own part. */
+static const struct core_part tree[] = {
+    {"", "multipart/mixed", "", "", "", "", "b1", 0, 0, 1},
+    {"1", "multipart/alternative", "", "", "", "", "b2", 0, 1, 1},
+    {"1.1", "text/plain", "", "", "utf-8", "7bit", "", 6, 2, 0},
+    {"1.2", "text/html", "", "", "utf-8", "7bit", "", 12, 2, 0},
+    {"2", "application/pdf", "attachment", "r\"x.pdf", "", "base64", "", 7800000, 1, 0},
+    {"3", "message/rfc822", "", "", "", "7bit", "", 60, 1, 0},
+    {"3.1", "text/plain", "", "", "", "7bit", "", 5, 2, 0},
+    {"4", "text/plain", "attachment", "notes.txt", "", "7bit", "", 4, 1, 0},
+};
+#define NTREE (sizeof(tree) / sizeof(tree[0]))
+
+static void
+test_part_list(void)
+{
+	static const char header[] = "From: a@example.org\r\nSubject: S\r\nMIME-Version: "
+	                             "1.0\r\nContent-Type: multipart/mixed; "
+	                             "boundary=\"b1\"\r\n\r\n";
+	struct str mime[NTREE], body[NTREE], out = STR_INIT, text = STR_INIT;
+	struct arena *arena = arena_new();
+	struct core_folder_part *e;
+	struct core_folder_msg *m = NULL;
+	struct err err;
+	int wanted[NTREE];
+
+	test_begin("a message rebuilt from its part list and text parts");
+	ui_pager_parts_wanted(tree, NTREE, 1000, wanted);
+	test_assert(!wanted[0] && !wanted[1] && wanted[2] && wanted[3]);
+	test_assert(!wanted[4]);              /* an attachment, and too big */
+	test_assert(wanted[5] && !wanted[6]); /* the forwarded message whole */
+	test_assert(!wanted[7]);              /* text, but an attachment */
+	ui_pager_parts_wanted(tree, NTREE, 10, wanted);
+	test_assert(wanted[2] && !wanted[3] && !wanted[5]);
+	ui_pager_parts_wanted(tree, NTREE, 1000, wanted);
+
+	memset(mime, 0, sizeof(mime));
+	memset(body, 0, sizeof(body));
+	str_append(&mime[2], "Content-Type: text/plain; charset=utf-8\r\n\r\n");
+	str_append(&body[2], "plain\r\nsecond line");
+	str_append(&mime[3], "Content-Type: text/html; charset=utf-8\r\n\r\n");
+	str_append(&body[3], "<p>html</p>");
+	str_append(&body[5], "From: c@example.org\r\nSubject: Fwd inner\r\n\r\ninner");
+	test_assert_int(
+	    ui_pager_skeleton(&out, header, strlen(header), tree, NTREE, mime, body, wanted), 0);
+	test_assert(strstr(out.s, "\r") == NULL);
+	test_assert(strstr(out.s, "--b2\nContent-Type: text/plain; charset=utf-8\n\nplain\n"
+	                          "second line\n--b2\n") != NULL);
+	test_assert(strstr(out.s, "filename=\"r\\\"x.pdf\"") != NULL);
+	test_assert(core_folder_msg_parse(out.s, out.len, &m, &err) == 0);
+	if (m != NULL) {
+		test_assert(core_folder_msg_render(m, NULL, NULL, NULL, &text, &err) == 0);
+		test_assert(strstr(text.s, "plain\nsecond line") != NULL);
+		test_assert(strstr(text.s, "Fwd inner") != NULL);
+		ui_pager_fix_attach_lines(&text, tree, NTREE, wanted);
+		test_assert(strstr(text.s, "[-- Attachment 2: application/pdf, \"r\"x.pdf\", "
+		                           "~5.4 MB --]") != NULL);
+		test_assert(strstr(text.s, "[-- Attachment 4: text/plain, \"notes.txt\", "
+		                           "~4 bytes --]") != NULL);
+	}
+	core_folder_msg_free(&m);
+
+	/* A list that does not make a tree is refused. */
+	str_reset(&out);
+	test_assert_int(ui_pager_skeleton(&out, "", 0, tree + 2, 2, mime, body, wanted), -1);
+
+	e = ui_attach_from_list(arena, tree, NTREE);
+	test_assert(e[0].container && !e[0].attachment);
+	test_assert(!e[2].attachment && e[4].attachment && e[7].attachment);
+	test_assert_str(e[4].filename, "r\"x.pdf");
+	test_assert_int(e[6].depth, 2);
+	for (size_t i = 0; i < NTREE; i++) {
+		str_free(&mime[i]);
+		str_free(&body[i]);
+	}
+	str_free(&out);
+	str_free(&text);
+	arena_free(&arena);
+	test_end();
+}
+
 int
 main(void)
 {
@@ -240,5 +323,6 @@ main(void)
 	test_weed();
 	test_attach_line();
 	test_huge_line();
+	test_part_list();
 	return test_done();
 }

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <iconv.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <strings.h>
 
@@ -134,6 +135,98 @@ run_iconv(iconv_t cd, struct str *out, const char *data, size_t len, int lenient
 	if (errors_r != NULL)
 		*errors_r = errors;
 	return 0;
+}
+
+/*
+ * Open descriptors for mime_charset_decode_strict(), shared by every
+ * thread without a lock: a slot is taken by moving it from READY to BUSY
+ * and given back by moving it to READY again.  A slot is filled once
+ * (EMPTY -> FILLING -> READY) and never emptied, so its label can be read
+ * whenever it is READY or BUSY, and the EMPTY slots are always the last
+ * ones.  Header decoding needs a handful of charsets; a descriptor that
+ * finds no slot (all taken, or all in use) is closed after its one use.
+ */
+enum { SLOT_EMPTY, SLOT_FILLING, SLOT_READY, SLOT_BUSY };
+#define DECODER_SLOTS 16
+#define DECODER_LABEL_MAX 40
+
+static struct decoder_slot {
+	atomic_int state;
+	size_t label_len;
+	char label[DECODER_LABEL_MAX];
+	iconv_t cd;
+} decoder_slots[DECODER_SLOTS];
+
+static struct decoder_slot *
+decoder_take(const char *label, size_t label_len)
+{
+	for (size_t i = 0; i < DECODER_SLOTS; i++) {
+		struct decoder_slot *d = &decoder_slots[i];
+		int state = atomic_load_explicit(&d->state, memory_order_acquire);
+
+		if (state == SLOT_EMPTY)
+			break;
+		if (state == SLOT_FILLING || d->label_len != label_len ||
+		    strncasecmp(d->label, label, label_len) != 0)
+			continue;
+		state = SLOT_READY;
+		if (atomic_compare_exchange_strong_explicit(
+		        &d->state, &state, SLOT_BUSY, memory_order_acquire, memory_order_relaxed))
+			return d;
+	}
+	return NULL;
+}
+
+/* Keeps a descriptor for later, or closes it when no slot is free. */
+static void
+decoder_park(iconv_t cd, const char *label, size_t label_len)
+{
+	for (size_t i = 0; i < DECODER_SLOTS; i++) {
+		struct decoder_slot *d = &decoder_slots[i];
+		int state = SLOT_EMPTY;
+
+		if (atomic_compare_exchange_strong_explicit(&d->state, &state, SLOT_FILLING,
+		                                            memory_order_acquire,
+		                                            memory_order_relaxed)) {
+			memcpy(d->label, label, label_len);
+			d->label_len = label_len;
+			d->cd = cd;
+			atomic_store_explicit(&d->state, SLOT_READY, memory_order_release);
+			return;
+		}
+	}
+	iconv_close(cd);
+}
+
+int
+mime_charset_decode_strict(struct str *out, const char *data, size_t len, const char *label,
+                           size_t label_len)
+{
+	struct decoder_slot *slot;
+	iconv_t cd;
+	int r;
+
+	if (label_len == 0 || label_len >= DECODER_LABEL_MAX)
+		return -1;
+	slot = decoder_take(label, label_len);
+	if (slot != NULL) {
+		cd = slot->cd;
+	} else {
+		char name[DECODER_LABEL_MAX];
+
+		memcpy(name, label, label_len);
+		name[label_len] = '\0';
+		(void)mime_gmime_options(); /* GMime's charset tables */
+		cd = iconv_open("UTF-8", g_mime_charset_iconv_name(name));
+		if (cd == (iconv_t)-1)
+			return -1;
+	}
+	r = run_iconv(cd, out, data, len, 0, NULL);
+	if (slot != NULL)
+		atomic_store_explicit(&slot->state, SLOT_READY, memory_order_release);
+	else
+		decoder_park(cd, label, label_len);
+	return r;
 }
 
 unsigned

@@ -41,6 +41,17 @@ unsigned mime_charset_to_utf8(struct str *out, const char *data, size_t len, con
  * '?' for everything else, which is safe on any terminal.
  */
 void mime_charset_from_utf8(struct str *out, const char *utf8, size_t len, const char *target);
+/*
+ * Appends data[0..len) converted strictly to UTF-8 from the charset GMime's
+ * header decoder reads for the label label[0..label_len) (its iconv name,
+ * without this module's extra aliases), so that a success gives what GMime
+ * gives.  Returns 0, or -1 with out unchanged when the charset is unknown
+ * or any byte cannot be converted (the caller then takes a slower road).
+ * Conversion descriptors are kept open between calls, since opening one
+ * costs more than converting a subject.
+ */
+int mime_charset_decode_strict(struct str *out, const char *data, size_t len, const char *label,
+                               size_t label_len);
 /* 1 when `name` names UTF-8 ("UTF-8", "utf8", any case). */
 int mime_charset_is_utf8(const char *name);
 

@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "base/base-str.h"
+#include "mime/mime-charset.h"
 #include "mime/mime-gmime.h"
 #include "mime/mime-header.h"
 #include "mime/mime-text.h"
@@ -22,6 +23,50 @@ static int
 is_wsp(char c)
 {
 	return c == ' ' || c == '\t';
+}
+
+/*
+ * Eight bytes at a time, for the scans every field of every summary goes
+ * through.  The tests on a word are exact as yes/no answers for the whole
+ * word (not for telling which byte).
+ */
+#define BYTES_01 ((uint64_t)0x0101010101010101)
+#define BYTES_80 (BYTES_01 * 0x80)
+
+static uint64_t
+load8(const char *p)
+{
+	uint64_t x;
+
+	memcpy(&x, p, sizeof(x));
+	return x;
+}
+
+/* Some byte of x is below 0x20 (CR, LF, tab, other controls). */
+static int
+word_has_control(uint64_t x)
+{
+	return ((x - BYTES_01 * 0x20) & ~x & BYTES_80) != 0;
+}
+
+/* 1 when every byte is printable ASCII (0x20..0x7e): then
+ * mime_sanitize() would keep the text as it is. */
+static int
+printable_ascii(const char *s, size_t len)
+{
+	size_t i = 0;
+
+	for (; i + 8 <= len; i += 8) {
+		uint64_t x = load8(s + i), y = x ^ (BYTES_01 * 0x7f);
+
+		if ((x & BYTES_80) != 0 || word_has_control(x) ||
+		    ((y - BYTES_01) & ~y & BYTES_80) != 0)
+			return 0;
+	}
+	for (; i < len; i++)
+		if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] >= 0x7f)
+			return 0;
+	return 1;
 }
 
 int
@@ -89,39 +134,75 @@ mime_header_end(const char *data, size_t len)
 	return pos;
 }
 
+static unsigned char
+ascii_lower(unsigned char c)
+{
+	return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
+}
+
 int
 mime_header_name_is(const struct mime_header_field *field, const char *name)
 {
-	return strlen(name) == field->name_len &&
-	       strncasecmp(field->name, name, field->name_len) == 0;
+	/* (No strncasecmp: names are short and this runs for every field.) */
+	if (strlen(name) != field->name_len)
+		return 0;
+	for (size_t i = 0; i < field->name_len; i++)
+		if (ascii_lower((unsigned char)field->name[i]) !=
+		    ascii_lower((unsigned char)name[i]))
+			return 0;
+	return 1;
 }
 
-/* Unfolds into out: line breaks go, tabs become spaces, the ends are
- * trimmed; then raw 8-bit text becomes UTF-8. */
+/* Unfolds onto out: line breaks go, tabs become spaces, the ends are
+ * trimmed; then raw 8-bit text becomes UTF-8.  Written straight into out
+ * (no copy in between): this runs for every field of every summary. */
 static void
 unfold(struct str *out, const char *raw, size_t len)
 {
-	struct str tmp = STR_INIT;
-	size_t i, run, start, end;
+	size_t start = out->len, i = 0, run, lead;
+	uint64_t high = 0;
+	char *d;
 
-	str_reserve(&tmp, len);
-	/* Runs of plain bytes go in whole: this runs for every summary. */
-	for (i = 0; i < len; i = run + 1) {
+	str_reserve(out, len);
+	d = out->s + start;
+	/* Most values are one line: copy up to the first control byte whole. */
+	while (i + 8 <= len) {
+		uint64_t x = load8(raw + i);
+
+		if (word_has_control(x))
+			break;
+		high |= x;
+		i += 8;
+	}
+	memcpy(d, raw, i);
+	d += i;
+	for (; i < len; i = run + 1) {
 		run = i;
 		while (run < len && raw[run] != '\r' && raw[run] != '\n' && raw[run] != '\t')
-			run++;
-		str_append_len(&tmp, raw + i, run - i);
+			high |= (unsigned char)raw[run++];
+		memcpy(d, raw + i, run - i);
+		d += run - i;
 		if (run < len && raw[run] == '\t')
-			str_append_char(&tmp, ' ');
+			*d++ = ' ';
 	}
-	start = 0;
-	end = tmp.len;
-	while (start < end && tmp.s[start] == ' ')
-		start++;
-	while (end > start && tmp.s[end - 1] == ' ')
-		end--;
-	mime_text_8bit_to_utf8(out, tmp.s ? tmp.s + start : "", end - start);
-	str_free(&tmp);
+	out->len = (size_t)(d - out->s);
+	while (out->len > start && out->s[out->len - 1] == ' ')
+		out->len--;
+	for (lead = start; lead < out->len && out->s[lead] == ' '; lead++)
+		continue;
+	if (lead > start) {
+		memmove(out->s + start, out->s + lead, out->len - lead);
+		out->len -= lead - start;
+	}
+	out->s[out->len] = '\0';
+	if ((high & BYTES_80) != 0 && !mime_utf8_valid(out->s + start, out->len - start)) {
+		struct str tmp = STR_INIT;
+
+		str_append_len(&tmp, out->s + start, out->len - start);
+		str_truncate(out, start);
+		mime_text_cp1252_to_utf8(out, tmp.s, tmp.len);
+		str_free(&tmp);
+	}
 }
 
 static size_t
@@ -140,6 +221,11 @@ finish_line(struct arena *arena, const char *text, size_t len, size_t max, int c
 	struct str s = STR_INIT, spaced = STR_INIT;
 	char *r;
 
+	/* Nearly every value is already safe and short: one copy. */
+	if (!cut && (max == 0 || len <= max) &&
+	    (printable_ascii(text, len) ||
+	     (memchr(text, '\t', len) == NULL && mime_text_is_safe(text, len, 0))))
+		return arena_strndup(arena, text, len);
 	if (memchr(text, '\t', len) != NULL) {
 		for (size_t i = 0; i < len; i++)
 			str_append_char(&spaced, text[i] == '\t' ? ' ' : text[i]);
@@ -237,7 +323,7 @@ hex_digit(char c)
 	return -1;
 }
 
-enum plain_charset { PLAIN_NONE, PLAIN_UTF8, PLAIN_LATIN1, PLAIN_CP1252 };
+enum plain_charset { PLAIN_NONE, PLAIN_UTF8, PLAIN_LATIN1, PLAIN_CP1252, PLAIN_OTHER };
 
 /* windows-1252's 0x80-0x9f; 0 where it has no character. */
 static const uint16_t cp1252_80[32] = {
@@ -387,6 +473,250 @@ out:
 	return ok;
 }
 
+/*
+ * The fast road: the encoded words of an unfolded value read straight from
+ * their B or Q text, in any charset iconv knows (GMime converts with the
+ * same iconv under the same name), without first rewriting B words as Q
+ * words and without GMime.  It takes only what the road through
+ * b_words_to_q() and plain_words() (or, for other charsets, GMime) reads
+ * the same way, and returns 0 for everything else, which then takes that
+ * road: every "=?" must open a whole space-separated word of the strict
+ * form below, so rewriting B words as Q words would change nothing but
+ * those words.
+ */
+struct encoded_word {
+	const char *cs; /* the charset label, the caller's bytes */
+	size_t cs_len;
+	enum plain_charset kind;
+	char enc; /* 'B' or 'Q' */
+	const char *text;
+	size_t text_len;
+};
+
+/* "=?CHARSET?E?text?=" with a plain label (no RFC 2231 language), E one
+ * of B, b, Q, q, and a text with no '?'. */
+static int
+parse_encoded_word(const char *w, size_t len, struct encoded_word *ew)
+{
+	const char *end = w + len - 2, *q;
+
+	if (len < 9 || w[0] != '=' || w[1] != '?' || end[0] != '?' || end[1] != '=')
+		return 0;
+	for (q = w + 2; q < end && ((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') ||
+	                            (*q >= '0' && *q <= '9') || *q == '-' || *q == '_');
+	     q++)
+		continue;
+	if (q == w + 2 || q + 3 >= end || q[0] != '?' || q[2] != '?')
+		return 0;
+	if (q[1] == 'B' || q[1] == 'b')
+		ew->enc = 'B';
+	else if (q[1] == 'Q' || q[1] == 'q')
+		ew->enc = 'Q';
+	else
+		return 0;
+	ew->cs = w + 2;
+	ew->cs_len = (size_t)(q - ew->cs);
+	ew->text = q + 3;
+	ew->text_len = (size_t)(end - ew->text);
+	if (memchr(ew->text, '?', ew->text_len) != NULL)
+		return 0;
+	if (ew->cs_len == 5 && strncasecmp(ew->cs, "utf-8", 5) == 0)
+		ew->kind = PLAIN_UTF8;
+	else if (ew->cs_len == 10 && strncasecmp(ew->cs, "iso-8859-1", 10) == 0)
+		ew->kind = PLAIN_LATIN1;
+	else if (ew->cs_len == 12 && strncasecmp(ew->cs, "windows-1252", 12) == 0)
+		ew->kind = PLAIN_CP1252;
+	else
+		ew->kind = PLAIN_OTHER;
+	return 1;
+}
+
+/* The bytes plain_q_word() leaves to GMime (other charsets: the
+ * converted text is judged instead). */
+static int
+plain_byte_ok(enum plain_charset kind, unsigned char c)
+{
+	if (kind == PLAIN_OTHER)
+		return 1;
+	if (c < 0x20 || c == 0x7f)
+		return 0;
+	if (c >= 0x80 && c < 0xa0)
+		return kind == PLAIN_UTF8 || (kind == PLAIN_CP1252 && cp1252_80[c - 0x80] != 0);
+	return 1;
+}
+
+/* Base64 digit values plus one; 0 for bytes that are not digits. */
+static const unsigned char base64_rank[256] = {
+    ['A'] = 1,  ['B'] = 2,  ['C'] = 3,  ['D'] = 4,  ['E'] = 5,  ['F'] = 6,  ['G'] = 7,  ['H'] = 8,
+    ['I'] = 9,  ['J'] = 10, ['K'] = 11, ['L'] = 12, ['M'] = 13, ['N'] = 14, ['O'] = 15, ['P'] = 16,
+    ['Q'] = 17, ['R'] = 18, ['S'] = 19, ['T'] = 20, ['U'] = 21, ['V'] = 22, ['W'] = 23, ['X'] = 24,
+    ['Y'] = 25, ['Z'] = 26, ['a'] = 27, ['b'] = 28, ['c'] = 29, ['d'] = 30, ['e'] = 31, ['f'] = 32,
+    ['g'] = 33, ['h'] = 34, ['i'] = 35, ['j'] = 36, ['k'] = 37, ['l'] = 38, ['m'] = 39, ['n'] = 40,
+    ['o'] = 41, ['p'] = 42, ['q'] = 43, ['r'] = 44, ['s'] = 45, ['t'] = 46, ['u'] = 47, ['v'] = 48,
+    ['w'] = 49, ['x'] = 50, ['y'] = 51, ['z'] = 52, ['0'] = 53, ['1'] = 54, ['2'] = 55, ['3'] = 56,
+    ['4'] = 57, ['5'] = 58, ['6'] = 59, ['7'] = 60, ['8'] = 61, ['9'] = 62, ['+'] = 63, ['/'] = 64,
+};
+
+/* Appends the bytes of a word's text to run; 0 when the text is not
+ * strictly well-formed (B: whole groups of four, padding only at the end;
+ * Q: printable ASCII, "=XX" in upper-case hex) or holds a byte
+ * plain_byte_ok() refuses. */
+static int
+encoded_word_bytes(struct str *run, const struct encoded_word *ew)
+{
+	const char *t = ew->text;
+	size_t n = ew->text_len;
+
+	str_reserve(run, n);
+	if (ew->enc == 'B') {
+		size_t pad = 0;
+
+		if (n % 4 != 0)
+			return 0;
+		if (t[n - 1] == '=')
+			pad = t[n - 2] == '=' ? 2 : 1;
+		for (size_t i = 0; i < n; i += 4) {
+			size_t got = i + 4 == n ? 4 - pad : 4;
+			uint32_t v = 0;
+			unsigned char b[3];
+
+			for (size_t k = 0; k < 4; k++) {
+				int d = k < got ? base64_rank[(unsigned char)t[i + k]] - 1 : 0;
+
+				if (d < 0)
+					return 0;
+				v = v << 6 | (uint32_t)d;
+			}
+			b[0] = (unsigned char)(v >> 16);
+			b[1] = (unsigned char)(v >> 8);
+			b[2] = (unsigned char)v;
+			for (size_t k = 0; k + 1 < got; k++) {
+				if (!plain_byte_ok(ew->kind, b[k]))
+					return 0;
+				run->s[run->len++] = (char)b[k];
+			}
+		}
+	} else {
+		for (size_t i = 0; i < n; i++) {
+			unsigned char c = (unsigned char)t[i];
+			int hi, lo;
+
+			if (c == '_') {
+				c = ' ';
+			} else if (c == '=') {
+				if (n - i < 3 || (hi = hex_digit(t[i + 1])) < 0 ||
+				    (lo = hex_digit(t[i + 2])) < 0)
+					return 0;
+				c = (unsigned char)(hi << 4 | lo);
+				i += 2;
+			} else if (c <= 0x20 || c >= 0x7f) {
+				return 0;
+			}
+			if (!plain_byte_ok(ew->kind, c))
+				return 0;
+			run->s[run->len++] = (char)c;
+		}
+	}
+	run->s[run->len] = '\0';
+	return 1;
+}
+
+/* Appends the bytes of adjacent words in one charset as UTF-8; 0 when an
+ * other charset cannot convert them or gives a control character (which,
+ * as for plain_q_word(), GMime is left to judge). */
+static int
+fast_flush(struct str *out, struct str *run, const struct encoded_word *ew)
+{
+	size_t start = out->len;
+
+	if (ew->kind != PLAIN_OTHER) {
+		plain_flush(out, run, ew->kind);
+		return 1;
+	}
+	if (mime_charset_decode_strict(out, run->s, run->len, ew->cs, ew->cs_len) != 0)
+		return 0;
+	str_reset(run);
+	for (size_t i = start; i < out->len; i++) {
+		unsigned char c = (unsigned char)out->s[i];
+
+		if (c < 0x20 || c == 0x7f ||
+		    (c == 0xc2 && i + 1 < out->len && (unsigned char)out->s[i + 1] < 0xa0))
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * plain_words() on a value whose B words are not rewritten yet, taking
+ * other charsets too; `run` is scratch.  1 with the text appended to out;
+ * 0 with out as it was.
+ */
+static int
+fast_words(struct str *out, struct str *run, const char *s, size_t len)
+{
+	struct encoded_word prev = {.kind = PLAIN_NONE}, ew;
+	const char *p = s, *end = s + len;
+	size_t start = out->len;
+
+	str_reserve(out, len);
+	str_reset(run);
+	while (p < end) {
+		const char *ws = p, *tok;
+
+		const char *sp;
+
+		while (p < end && *p == ' ')
+			p++;
+		tok = p;
+		sp = memchr(p, ' ', (size_t)(end - p));
+		p = sp != NULL ? sp : end;
+		if (p - tok >= 2 && tok[0] == '=' && tok[1] == '?') {
+			if (!parse_encoded_word(tok, (size_t)(p - tok), &ew))
+				goto fail;
+			if (prev.kind != PLAIN_NONE &&
+			    (ew.kind != prev.kind ||
+			     (ew.kind == PLAIN_OTHER &&
+			      (ew.cs_len != prev.cs_len ||
+			       strncasecmp(ew.cs, prev.cs, ew.cs_len) != 0))))
+				goto fail;
+			/* Spaces before an encoded word stay unless it follows
+			 * another (the run is empty then: it goes out after). */
+			if (prev.kind == PLAIN_NONE)
+				str_append_len(out, ws, (size_t)(tok - ws));
+			if (!encoded_word_bytes(run, &ew))
+				goto fail;
+			prev = ew;
+			continue;
+		}
+		for (const char *q = tok;
+		     (q = memchr(q, '=', (size_t)(p - q))) != NULL && q + 1 < p; q++)
+			if (q[1] == '?')
+				goto fail;
+		if (prev.kind != PLAIN_NONE && !fast_flush(out, run, &prev))
+			goto fail;
+		prev.kind = PLAIN_NONE;
+		str_append_len(out, ws, (size_t)(p - ws));
+	}
+	if (prev.kind != PLAIN_NONE && !fast_flush(out, run, &prev))
+		goto fail;
+	if (mime_utf8_valid(out->s + start, out->len - start))
+		return 1;
+fail:
+	str_truncate(out, start);
+	str_reset(run);
+	return 0;
+}
+
+/* 1 when text is empty or all spaces. */
+static int
+all_spaces(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (s[i] != ' ')
+			return 0;
+	return 1;
+}
+
 /* The decoded text of an unfolded UTF-8 value, as a g_malloc'd string. */
 static char *
 decode_words(const char *utf8)
@@ -420,23 +750,61 @@ decode_words(const char *utf8)
 	return d;
 }
 
+/* Appends the decoded text of an unfolded, NUL-free UTF-8 value to out,
+ * as decode_words() gives it. */
+static void
+decode_words_to(struct str *out, struct str *run, const char *utf8, size_t len)
+{
+	size_t start = out->len;
+	char *d;
+
+	if (fast_words(out, run, utf8, len)) {
+		if (len > 0 && all_spaces(out->s + start, out->len - start)) {
+			str_truncate(out, start);
+			str_append_len(out, utf8, len);
+		}
+		return;
+	}
+	d = decode_words(utf8);
+	str_append(out, d);
+	g_free(d);
+}
+
+void
+mime_header_scratch_free(struct mime_header_scratch *scratch)
+{
+	str_free(&scratch->unfolded);
+	str_free(&scratch->decoded);
+	str_free(&scratch->name);
+	str_free(&scratch->run);
+}
+
+char *
+mime_header_decode_text_with(struct mime_header_scratch *sc, struct arena *arena, const char *raw,
+                             size_t len, size_t max)
+{
+	struct str *u = &sc->unfolded;
+	size_t bound = raw_bound(len, max);
+
+	str_reset(u);
+	unfold(u, raw, bound);
+	if (u->len > 0 && has_encoded_word(u->s, u->len) && memchr(u->s, '\0', u->len) == NULL) {
+		struct str *d = &sc->decoded;
+
+		str_reset(d);
+		decode_words_to(d, &sc->run, u->s, u->len);
+		return finish_line(arena, d->s, d->len, max, bound < len);
+	}
+	return finish_line(arena, u->s, u->len, max, bound < len);
+}
+
 char *
 mime_header_decode_text(struct arena *arena, const char *raw, size_t len, size_t max)
 {
-	struct str u = STR_INIT;
-	size_t bound = raw_bound(len, max);
-	char *r;
+	struct mime_header_scratch sc = MIME_HEADER_SCRATCH_INIT;
+	char *r = mime_header_decode_text_with(&sc, arena, raw, len, max);
 
-	unfold(&u, raw, bound);
-	if (u.len > 0 && has_encoded_word(u.s, u.len) && memchr(u.s, '\0', u.len) == NULL) {
-		char *d = decode_words(u.s);
-
-		r = finish_line(arena, d, strlen(d), max, bound < len);
-		g_free(d);
-	} else {
-		r = finish_line(arena, u.s ? u.s : "", u.len, max, bound < len);
-	}
-	str_free(&u);
+	mime_header_scratch_free(&sc);
 	return r;
 }
 
@@ -514,8 +882,10 @@ format_list(struct str *out, InternetAddressList *list)
 static int
 is_atext(unsigned char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-	       (c != '\0' && strchr("!#$%&'*+-/=?^_`{|}~", c) != NULL);
+	/* Letters, digits and !#$%&'*+-/=?^_`{|}~, one bit each. */
+	static const uint32_t bits[4] = {0, 0xa3ffacfa, 0xc7fffffe, 0x7fffffff};
+
+	return c < 128 && ((bits[c >> 5] >> (c & 31)) & 1) != 0;
 }
 
 /* A dot-atom of atext (local part) or of letters, digits and hyphens (a
@@ -528,7 +898,8 @@ plain_dot_atom(const char *s, size_t len, int domain)
 	while (i < len) {
 		size_t start = i;
 
-		if (domain && len - i >= 4 && strncasecmp(s + i, "xn--", 4) == 0)
+		if (domain && len - i >= 4 && (s[i] | 0x20) == 'x' && (s[i + 1] | 0x20) == 'n' &&
+		    s[i + 2] == '-' && s[i + 3] == '-')
 			return 0;
 		while (i < len && s[i] != '.') {
 			unsigned char c = (unsigned char)s[i];
@@ -629,6 +1000,102 @@ plain_name(const struct plain_mailbox *m)
 }
 
 /*
+ * plain_name() for a phrase whose B words are not rewritten yet, appended
+ * to out; 0 (out unchanged) when fast_words() does not take it.  The trim
+ * is g_strstrip()'s: the decoded text holds no white space but spaces.
+ */
+static int
+fast_name(struct str *out, struct str *run, const struct plain_mailbox *m)
+{
+	size_t start = out->len, lead;
+
+	if (!has_encoded_word(m->phrase, m->phrase_len)) {
+		str_append_len(out, m->phrase, m->phrase_len);
+		return 1;
+	}
+	if (!fast_words(out, run, m->phrase, m->phrase_len))
+		return 0;
+	while (out->len > start && out->s[out->len - 1] == ' ')
+		out->len--;
+	for (lead = start; lead < out->len && out->s[lead] == ' '; lead++)
+		continue;
+	if (lead > start) {
+		memmove(out->s + start, out->s + lead, out->len - lead);
+		out->len -= lead - start;
+	}
+	out->s[out->len] = '\0';
+	return 1;
+}
+
+/* Letters, digits, 8-bit text and single spaces between them: what
+ * g_mime_utils_quote_string() returns unchanged. */
+static int
+plain_phrase_text(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == ' ') {
+			if (i == 0 || i + 1 == len || s[i + 1] == ' ')
+				return 0;
+		} else if (c < 0x80 && !((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		                         (c >= '0' && c <= '9'))) {
+			return 0;
+		}
+	}
+	return 1;
+}
+
+/*
+ * format_plain_list() on the unfolded value before its B words are
+ * rewritten: 1 with the list appended to out, 0 (out then holds garbage)
+ * for anything the fast road does not take, including an address with
+ * "=?" in it (rewriting would change it).
+ */
+static int
+fast_plain_list(struct str *out, struct str *name, struct str *run, const char *s, size_t len)
+{
+	const char *end = s + len;
+	size_t n = 0;
+
+	for (;;) {
+		const char *comma = memchr(s, ',', (size_t)(end - s)), *e;
+		struct plain_mailbox m;
+
+		e = comma != NULL ? comma : end;
+		while (s < e && *s == ' ')
+			s++;
+		while (e > s && e[-1] == ' ')
+			e--;
+		if (!plain_mailbox(s, (size_t)(e - s), &m) || has_encoded_word(m.addr, m.addr_len))
+			return 0;
+		if (n++ > 0)
+			str_append_len(out, ", ", 2);
+		str_reset(name);
+		if (m.phrase_len > 0 && !fast_name(name, run, &m))
+			return 0;
+		if (name->len > 0) {
+			if (plain_phrase_text(name->s, name->len)) {
+				str_append_len(out, name->s, name->len);
+			} else {
+				char *q = g_mime_utils_quote_string(name->s);
+
+				str_append(out, q);
+				g_free(q);
+			}
+			str_append_len(out, " <", 2);
+			str_append_len(out, m.addr, m.addr_len);
+			str_append_char(out, '>');
+		} else {
+			str_append_len(out, m.addr, m.addr_len);
+		}
+		if (comma == NULL)
+			return 1;
+		s = comma + 1;
+	}
+}
+
+/*
  * Formats an unfolded value whose B words are already Q words (what
  * parse_list() hands GMime) as format_list() would, when every element
  * of the list is a plain mailbox; 0 otherwise (out then holds garbage).
@@ -676,18 +1143,27 @@ format_plain_list(struct str *out, const char *s)
 }
 
 char *
-mime_header_decode_addresses(struct arena *arena, const char *raw, size_t len, size_t max)
+mime_header_decode_addresses_with(struct mime_header_scratch *sc, struct arena *arena,
+                                  const char *raw, size_t len, size_t max)
 {
-	struct str u = STR_INIT;
+	struct str u = sc->unfolded;
 	size_t bound = raw_bound(len, max);
 	InternetAddressList *list = NULL;
 	char *r;
 
+	/* (u is handed back to the scratch at the end, grown or not.) */
+	sc->unfolded = (struct str)STR_INIT;
+	str_reset(&u);
 	unfold(&u, raw, bound);
 	if (u.len == 0 || memchr(u.s, '\0', u.len) != NULL || !has_encoded_word(u.s, u.len)) {
 		/* Nothing to decode: the text as sent reads fine and costs no
 		 * parse (folder listings call this for every message). */
-		r = finish_line(arena, u.s ? u.s : "", u.len, max, bound < len);
+		r = finish_line(arena, u.s, u.len, max, bound < len);
+		goto out;
+	}
+	str_reset(&sc->decoded);
+	if (fast_plain_list(&sc->decoded, &sc->name, &sc->run, u.s, u.len)) {
+		r = finish_line(arena, sc->decoded.s, sc->decoded.len, max, bound < len);
 		goto out;
 	}
 	{
@@ -719,7 +1195,18 @@ mime_header_decode_addresses(struct arena *arena, const char *raw, size_t len, s
 out:
 	if (list != NULL)
 		g_object_unref(list);
-	str_free(&u);
+	str_free(&sc->unfolded);
+	sc->unfolded = u;
+	return r;
+}
+
+char *
+mime_header_decode_addresses(struct arena *arena, const char *raw, size_t len, size_t max)
+{
+	struct mime_header_scratch sc = MIME_HEADER_SCRATCH_INIT;
+	char *r = mime_header_decode_addresses_with(&sc, arena, raw, len, max);
+
+	mime_header_scratch_free(&sc);
 	return r;
 }
 
@@ -746,14 +1233,17 @@ first_mailbox(InternetAddressList *list, int depth)
 }
 
 void
-mime_header_first_mailbox(struct arena *arena, const char *raw, size_t len, const char **name_r,
-                          const char **addr_r)
+mime_header_first_mailbox_with(struct mime_header_scratch *sc, struct arena *arena, const char *raw,
+                               size_t len, const char **name_r, const char **addr_r)
 {
-	struct str u = STR_INIT;
+	struct str u = sc->unfolded;
 	InternetAddressList *list = NULL;
 	InternetAddressMailbox *mb = NULL;
 	size_t bound = raw_bound(len, 1024);
 
+	/* (u is handed back to the scratch at the end, grown or not.) */
+	sc->unfolded = (struct str)STR_INIT;
+	str_reset(&u);
 	*name_r = "";
 	*addr_r = "";
 	unfold(&u, raw, bound);
@@ -765,6 +1255,18 @@ mime_header_first_mailbox(struct arena *arena, const char *raw, size_t len, cons
 		const char *v;
 		size_t vlen;
 
+		if (memchr(u.s, ',', u.len) == NULL && plain_mailbox(u.s, u.len, &m) &&
+		    !has_encoded_word(m.addr, m.addr_len)) {
+			struct str *name = &sc->name;
+
+			str_reset(name);
+			if (fast_name(name, &sc->run, &m)) {
+				if (name->len > 0)
+					*name_r = finish_line(arena, name->s, name->len, 1024, 0);
+				*addr_r = finish_line(arena, m.addr, m.addr_len, 1024, 0);
+				goto out;
+			}
+		}
 		b_words_to_q(&q, u.s);
 		v = q.s ? q.s : "";
 		vlen = q.len;
@@ -800,7 +1302,18 @@ mime_header_first_mailbox(struct arena *arena, const char *raw, size_t len, cons
 out:
 	if (list != NULL)
 		g_object_unref(list);
-	str_free(&u);
+	str_free(&sc->unfolded);
+	sc->unfolded = u;
+}
+
+void
+mime_header_first_mailbox(struct arena *arena, const char *raw, size_t len, const char **name_r,
+                          const char **addr_r)
+{
+	struct mime_header_scratch sc = MIME_HEADER_SCRATCH_INIT;
+
+	mime_header_first_mailbox_with(&sc, arena, raw, len, name_r, addr_r);
+	mime_header_scratch_free(&sc);
 }
 
 static void
@@ -934,9 +1447,22 @@ mime_header_date(const char *raw, size_t len)
 	struct str u = STR_INIT;
 	GDateTime *dt = NULL;
 	time_t t = 0;
+	size_t bound = len > 256 ? 256 : len, a = 0, b = bound;
 
+	/* The usual value is one line: read in place, as unfolded. */
+	while (a < b && raw[a] != '\r' && raw[a] != '\n' && raw[a] != '\t')
+		a++;
+	if (a == b) {
+		for (a = 0; a < b && raw[a] == ' '; a++)
+			continue;
+		while (b > a && raw[b - 1] == ' ')
+			b--;
+		if (b > a && plain_date(raw + a, b - a, &t))
+			return t;
+		t = 0;
+	}
 	/* Dates are short; a long value is not a date worth reading. */
-	unfold(&u, raw, len > 256 ? 256 : len);
+	unfold(&u, raw, bound);
 	if (u.len > 0 && plain_date(u.s, u.len, &t)) {
 		str_free(&u);
 		return t;
@@ -977,6 +1503,11 @@ append_id(struct str *out, const char *id, size_t len)
 {
 	size_t start = out->len, run = 0;
 
+	if (len > 0 && len <= MSGID_MAX && memchr(id, ' ', len) == NULL &&
+	    printable_ascii(id, len)) {
+		str_append_len(out, id, len);
+		return 1;
+	}
 	/* Runs between white space are copied whole: a character at a time,
 	 * References lists of twenty ids made this 5 % of listing a folder. */
 	for (size_t i = 0; i <= len; i++)
@@ -993,9 +1524,17 @@ append_id(struct str *out, const char *id, size_t len)
 }
 
 static char *
+sanitized(struct arena *arena, const struct str *s)
+{
+	return s->s != NULL && printable_ascii(s->s, s->len)
+	           ? arena_strndup(arena, s->s, s->len)
+	           : mime_sanitize_arena(arena, s->s ? s->s : "", s->len, 0);
+}
+
+static char *
 sanitized_or_empty(struct arena *arena, struct str *s)
 {
-	char *r = mime_sanitize_arena(arena, s->s ? s->s : "", s->len, 0);
+	char *r = sanitized(arena, s);
 
 	str_free(s);
 	return r;
@@ -1009,6 +1548,10 @@ mime_header_msgid(struct arena *arena, const char *raw, size_t len)
 	size_t n;
 
 	id = next_bracketed(&p, end, &n);
+	/* Usually nothing to take out or escape: one copy. */
+	if (id != NULL && n > 0 && n <= MSGID_MAX && printable_ascii(id, n) &&
+	    memchr(id, ' ', n) == NULL)
+		return arena_strndup(arena, id, n);
 	if (id != NULL) {
 		append_id(&s, id, n);
 	} else {
@@ -1026,13 +1569,15 @@ mime_header_msgid(struct arena *arena, const char *raw, size_t len)
 }
 
 char *
-mime_header_msgid_list(struct arena *arena, const char *raw, size_t len)
+mime_header_msgid_list_with(struct mime_header_scratch *sc, struct arena *arena, const char *raw,
+                            size_t len)
 {
 	const char *p = raw, *end = raw + len, *id;
 	const char *ids[REFERENCES_MAX];
 	size_t lens[REFERENCES_MAX], n, count = 0, total = 0;
-	struct str s = STR_INIT;
+	struct str *s = &sc->decoded;
 
+	str_reset(s);
 	/* Keep the first id and a ring of the last ones. */
 	while ((id = next_bracketed(&p, end, &n)) != NULL) {
 		size_t slot =
@@ -1045,20 +1590,30 @@ mime_header_msgid_list(struct arena *arena, const char *raw, size_t len)
 	count = total < REFERENCES_MAX ? total : REFERENCES_MAX;
 	for (size_t k = 0; k < count; k++) {
 		size_t slot = k;
-		size_t start = s.len;
+		size_t start = s->len;
 
 		if (total > REFERENCES_MAX && k > 0)
 			slot = 1 + (total - 1 + k - 1) % (REFERENCES_MAX - 1);
-		if (s.len > 0)
-			str_append_char(&s, ' ');
-		str_append_char(&s, '<');
-		if (!append_id(&s, ids[slot], lens[slot])) {
-			str_truncate(&s, start);
+		if (s->len > 0)
+			str_append_char(s, ' ');
+		str_append_char(s, '<');
+		if (!append_id(s, ids[slot], lens[slot])) {
+			str_truncate(s, start);
 			continue;
 		}
-		str_append_char(&s, '>');
+		str_append_char(s, '>');
 	}
-	return sanitized_or_empty(arena, &s);
+	return sanitized(arena, s);
+}
+
+char *
+mime_header_msgid_list(struct arena *arena, const char *raw, size_t len)
+{
+	struct mime_header_scratch sc = MIME_HEADER_SCRATCH_INIT;
+	char *r = mime_header_msgid_list_with(&sc, arena, raw, len);
+
+	mime_header_scratch_free(&sc);
+	return r;
 }
 
 char *

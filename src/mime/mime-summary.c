@@ -31,6 +31,8 @@ mime_summary_from_header(struct arena *arena, const char *data, size_t len,
                          struct mime_summary *summary)
 {
 	struct mime_header_field fields[F_COUNT], f;
+	/* One set of buffers for all nine values. */
+	struct mime_header_scratch sc = MIME_HEADER_SCRATCH_INIT;
 	int seen[F_COUNT] = {0};
 	size_t pos = 0;
 	int found = 0;
@@ -81,23 +83,28 @@ mime_summary_from_header(struct arena *arena, const char *data, size_t len,
 	summary->from_name = "";
 	summary->from_addr = "";
 	if (seen[F_FROM]) {
-		mime_header_first_mailbox(arena, fields[F_FROM].value, fields[F_FROM].value_len,
-		                          &summary->from_name, &summary->from_addr);
+		mime_header_first_mailbox_with(&sc, arena, fields[F_FROM].value,
+		                               fields[F_FROM].value_len, &summary->from_name,
+		                               &summary->from_addr);
 		if (*summary->from_name == '\0')
 			summary->from_name = summary->from_addr;
 	}
 #define TEXT(i, fn)                                                                                \
-	(seen[i] ? fn(arena, fields[i].value, fields[i].value_len, SUMMARY_TEXT_MAX) : "")
+	(seen[i] ? fn(&sc, arena, fields[i].value, fields[i].value_len, SUMMARY_TEXT_MAX) : "")
 #define IDS(i, fn) (seen[i] ? fn(arena, fields[i].value, fields[i].value_len) : "")
-	summary->to = TEXT(F_TO, mime_header_decode_addresses);
-	summary->cc = TEXT(F_CC, mime_header_decode_addresses);
-	summary->subject = TEXT(F_SUBJECT, mime_header_decode_text);
+	summary->to = TEXT(F_TO, mime_header_decode_addresses_with);
+	summary->cc = TEXT(F_CC, mime_header_decode_addresses_with);
+	summary->subject = TEXT(F_SUBJECT, mime_header_decode_text_with);
 	summary->message_id = IDS(F_MESSAGE_ID, mime_header_msgid);
 	summary->in_reply_to = IDS(F_IN_REPLY_TO, mime_header_msgid);
-	summary->references = IDS(F_REFERENCES, mime_header_msgid_list);
+	summary->references =
+	    seen[F_REFERENCES] ? mime_header_msgid_list_with(&sc, arena, fields[F_REFERENCES].value,
+	                                                     fields[F_REFERENCES].value_len)
+	                       : "";
 	summary->list_post = IDS(F_LIST_POST, mime_header_list_post);
 #undef TEXT
 #undef IDS
+	mime_header_scratch_free(&sc);
 	summary->date =
 	    seen[F_DATE] ? mime_header_date(fields[F_DATE].value, fields[F_DATE].value_len) : 0;
 	/* The contract: no usable Date means the arrival time, when the

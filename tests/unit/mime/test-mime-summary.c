@@ -1,6 +1,7 @@
 /* Summaries from header blocks, and the header scanner under them. */
 #include "config.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,35 @@
 #include "mime/mime-summary.h"
 #include "test-common.h"
 
+/*
+ * Encoded words in charsets other than UTF-8 and the latin1 family, read
+ * without GMime, and shapes left to GMime; the expected values are what
+ * GMime's decoders give.
+ */
+static const struct {
+	const char *raw, *text;
+} other_words[] = {
+    {"=?KOI8-R?B?8NLJ18XU?=", "Привет"},
+    {"Re: =?koi8-r?q?=F0=D2=C9=D7=C5=D4?= =?KOI8-R?B?8NLJ18XU?=",
+     "Re: ПриветПривет"},
+    /* One character split between two words: their bytes are joined
+     * before the charset is read. */
+    {"=?ISO-2022-JP?B?GyRCMnE=?= =?ISO-2022-JP?B?NUQbKEI=?=", "会議"},
+    /* A word that does not return to ASCII at its end. */
+    {"=?ISO-2022-JP?B?GyRCMnE=?=", "会"},
+    {"=?gb2312?B?zfXR8w==?=", "王洋"},
+    {"=?euc-kr?B?vsiz5w==?=", "안녕"},
+    {"=?utf-8?q?a?=", "a"},
+    /* Left to GMime: charsets that change between adjacent words, unknown
+     * charsets, B text without its padding, lower-case hex, a control
+     * character. */
+    {"=?koi8-r?B?8NLJ18XU?= =?utf-8?q?=C3=A9?=", "Приветé"},
+    {"=?x-unknown?q?abc?=", "abc"},
+    {"=?utf-8?B?R3LDvMOfZQ?=", "Grüß"},
+    {"=?utf-8?q?=c3=a9?=", "é"},
+    {"=?koi8-r?q?a=01b?=", "a^Ab"},
+};
+
 static struct mime_summary
 summarise(struct arena *arena, const char *hdr)
 {
@@ -20,6 +50,55 @@ summarise(struct arena *arena, const char *hdr)
 	memset(&s, 0, sizeof(s));
 	mime_summary_from_header(arena, hdr, strlen(hdr), &s);
 	return s;
+}
+
+/* Labels iconv knows, more of them than the decoder keeps open. */
+static const char *const many_charsets[] = {
+    "koi8-r",      "KOI8-U",      "iso-8859-2",  "iso-8859-5", "iso-8859-7", "iso-8859-9",
+    "iso-8859-15", "windows-1250", "windows-1251", "cp866",     "ibm850",     "macintosh",
+    "tis-620",     "iso-8859-4",  "iso-8859-13", "koi8-ru",    "gb2312",     "us-ascii",
+    "iso-8859-3",  "windows-1257",
+};
+
+struct decode_job {
+	unsigned seed;
+	int mismatches;
+};
+
+/* Decodes "x =?CS?Q?abc_def?= y" (ASCII reads the same in all of them). */
+static int
+decode_ascii_in(struct arena *a, const char *charset)
+{
+	char raw[64];
+
+	snprintf(raw, sizeof(raw), "x =?%s?Q?abc_def?= y", charset);
+	return strcmp(mime_header_decode_text(a, raw, strlen(raw), 1024), "x abc def y") == 0;
+}
+
+/* Decodes in the first charsets of the list many times, in an order of its
+ * own.  (Only charsets whose descriptors are already open: opening one
+ * loads a gconv module, which a thread sanitizer cannot follow.) */
+static void *
+decode_many(void *arg)
+{
+	struct decode_job *job = arg;
+	struct arena *a = arena_new();
+	size_t n = 8;
+
+	for (size_t i = 0; i < 400; i++) {
+		const char *got;
+
+		if (!decode_ascii_in(a, many_charsets[(i * 7 + job->seed * 3) % n]))
+			job->mismatches++;
+		/* A stateful charset, whose descriptor must start afresh. */
+		got = mime_header_decode_text(a, other_words[2].raw, strlen(other_words[2].raw),
+		                              1024);
+		if (strcmp(got, other_words[2].text) != 0)
+			job->mismatches++;
+		arena_reset(a);
+	}
+	arena_free(&a);
+	return NULL;
 }
 
 int
@@ -305,6 +384,68 @@ main(void)
 		}
 		for (size_t i = 0; i < sizeof(d) / sizeof(d[0]); i++)
 			test_assert_int((long)mime_header_date(d[i].raw, strlen(d[i].raw)), d[i].t);
+	}
+	test_end();
+	test_begin("encoded words in other charsets, read as GMime reads them");
+	for (size_t i = 0; i < sizeof(other_words) / sizeof(other_words[0]); i++)
+		test_assert_str(mime_header_decode_text(arena, other_words[i].raw,
+		                                        strlen(other_words[i].raw), 1024),
+		                other_words[i].text);
+	{
+		static const struct {
+			const char *raw, *list, *name, *addr;
+		} a[] = {
+		    {"=?GB2312?B?zfXR8w==?= <z@example.cn>, =?KOI8-R?B?8NLJ18XU?= <p@example.ru>, "
+		     "Ann <a@example.org>",
+		     "王洋 <z@example.cn>, Привет <p@example.ru>, Ann <a@example.org>", "王洋", "z@example.cn"},
+		    {"=?ISO-2022-JP?B?GyRCQ2ZCPBsoQg==?= <n@example.jp>", "中村 <n@example.jp>", "中村",
+		     "n@example.jp"},
+		    {"=?koi8-r?B?8NLJ18XU?= =?KOI8-R?B?8NLJ18XU?= <p@example.ru>", "ПриветПривет <p@example.ru>", "ПриветПривет",
+		     "p@example.ru"},
+		    /* An encoded word in the address (GMime's reading of it, as
+		     * it was), a language in the label: not the fast road. */
+		    {"=?utf-8?b?YQ==?=@example.org", "=?utf-8?Q?=61?=@example.org", "", "=?utf-8?Q?=61?=@example.org"},
+		    {"=?utf-8*en?q?abc?= <p@example.ru>", "abc <p@example.ru>", "abc", "p@example.ru"},
+		};
+
+		for (size_t i = 0; i < sizeof(a) / sizeof(a[0]); i++) {
+			const char *name, *addr;
+
+			test_assert_str(mime_header_decode_addresses(arena, a[i].raw, strlen(a[i].raw),
+			                                             1024),
+			                a[i].list);
+			mime_header_first_mailbox(arena, a[i].raw, strlen(a[i].raw), &name, &addr);
+			test_assert_str(name, a[i].name);
+			test_assert_str(addr, a[i].addr);
+		}
+	}
+	test_end();
+
+	/* The conversion descriptors are kept open and shared by every
+	 * thread: more charsets than are kept (the last ones are opened and
+	 * closed each time), twice over, then several threads at once. */
+	test_begin("other charsets decoded on several threads at once");
+	{
+		pthread_t t[4];
+		struct decode_job jobs[4];
+		int ok = 1;
+
+		for (int round = 0; round < 2; round++)
+			for (size_t i = 0; i < sizeof(many_charsets) / sizeof(many_charsets[0]); i++)
+				if (!decode_ascii_in(arena, many_charsets[i]))
+					ok = 0;
+
+		for (int i = 0; i < 4; i++) {
+			jobs[i].seed = (unsigned)i;
+			jobs[i].mismatches = 0;
+			test_assert(pthread_create(&t[i], NULL, decode_many, &jobs[i]) == 0);
+		}
+		for (int i = 0; i < 4; i++) {
+			pthread_join(t[i], NULL);
+			if (jobs[i].mismatches != 0)
+				ok = 0;
+		}
+		test_assert(ok);
 	}
 	test_end();
 	arena_free(&arena);

@@ -153,13 +153,30 @@ mime_header_name_is(const struct mime_header_field *field, const char *name)
 	return 1;
 }
 
+/* Drops the spaces at both ends of out's text from start on. */
+static void
+trim_spaces(struct str *out, size_t start)
+{
+	size_t lead;
+
+	while (out->len > start && out->s[out->len - 1] == ' ')
+		out->len--;
+	for (lead = start; lead < out->len && out->s[lead] == ' '; lead++)
+		continue;
+	if (lead > start) {
+		memmove(out->s + start, out->s + lead, out->len - lead);
+		out->len -= lead - start;
+	}
+	out->s[out->len] = '\0';
+}
+
 /* Unfolds onto out: line breaks go, tabs become spaces, the ends are
  * trimmed; then raw 8-bit text becomes UTF-8.  Written straight into out
  * (no copy in between): this runs for every field of every summary. */
 static void
 unfold(struct str *out, const char *raw, size_t len)
 {
-	size_t start = out->len, i = 0, run, lead;
+	size_t start = out->len, i = 0, run;
 	uint64_t high = 0;
 	char *d;
 
@@ -186,15 +203,7 @@ unfold(struct str *out, const char *raw, size_t len)
 			*d++ = ' ';
 	}
 	out->len = (size_t)(d - out->s);
-	while (out->len > start && out->s[out->len - 1] == ' ')
-		out->len--;
-	for (lead = start; lead < out->len && out->s[lead] == ' '; lead++)
-		continue;
-	if (lead > start) {
-		memmove(out->s + start, out->s + lead, out->len - lead);
-		out->len -= lead - start;
-	}
-	out->s[out->len] = '\0';
+	trim_spaces(out, start);
 	if ((high & BYTES_80) != 0 && !mime_utf8_valid(out->s + start, out->len - start)) {
 		struct str tmp = STR_INIT;
 
@@ -1007,7 +1016,7 @@ plain_name(const struct plain_mailbox *m)
 static int
 fast_name(struct str *out, struct str *run, const struct plain_mailbox *m)
 {
-	size_t start = out->len, lead;
+	size_t start = out->len;
 
 	if (!has_encoded_word(m->phrase, m->phrase_len)) {
 		str_append_len(out, m->phrase, m->phrase_len);
@@ -1015,15 +1024,7 @@ fast_name(struct str *out, struct str *run, const struct plain_mailbox *m)
 	}
 	if (!fast_words(out, run, m->phrase, m->phrase_len))
 		return 0;
-	while (out->len > start && out->s[out->len - 1] == ' ')
-		out->len--;
-	for (lead = start; lead < out->len && out->s[lead] == ' '; lead++)
-		continue;
-	if (lead > start) {
-		memmove(out->s + start, out->s + lead, out->len - lead);
-		out->len -= lead - start;
-	}
-	out->s[out->len] = '\0';
+	trim_spaces(out, start);
 	return 1;
 }
 

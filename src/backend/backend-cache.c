@@ -44,6 +44,13 @@ put_u32(unsigned char *p, uint32_t v)
 	p[3] = (unsigned char)v;
 }
 
+static void
+put_u64(unsigned char *p, uint64_t v)
+{
+	put_u32(p, (uint32_t)(v >> 32));
+	put_u32(p + 4, (uint32_t)v);
+}
+
 static uint32_t
 get_u32(const unsigned char *p)
 {
@@ -220,26 +227,37 @@ void
 backend_cache_encode(struct str *out, const struct mime_summary *s, unsigned flags)
 {
 	const char *v[9];
-	size_t start = out->len;
-	/* \Recent belongs to one session: never kept. */
-	unsigned char head[4] = {BACKEND_CACHE_VERSION,
-	                         (unsigned char)(flags & ~(unsigned)MIME_FLAG_RECENT), 0, 0};
+	size_t lens[9], total = 4 + 4 + 8 + 8 + 8 + 9 * 4 + 4;
+	unsigned char *p, *start;
 
-	str_append_len(out, head, 4);
-	str_u32(out, s->lines);
-	str_u64(out, (uint64_t)(int64_t)s->date);
-	str_u64(out, (uint64_t)(int64_t)s->received);
-	str_u64(out, s->size);
 	summary_strings(s, v);
 	for (int i = 0; i < 9; i++) {
-		size_t len = v[i] != NULL ? strlen(v[i]) : 0;
-
-		if (len > STRING_MAX)
-			len = STRING_MAX;
-		str_u32(out, (uint32_t)len);
-		str_append_len(out, v[i] != NULL ? v[i] : "", len);
+		lens[i] = v[i] != NULL ? strlen(v[i]) : 0;
+		if (lens[i] > STRING_MAX)
+			lens[i] = STRING_MAX;
+		total += lens[i];
 	}
-	str_u32(out, entry_crc(out->s + start, out->len - start));
+	/* Written in place: one reservation instead of a call per field. */
+	str_reserve(out, total);
+	start = p = (unsigned char *)out->s + out->len;
+	p[0] = BACKEND_CACHE_VERSION;
+	/* \Recent belongs to one session: never kept. */
+	p[1] = (unsigned char)(flags & ~(unsigned)MIME_FLAG_RECENT);
+	p[2] = p[3] = 0;
+	put_u32(p + 4, s->lines);
+	put_u64(p + 8, (uint64_t)(int64_t)s->date);
+	put_u64(p + 16, (uint64_t)(int64_t)s->received);
+	put_u64(p + 24, s->size);
+	p += 32;
+	for (int i = 0; i < 9; i++) {
+		put_u32(p, (uint32_t)lens[i]);
+		if (lens[i] > 0)
+			memcpy(p + 4, v[i], lens[i]);
+		p += 4 + lens[i];
+	}
+	put_u32(p, entry_crc(start, (size_t)(p - start)));
+	out->len += total;
+	out->s[out->len] = '\0';
 }
 
 int
@@ -1021,7 +1039,14 @@ flush_fn(struct backend_cache *c, MDB_txn *txn, void *arg)
 		if (rc == 0 && lk.mv_size == KEY_LEN) {
 			memcpy(last, lk.mv_data, KEY_LEN);
 			at_end = 1;
-		} else if (rc != 0 && rc != MDB_NOTFOUND) {
+		} else if (rc == MDB_NOTFOUND ||
+		           (rc == 0 && lk.mv_size > 0 &&
+		            ((const unsigned char *)lk.mv_data)[0] == KEY_META)) {
+			/* Nothing, or only the format record, which sorts
+			 * before every entry: all come after it. */
+			memset(last, 0, KEY_LEN);
+			at_end = 1;
+		} else if (rc != 0) {
 			goto out;
 		}
 		rc = 0;
@@ -1132,6 +1157,12 @@ release_map(struct backend_cache *c)
 	if (c->ref->map != NULL)
 		madvise(c->ref->map, c->ref->map_len, MADV_DONTNEED);
 	pthread_mutex_unlock(&envs_lock);
+}
+
+size_t
+backend_cache_pending(const struct backend_cache *c)
+{
+	return c->n_pend;
 }
 
 void

@@ -88,6 +88,10 @@ int backend_cache_get_state(struct backend_cache *c, uint32_t *uidvalidity_r, ui
                             uint32_t **uids_r, size_t *n_r);
 /* Writes what is buffered, in one transaction. */
 void backend_cache_flush(struct backend_cache *c);
+/* How many changes are buffered: a caller streaming summaries flushes
+ * every few thousand rather than each batch (a commit rewrites the
+ * tree's upper pages, and a lost buffer only costs a refetch). */
+size_t backend_cache_pending(const struct backend_cache *c);
 
 /* Encodes and decodes one entry (exposed for the unit tests). */
 void backend_cache_encode(struct str *out, const struct mime_summary *s, unsigned flags);

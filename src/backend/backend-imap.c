@@ -64,6 +64,8 @@
 #define SET_MAX 6000
 /* Batches of summaries fetched ahead of the one asked for. */
 #define PREFETCH_AHEAD 4
+/* Summaries buffered for the header cache before a commit mid-stream. */
+#define CACHE_FLUSH_EVERY 4096
 /* A cancelled fetch of a byte range up to this long ends with the range,
  * not by dropping the connection in the middle of it. */
 #define RANGE_FINISH_MAX (8 * 1024 * 1024)
@@ -143,6 +145,9 @@ struct backend_folder {
 	struct arena *stash_arena;
 	struct stash_entry *stash;
 	size_t n_stash, cap_stash;
+	/* Where each stashed UID is: open addressing, 2 * cap_stash slots of
+	 * index + 1 (0 empty), so a batch finds its own in constant time. */
+	uint32_t *stash_slots;
 
 	/* A body being fetched (or with struct_out, its structure). */
 	uint32_t body_uid;
@@ -485,6 +490,22 @@ decoder_drain(struct backend_folder *f)
 
 /* Sets a summary aside: 1 when it went to the decoding thread (on_decoded()
  * finishes it), 0 when decoded here. */
+static size_t
+stash_slot_of(uint32_t uid, size_t mask)
+{
+	return (size_t)((uid * 2654435761u) & mask);
+}
+
+static void
+stash_index(struct backend_folder *f, size_t i)
+{
+	size_t mask = 2 * f->cap_stash - 1, k = stash_slot_of(f->stash[i].uid, mask);
+
+	while (f->stash_slots[k] != 0)
+		k = (k + 1) & mask;
+	f->stash_slots[k] = (uint32_t)(i + 1);
+}
+
 static int
 stash_put(struct backend_folder *f, uint32_t uid, const struct imap_fetch *fe)
 {
@@ -495,9 +516,15 @@ stash_put(struct backend_folder *f, uint32_t uid, const struct imap_fetch *fe)
 	if (f->n_stash == f->cap_stash) {
 		f->cap_stash = f->cap_stash ? f->cap_stash * 2 : 256;
 		f->stash = xreallocarray(f->stash, f->cap_stash, sizeof(*f->stash));
+		free(f->stash_slots);
+		f->stash_slots = xcalloc(2 * f->cap_stash, sizeof(*f->stash_slots));
+		for (size_t i = 0; i < f->n_stash; i++)
+			if (f->stash[i].uid != 0)
+				stash_index(f, i);
 	}
 	e = &f->stash[f->n_stash++];
 	e->uid = uid;
+	stash_index(f, f->n_stash - 1);
 	memset(&e->sum, 0, sizeof(e->sum));
 	if (decoder_push(f, fe, f->stash_arena, (f->n_stash - 1) | DECODED_STASH) == 0)
 		return 1;
@@ -505,14 +532,24 @@ stash_put(struct backend_folder *f, uint32_t uid, const struct imap_fetch *fe)
 	return 0;
 }
 
+/* Taken entries keep their slot (uid 0 there then), so probing goes on
+ * past them; the slots are cleared only when the stash empties. */
 static struct mime_summary *
 stash_take(struct backend_folder *f, uint32_t uid)
 {
-	for (size_t i = 0; i < f->n_stash; i++)
-		if (f->stash[i].uid == uid) {
-			f->stash[i].uid = 0;
-			return &f->stash[i].sum;
+	size_t mask, k;
+
+	if (f->n_stash == 0 || uid == 0)
+		return NULL;
+	mask = 2 * f->cap_stash - 1;
+	for (k = stash_slot_of(uid, mask); f->stash_slots[k] != 0; k = (k + 1) & mask) {
+		struct stash_entry *e = &f->stash[f->stash_slots[k] - 1];
+
+		if (e->uid == uid) {
+			e->uid = 0;
+			return &e->sum;
 		}
+	}
 	return NULL;
 }
 
@@ -522,6 +559,8 @@ stash_tidy(struct backend_folder *f)
 	for (size_t i = 0; i < f->n_stash; i++)
 		if (f->stash[i].uid != 0)
 			return;
+	if (f->n_stash > 0)
+		memset(f->stash_slots, 0, 2 * f->cap_stash * sizeof(*f->stash_slots));
 	f->n_stash = 0;
 	if (f->stash_arena != NULL)
 		arena_reset(f->stash_arena);
@@ -1485,6 +1524,7 @@ folder_free(struct backend_folder *f)
 	uids_clear(f);
 	arena_free(&f->stash_arena);
 	free(f->stash);
+	free(f->stash_slots);
 	free(f->found);
 	free(f->view);
 	free(f->path);
@@ -1884,7 +1924,10 @@ imap_load_summaries(struct backend_folder *f, size_t first, size_t n, struct are
 
 	(void)progress;
 	rc = with_retry(f, load_op, &a, err);
-	if (f->cache != NULL)
+	/* While batches stream in, every few thousand summaries; the rest
+	 * when the stream ends. */
+	if (f->cache != NULL &&
+	    (f->n_pf == 0 || backend_cache_pending(f->cache) >= CACHE_FLUSH_EVERY))
 		backend_cache_flush(f->cache);
 	return rc;
 }

@@ -22,6 +22,9 @@
 /* Summaries per HEADERS event, and bytes per PART_DATA event: small enough
  * that a face shows the first ones early, large enough to be cheap. */
 #define HEADER_BATCH 256
+/* The same for a caller that waits for the whole window: fewer, larger
+ * commands and hand-offs, as nothing is shown before the end. */
+#define HEADER_BATCH_WHOLE 2048
 #define DATA_CHUNK (1024 * 1024)
 
 struct account {
@@ -496,10 +499,12 @@ do_headers(struct account *a, struct core_job *job, const struct core_req_fetch_
 	if (first < end && a->ops->prefetch != NULL)
 		a->ops->prefetch(a->folder, first, end - first);
 	/* The newest messages (the end of the window) come first, so a face
-	 * shows the top of a large folder before the rest has arrived. */
+	 * shows the top of a large folder before the rest has arrived;
+	 * unless asked for the oldest first. */
 	while (first < end) {
-		size_t n = end - first > HEADER_BATCH ? HEADER_BATCH : end - first;
-		size_t at = end - n;
+		size_t batch = r->oldest_first ? HEADER_BATCH_WHOLE : HEADER_BATCH;
+		size_t n = end - first > batch ? batch : end - first;
+		size_t at = r->oldest_first ? first : end - n;
 		struct core_event *ev;
 
 		if (core_job_check(job, err) < 0)
@@ -515,8 +520,13 @@ do_headers(struct account *a, struct core_job *job, const struct core_req_fetch_
 			return -1;
 		}
 		core_job_post(job, ev);
-		core_job_progress(job, total - (at - first), total, "reading headers");
-		end = at;
+		if (r->oldest_first) {
+			first += n;
+			core_job_progress(job, total - (end - first), total, "reading headers");
+		} else {
+			end = at;
+			core_job_progress(job, total - (end - first), total, "reading headers");
+		}
 	}
 	return 0;
 }

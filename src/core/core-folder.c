@@ -294,6 +294,8 @@ core_folder_open(const char *url, int read_only, struct core_folder_handle **h_r
 		req = core_request_new(CORE_REQ_FETCH_HEADERS);
 		req->u.fetch_headers.first = 0;
 		req->u.fetch_headers.count = (uint32_t)h->count;
+		/* Nothing is shown before the last batch is in. */
+		req->u.fetch_headers.oldest_first = 1;
 		if (call_on(h, req, &c, err) < 0)
 			goto fail;
 	}

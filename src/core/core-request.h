@@ -61,6 +61,10 @@ struct core_req_open_folder {
 struct core_req_fetch_headers {
 	uint32_t first; /* index of the first message of the window */
 	uint32_t count; /* messages in the window; the window is clipped at the end */
+	/* Batches from the oldest on, for a caller that waits for the whole
+	 * window anyway (a store then writes its cache in key order); else
+	 * the newest come first, so a screen fills before the rest. */
+	uint8_t oldest_first;
 };
 
 struct core_req_fetch_message {

@@ -550,6 +550,16 @@ item_invalid(struct imap_fetch *f, unsigned bit, const char *why)
 		f->invalid_why = why;
 }
 
+/* Whether the item name atom is `name` (any case): lengths first, as
+ * every response runs this for each of its items. */
+static int
+item_is(const struct imap_arg *atom, const char *name)
+{
+	size_t n = strlen(name);
+
+	return atom->len == n && strncasecmp(atom->u.str, name, n) == 0;
+}
+
 int
 imap_decode_fetch(struct arena *arena, const struct imap_arg *list, unsigned depth_max,
 		  struct imap_fetch *f, const char **why_r)
@@ -581,7 +591,7 @@ imap_decode_fetch(struct arena *arena, const struct imap_arg *list, unsigned dep
 
 		/* Each value is decoded aside and stored only when it parsed, so
 		 * a repeated item that is broken never spoils a good one. */
-		if (strcasecmp(name, "UID") == 0) {
+		if (item_is(&a[i], "UID")) {
 			uint32_t uid;
 
 			if (imap_arg_nz_number(v, &uid) < 0) {
@@ -590,7 +600,7 @@ imap_decode_fetch(struct arena *arena, const struct imap_arg *list, unsigned dep
 				f->uid = uid;
 				f->present |= IMAP_FETCH_UID;
 			}
-		} else if (strcasecmp(name, "FLAGS") == 0) {
+		} else if (item_is(&a[i], "FLAGS")) {
 			struct imap_flags flags;
 
 			if (imap_decode_flags(arena, v, &flags, &why) < 0) {
@@ -599,7 +609,7 @@ imap_decode_fetch(struct arena *arena, const struct imap_arg *list, unsigned dep
 				f->flags = flags;
 				f->present |= IMAP_FETCH_FLAGS;
 			}
-		} else if (strcasecmp(name, "INTERNALDATE") == 0) {
+		} else if (item_is(&a[i], "INTERNALDATE")) {
 			time_t t;
 
 			if (v->type != IMAP_ARG_STRING || imap_parse_internaldate(v->u.str, &t) < 0) {
@@ -609,7 +619,7 @@ imap_decode_fetch(struct arena *arena, const struct imap_arg *list, unsigned dep
 				f->internaldate_time = t;
 				f->present |= IMAP_FETCH_INTERNALDATE;
 			}
-		} else if (strcasecmp(name, "RFC822.SIZE") == 0) {
+		} else if (item_is(&a[i], "RFC822.SIZE")) {
 			uint64_t size;
 
 			if (imap_arg_number64(v, &size) < 0) {
@@ -618,7 +628,7 @@ imap_decode_fetch(struct arena *arena, const struct imap_arg *list, unsigned dep
 				f->rfc822_size = size;
 				f->present |= IMAP_FETCH_RFC822_SIZE;
 			}
-		} else if (strcasecmp(name, "MODSEQ") == 0) {
+		} else if (item_is(&a[i], "MODSEQ")) {
 			uint64_t modseq;
 
 			if (v->type != IMAP_ARG_LIST || v->len != 1 ||
@@ -628,7 +638,7 @@ imap_decode_fetch(struct arena *arena, const struct imap_arg *list, unsigned dep
 				f->modseq = modseq;
 				f->present |= IMAP_FETCH_MODSEQ;
 			}
-		} else if (strcasecmp(name, "ENVELOPE") == 0) {
+		} else if (item_is(&a[i], "ENVELOPE")) {
 			const struct imap_envelope *env;
 
 			if (imap_envelope_parse(arena, v, &env, &why) < 0) {
@@ -637,8 +647,8 @@ imap_decode_fetch(struct arena *arena, const struct imap_arg *list, unsigned dep
 				f->envelope = env;
 				f->present |= IMAP_FETCH_ENVELOPE;
 			}
-		} else if (strcasecmp(name, "BODYSTRUCTURE") == 0 ||
-			   (strcasecmp(name, "BODY") == 0 && v->type == IMAP_ARG_LIST)) {
+		} else if (item_is(&a[i], "BODYSTRUCTURE") ||
+			   (item_is(&a[i], "BODY") && v->type == IMAP_ARG_LIST)) {
 			const struct imap_body *body;
 
 			if (imap_body_parse(arena, v, depth_max, &body, &why) < 0) {

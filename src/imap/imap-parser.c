@@ -371,6 +371,28 @@ start_stream(struct imap_parser *p, const struct imap_fetch_body *body)
 }
 
 /*
+ * Just inside a "[" of an atom, the common case: no quote and no nested
+ * bracket before the next "]" (BODY[HEADER.FIELDS (FROM TO ...)] of every
+ * summary).  Then *pos moves past that "]" and 0 is returned; else 1, with
+ * *pos unchanged, and the caller goes byte by byte.  Called once per
+ * opening bracket, so a hostile line costs at most two passes.
+ */
+static int
+bracket_fast(const char *s, size_t len, size_t *pos)
+{
+	const char *from = s + *pos, *close = memchr(from, ']', len - *pos);
+	size_t n;
+
+	if (close == NULL)
+		return 1;
+	n = (size_t)(close - from);
+	if (memchr(from, '"', n) != NULL || memchr(from, '[', n) != NULL)
+		return 1;
+	*pos += n + 1;
+	return 0;
+}
+
+/*
  * Tokenises s[0..len) into the open lists.  In code mode (the inside of a
  * response code) there are no literals.
  */
@@ -462,9 +484,9 @@ tokenize(struct imap_parser *p, const char *s, size_t len, int code_mode)
 				if (brackets == 0) {
 					if (atom_stop[c] || (code_mode && c == ']'))
 						break;
-					if (c == '[')
-						brackets++;
 					pos++;
+					if (c == '[' && bracket_fast(s, len, &pos))
+						brackets++;
 					continue;
 				}
 				if (c == '"') {

@@ -6,6 +6,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,18 +17,106 @@
 #include "net/net-internal.h"
 
 /*
- * OpenSSL talks to memory BIOs and this file moves the bytes between them
- * and the socket: every wait is then net_wait() (cancel descriptor,
+ * OpenSSL talks to BIOs in memory and this file moves the bytes between
+ * them and the socket: every wait is then net_wait() (cancel descriptor,
  * deadline), and every write is a send(MSG_NOSIGNAL), never SIGPIPE.
+ * What the socket gave waits in `in` for OpenSSL to take (a memory BIO
+ * would copy it once more and zero its growing buffer first).
  */
 struct net_tls {
 	SSL_CTX *ctx;
 	SSL *ssl;
-	BIO *rbio; /* socket -> OpenSSL */
+	BIO *rbio; /* `in` -> OpenSSL */
 	BIO *wbio; /* OpenSSL -> socket */
 	bool eof;  /* the socket reached its end */
 	bool ready;
+	size_t in_pos, in_len;
+	char in[NET_CHUNK];
 };
+
+/* The read BIO: hands OpenSSL what tls_feed() put in `in`; when that is
+ * all taken, "try again", as a memory BIO says when it is empty. */
+static int
+in_read(BIO *b, char *out, int outl)
+{
+	struct net_tls *tls = BIO_get_data(b);
+	size_t n = tls->in_len - tls->in_pos;
+
+	BIO_clear_retry_flags(b);
+	if (outl <= 0)
+		return 0;
+	if (n == 0) {
+		BIO_set_retry_read(b);
+		return -1;
+	}
+	if (n > (size_t)outl)
+		n = (size_t)outl;
+	memcpy(out, tls->in + tls->in_pos, n);
+	tls->in_pos += n;
+	return (int)n;
+}
+
+static int
+in_write(BIO *b, const char *data, int len)
+{
+	(void)b;
+	(void)data;
+	(void)len;
+	return -1;
+}
+
+static long
+in_ctrl(BIO *b, int cmd, long num, void *ptr)
+{
+	struct net_tls *tls = BIO_get_data(b);
+
+	(void)num;
+	(void)ptr;
+	switch (cmd) {
+	case BIO_CTRL_PENDING:
+		return (long)(tls->in_len - tls->in_pos);
+	case BIO_CTRL_FLUSH:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static int
+in_create(BIO *b)
+{
+	BIO_set_init(b, 1);
+	return 1;
+}
+
+static BIO_METHOD *in_method;
+
+static void
+in_method_init(void)
+{
+	BIO_METHOD *m = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, "petrel input");
+
+	if (m == NULL || BIO_meth_set_read(m, in_read) != 1 ||
+	    BIO_meth_set_write(m, in_write) != 1 || BIO_meth_set_ctrl(m, in_ctrl) != 1 ||
+	    BIO_meth_set_create(m, in_create) != 1) {
+		BIO_meth_free(m);
+		return;
+	}
+	in_method = m;
+}
+
+static BIO *
+in_bio_new(struct net_tls *tls)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	BIO *b;
+
+	pthread_once(&once, in_method_init);
+	if (in_method == NULL || (b = BIO_new(in_method)) == NULL)
+		return NULL;
+	BIO_set_data(b, tls);
+	return b;
+}
 
 /* Sends whatever OpenSSL wants sent. */
 static int
@@ -52,17 +141,26 @@ static int
 tls_feed(struct net_conn *conn, int64_t deadline, struct err *err)
 {
 	struct net_tls *tls = conn->tls;
-	char buf[NET_CHUNK];
 	size_t n;
 
-	if (net_sock_read(conn, buf, sizeof(buf), &n, deadline, err) < 0)
+	/* OpenSSL asks for more only once it took all there was; whatever
+	 * it left still goes first. */
+	if (tls->in_pos > 0) {
+		memmove(tls->in, tls->in + tls->in_pos, tls->in_len - tls->in_pos);
+		tls->in_len -= tls->in_pos;
+		tls->in_pos = 0;
+	}
+	if (tls->in_len == sizeof(tls->in))
+		return err_set(err, ERR_INTERNAL, "%s: TLS wants more than it was given",
+			       conn->peer);
+	if (net_sock_read(conn, tls->in + tls->in_len, sizeof(tls->in) - tls->in_len, &n,
+			  deadline, err) < 0)
 		return -1;
 	if (n == 0) {
 		tls->eof = true;
 		return 0;
 	}
-	if (BIO_write(tls->rbio, buf, (int)n) != (int)n)
-		return err_set(err, ERR_INTERNAL, "%s: out of memory in TLS", conn->peer);
+	tls->in_len += n;
 	return 0;
 }
 
@@ -185,7 +283,7 @@ tls_setup(struct net_conn *conn, struct err *err)
 		}
 	}
 	tls->ssl = SSL_new(tls->ctx);
-	tls->rbio = BIO_new(BIO_s_mem());
+	tls->rbio = in_bio_new(tls);
 	tls->wbio = BIO_new(BIO_s_mem());
 	if (tls->ssl == NULL || tls->rbio == NULL || tls->wbio == NULL) {
 		BIO_free(tls->rbio);

@@ -404,6 +404,14 @@ test_fetch(void)
 	check("* 1 FETCH (X \"abc)\r\n", "MALFORMED FETCH: unterminated quoted string\n");
 	check("* 1 FETCH (BODY[HEADER.FIELDS (A) NIL)\r\n",
 	      "MALFORMED FETCH: unterminated \"[\" in an atom\n");
+	/* Inside brackets: a quoted "]" and nested brackets belong to the
+	 * atom; a "]" before a quote ends the bracket as usual. */
+	check("* 1 FETCH (BODY[HEADER.FIELDS (\"X]\" Y)] {5}\r\nX: 1\n)\r\n",
+	      "FETCH 1 BODY[HEADER.FIELDS (\"X]\" Y)]=\"X: 1\\n\"\n");
+	check("* 1 FETCH (BODY[1[2]] {1}\r\nz)\r\n", "FETCH 1 BODY[1[2]]=\"z\"\n");
+	check("* 1 FETCH (A[B]\"C\" 1)\r\n", "MALFORMED FETCH: FETCH item without a value\n");
+	check("* 1 FETCH (BODY[\"]\" 1)\r\n", "MALFORMED FETCH: unterminated \"[\" in an atom\n");
+	check("* 1 FETCH (BODY[[] 1)\r\n", "MALFORMED FETCH: unterminated \"[\" in an atom\n");
 	test_end();
 }
 

@@ -11,6 +11,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base/base-file.h"
@@ -31,6 +32,10 @@
  * by the worker; attachments are listed from the part list and fetched
  * alone, PART_RANGE bytes at a time, when one is viewed, saved or piped.
  * A smaller message costs one round trip whole, less than those steps.
+ * A text part over PART_RANGE comes PART_RANGE bytes at a time too, so the
+ * pager shows how far it is; one over VIEW_TEXT_MAX shows its first
+ * VIEW_TEXT_MAX bytes, cut at a line end, then a line saying so and how to
+ * see it whole (the attachment list fetches it alone).
  */
 #define VIEW_WHOLE_MAX (256 * 1024)
 #define VIEW_TEXT_MAX (2 * 1024 * 1024)
@@ -50,6 +55,10 @@ static struct {
 	/* Gathering the text parts: step 0 the header, then per wanted part
 	 * its header (not for attached messages) and body. */
 	int *wanted;
+	int *cut;       /* wanted, but only its beginning (too big) */
+	uint64_t *kept; /* of a cut part: the bytes as stored shown */
+	char mark[48];  /* what stands for a cut notice until rendered */
+	struct str raw; /* the body under way, when it comes in ranges */
 	struct str header, *mime, *body;
 	size_t next_part; /* the part whose section comes next */
 	int next_body;    /* and whether it is the body */
@@ -112,7 +121,10 @@ remote_reset(void)
 	xfree(&remote.mime);
 	xfree(&remote.body);
 	xfree(&remote.wanted);
+	xfree(&remote.cut);
+	xfree(&remote.kept);
 	str_free(&remote.header);
+	str_free(&remote.raw);
 	arena_free(&remote.arena);
 	remote.parts = NULL;
 	remote.entries = NULL;
@@ -331,6 +343,10 @@ render_message(struct ui_app *app)
 	html = app->html_converter != NULL ? html_only(app->msg) : NULL;
 	if (html != NULL)
 		convert_html(app, html, &text);
+	/* After the converter: its output has the marks of cut parts too. */
+	if (remote.shown)
+		ui_pager_fix_cut_lines(&text, remote.mark, remote.parts, remote.n, remote.cut,
+		                       remote.kept);
 	if (external_pager(app) != NULL) {
 		/* Another program reads the file: in the locale's charset. */
 		if (!ui_width_utf8()) {
@@ -342,9 +358,12 @@ render_message(struct ui_app *app)
 				str_free(&text);
 				return;
 			}
-			if (remote.shown)
+			if (remote.shown) {
 				ui_pager_fix_attach_lines(&text, remote.parts, remote.n,
 				                          remote.wanted);
+				ui_pager_fix_cut_lines(&text, remote.mark, remote.parts, remote.n,
+				                       remote.cut, remote.kept);
+			}
 		}
 		run_pager(app, external_pager(app), &text);
 		str_free(&text);
@@ -546,6 +565,21 @@ view_whole(struct ui_app *app)
 		ui_app_fetch(app, m, UI_FETCH_VIEW, NULL);
 }
 
+/* How much of part i's body the pager reads: all of it, or the first
+ * VIEW_TEXT_MAX bytes of a part too big to show whole. */
+static uint64_t
+body_limit(size_t i)
+{
+	return remote.cut[i] ? VIEW_TEXT_MAX : remote.parts[i].size;
+}
+
+/* Whether part i's body comes in PART_RANGE steps rather than at once. */
+static int
+body_ranged(size_t i)
+{
+	return body_limit(i) > PART_RANGE;
+}
+
 /* Posts the next section of the pager's text parts, or shows the message
  * when they are all there. */
 static void
@@ -573,9 +607,23 @@ next_section(struct ui_app *app)
 		req = core_request_new(CORE_REQ_FETCH_PART);
 		req->u.fetch_part.id = remote.msg_id;
 		req->u.fetch_part.part = arena_strdup(req->arena, section);
-		remote.job = post_fetch(app, req, UI_FETCH_SECTION, remote.msg_id, remote.msg_index,
-		                        "reading message")
-		                 ->id;
+		if (remote.next_body && body_ranged(remote.next_part)) {
+			char label[48];
+			struct ui_job *job;
+
+			req->u.fetch_part.offset = remote.raw.len;
+			req->u.fetch_part.length = PART_RANGE;
+			snprintf(label, sizeof(label), "reading part %s", p->path);
+			job = post_fetch(app, req, UI_FETCH_SECTION, remote.msg_id,
+			                 remote.msg_index, label);
+			job->done = remote.raw.len;
+			job->total = body_limit(remote.next_part);
+			remote.job = job->id;
+		} else {
+			remote.job = post_fetch(app, req, UI_FETCH_SECTION, remote.msg_id,
+			                        remote.msg_index, "reading message")
+			                 ->id;
+		}
 		free(owned);
 		return;
 	}
@@ -599,6 +647,25 @@ next_section(struct ui_app *app)
 }
 
 static void part_fetched(struct ui_app *app, struct ui_job *job);
+
+/* A mark for cut parts no message can hold by chance or design. */
+static void
+new_mark(char *buf, size_t size)
+{
+	unsigned char r[16];
+	size_t n;
+
+	if (getentropy(r, sizeof(r)) < 0) {
+		/* Only a forged notice is at stake: any value does. */
+		uint64_t x = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32) ^ (uintptr_t)buf;
+
+		for (size_t i = 0; i < sizeof(r); i++, x = x * 6364136223846793005u + 1)
+			r[i] = (unsigned char)(x >> 56);
+	}
+	n = (size_t)snprintf(buf, size, "petrel-cut-");
+	for (size_t i = 0; i < sizeof(r) && n + 2 < size; i++, n += 2)
+		snprintf(buf + n, size - n, "%02x", r[i]);
+}
 
 void
 ui_pager_part_job_done(struct ui_app *app, struct ui_job *job, const struct err *err)
@@ -677,7 +744,12 @@ ui_pager_part_job_done(struct ui_app *app, struct ui_job *job, const struct err 
 		remote.wanted = xcalloc(remote.n ? remote.n : 1, sizeof(*remote.wanted));
 		remote.mime = xcalloc(remote.n ? remote.n : 1, sizeof(*remote.mime));
 		remote.body = xcalloc(remote.n ? remote.n : 1, sizeof(*remote.body));
+		remote.cut = xcalloc(remote.n ? remote.n : 1, sizeof(*remote.cut));
+		remote.kept = xcalloc(remote.n ? remote.n : 1, sizeof(*remote.kept));
 		ui_pager_parts_wanted(remote.parts, remote.n, VIEW_TEXT_MAX, remote.wanted);
+		ui_pager_parts_cut(remote.parts, remote.n, VIEW_TEXT_MAX, remote.wanted,
+		                   remote.cut);
+		new_mark(remote.mark, sizeof(remote.mark));
 		/* The message's own header first. */
 		{
 			struct core_request *req = core_request_new(CORE_REQ_FETCH_PART);
@@ -701,10 +773,34 @@ ui_pager_part_job_done(struct ui_app *app, struct ui_job *job, const struct err 
 			remote.next_part = 0;
 			remote.next_body = 0;
 		} else {
-			struct str *to = remote.next_body ? &remote.body[remote.next_part]
-			                                  : &remote.mime[remote.next_part];
+			size_t i = remote.next_part;
+			struct str *to = remote.next_body ? &remote.body[i] : &remote.mime[i];
 
-			str_append_len(to, job->data.s ? job->data.s : "", job->data.len);
+			if (remote.next_body && body_ranged(i)) {
+				str_append_len(&remote.raw, job->data.s ? job->data.s : "",
+				               job->data.len);
+				if (job->data.len == PART_RANGE && remote.raw.len < body_limit(i)) {
+					next_section(app);
+					return;
+				}
+			} else {
+				str_append_len(&remote.raw, job->data.s ? job->data.s : "",
+				               job->data.len);
+			}
+			if (remote.next_body && remote.cut[i] && remote.raw.len >= VIEW_TEXT_MAX) {
+				char *mark = xasprintf("%s-%zu", remote.mark, i);
+
+				remote.kept[i] = ui_pager_cut_text(to, remote.raw.s, remote.raw.len,
+				                                   remote.parts[i].encoding, mark);
+				free(mark);
+			} else {
+				/* Less than asked for: the part was whole after all. */
+				if (remote.next_body)
+					remote.cut[i] = 0;
+				str_append_len(to, remote.raw.s ? remote.raw.s : "",
+				               remote.raw.len);
+			}
+			str_free(&remote.raw);
 			if (remote.next_body) {
 				remote.next_part++;
 				remote.next_body = 0;

@@ -2,6 +2,7 @@
  * lines, search matches and the tildes past the end. */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -75,8 +76,18 @@ ui_draw_pager(struct ui_app *app, struct ui_pager *pg, int top, int left, int ro
 	short p;
 
 	if (pg == NULL) {
+		char buf[96] = "Reading the message...";
+
+		/* A big text part comes in ranges: how far it is. */
+		for (const struct ui_job *j = app->jobs; j != NULL; j = j->next)
+			if (j->kind == UI_JOB_FETCH && j->purpose == UI_FETCH_SECTION &&
+			    j->total > 0) {
+				snprintf(buf, sizeof(buf), "Reading the message... (%s, %llu%%)",
+				         j->label, (unsigned long long)(j->done * 100 / j->total));
+				break;
+			}
 		ui_draw_obj(app, UI_OBJ_MESSAGE, &a, &p);
-		ui_draw_text(top, left + 1, "Reading the message...", 22, cols - 1, a, p);
+		ui_draw_text(top, left + 1, buf, strlen(buf), cols - 1, a, p);
 		return;
 	}
 	if (pg->width != (size_t)cols)

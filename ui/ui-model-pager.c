@@ -1,11 +1,13 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <wctype.h>
 
+#include "base/base-str.h"
 #include "base/base-xalloc.h"
 #include "ui/ui-format.h"
 #include "ui/ui-model-pager.h"
@@ -592,6 +594,394 @@ ui_pager_parts_wanted(const struct core_part *parts, size_t n, uint64_t max, int
 		}
 		i++;
 	}
+}
+
+/* The index of part i's container, (size_t)-1 for the top. */
+static size_t
+parent_of(const struct core_part *parts, size_t i)
+{
+	for (size_t j = i; j-- > 0;)
+		if (parts[j].depth < parts[i].depth)
+			return j;
+	return (size_t)-1;
+}
+
+/* Whether part i is one of a multipart/alternative's choices. */
+static int
+in_alternative(const struct core_part *parts, size_t i)
+{
+	size_t j = parent_of(parts, i);
+
+	return j != (size_t)-1 && strcasecmp(parts[j].type, "multipart/alternative") == 0;
+}
+
+/* Whether the alternative holding part i also offers text/plain, which
+ * the body shows rather than i (the MIME layer's order prefers it). */
+static int
+plain_offered(const struct core_part *parts, size_t n, size_t i)
+{
+	size_t j = parent_of(parts, i);
+
+	for (size_t k = j + 1; k < n && parts[k].depth > parts[j].depth; k++)
+		if (k != i && parts[k].depth == parts[i].depth &&
+		    strcasecmp(parts[k].type, "text/plain") == 0)
+			return 1;
+	return 0;
+}
+
+void
+ui_pager_parts_cut(const struct core_part *parts, size_t n, uint64_t max, int *wanted, int *cut)
+{
+	/* Without the size bound: every part the body would show. */
+	ui_pager_parts_wanted(parts, n, UINT64_MAX, cut);
+	for (size_t i = 0; i < n; i++) {
+		cut[i] = cut[i] && !wanted[i] && parts[i].size > max && shown_inline(&parts[i]);
+		/* The beginning of an HTML choice nobody sees is not worth the wait. */
+		if (cut[i] && in_alternative(parts, i) &&
+		    strcasecmp(parts[i].type, "text/plain") != 0 && plain_offered(parts, n, i))
+			cut[i] = 0;
+		if (cut[i])
+			wanted[i] = 1;
+	}
+}
+
+/* How far back from the end of a cut the text looks for a line end: a
+ * line longer than this is cut inside. */
+#define CUT_WINDOW (64 * 1024)
+
+static int
+b64_value(unsigned char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+')
+		return 62;
+	if (c == '/')
+		return 63;
+	return -1;
+}
+
+/* Appends data in base64, in lines of 76 characters. */
+static void
+b64_append(struct str *out, const unsigned char *data, size_t len)
+{
+	static const char abc[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+	for (size_t i = 0; i < len; i += 3) {
+		uint32_t v = (uint32_t)data[i] << 16;
+
+		if (i + 1 < len)
+			v |= (uint32_t)data[i + 1] << 8;
+		if (i + 2 < len)
+			v |= data[i + 2];
+		str_append_char(out, abc[v >> 18 & 63]);
+		str_append_char(out, abc[v >> 12 & 63]);
+		str_append_char(out, i + 1 < len ? abc[v >> 6 & 63] : '=');
+		str_append_char(out, i + 2 < len ? abc[v & 63] : '=');
+		if ((i / 3 + 1) % 19 == 0 && i + 3 < len)
+			str_append_char(out, '\n');
+	}
+	str_append_char(out, '\n');
+}
+
+static int
+utf8_continuation(unsigned char c)
+{
+	return (c & 0xc0) == 0x80;
+}
+
+/*
+ * Base64: the text after the last group of four whose decoding holds a
+ * line end is dropped, and that group is encoded again with the bytes up to
+ * its line end and the mark, so the decoding ends on a line end and the
+ * mark follows on a line of its own.  Without a line end near the end, the
+ * cut is before a group whose first byte starts a UTF-8 character.
+ */
+static size_t
+cut_base64(struct str *out, const char *data, size_t len, const char *mark)
+{
+	const unsigned char *p = (const unsigned char *)data;
+	size_t floor = len > CUT_WINDOW ? len - CUT_WINDOW : 0;
+	size_t start = 0, end = 0, lf_at = 0, bound = 0;
+	unsigned char lf_b[3], b[3];
+	size_t lf_n = 0, got = 0, nb;
+	int have_lf = 0, have_bound = 0, padded = 0;
+	uint32_t v = 0;
+	struct str tail = STR_INIT;
+
+	for (size_t i = 0; i < len && !padded; i++) {
+		int x = b64_value(p[i]);
+
+		if (x < 0 && p[i] != '=')
+			continue;
+		if (got == 0)
+			start = i;
+		if (x < 0) {
+			/* Padding ends the encoded data: the group so far is
+			 * its last. */
+			if (got < 2) {
+				got = 0;
+				break;
+			}
+			padded = 1;
+			nb = got - 1;
+			v <<= 6 * (4 - got);
+		} else {
+			v = v << 6 | (uint32_t)x;
+			if (++got < 4)
+				continue;
+			nb = 3;
+		}
+		b[0] = (unsigned char)(v >> 16);
+		b[1] = (unsigned char)(v >> 8);
+		b[2] = (unsigned char)v;
+		if (start >= floor && !utf8_continuation(b[0])) {
+			bound = start;
+			have_bound = 1;
+		}
+		for (size_t k = 0; k < nb; k++)
+			if ((b[k] == '\n' && start >= floor) || (padded && k + 1 == nb)) {
+				/* The padded group is kept whole, encoded again. */
+				lf_at = start;
+				lf_n = k + 1;
+				memcpy(lf_b, b, sizeof(b));
+				have_lf = 1;
+			}
+		end = i + 1;
+		got = 0;
+		v = 0;
+	}
+	if (have_lf) {
+		end = lf_at;
+		str_append_len(&tail, (const char *)lf_b, lf_n);
+	} else if (have_bound) {
+		end = bound;
+	}
+	if (tail.len == 0 || tail.s[tail.len - 1] != '\n')
+		str_append_char(&tail, '\n');
+	str_append_len(out, data, end);
+	if (end > 0 && data[end - 1] != '\n')
+		str_append_char(out, '\n');
+	str_append(&tail, mark);
+	str_append_char(&tail, '\n');
+	b64_append(out, (const unsigned char *)tail.s, tail.len);
+	str_free(&tail);
+	return end;
+}
+
+
+/* Whether the quoted-printable text decodes to a character boundary at
+ * data[i], the start of a line. */
+static int
+qp_boundary(const char *data, size_t len, size_t i)
+{
+	const unsigned char *p = (const unsigned char *)data;
+	int hi, lo;
+
+	if (i >= len)
+		return 0;
+	if (p[i] != '=')
+		return !utf8_continuation(p[i]);
+	if (i + 2 >= len)
+		return 0;
+	hi = str_hex_digit(p[i + 1]);
+	lo = str_hex_digit(p[i + 2]);
+	if (hi < 0 || lo < 0)
+		return 0;
+	return !utf8_continuation((unsigned char)(hi << 4 | lo));
+}
+
+/* Quoted-printable: after the last hard line end, else after a soft one
+ * where a character starts, else never inside an =XX escape. */
+static size_t
+cut_qp(struct str *out, const char *data, size_t len, const char *mark)
+{
+	size_t floor = len > CUT_WINDOW ? len - CUT_WINDOW : 0;
+	size_t keep = 0, soft = 0;
+	int hard = 0;
+
+	for (size_t j = len; j-- > floor;) {
+		size_t e = j;
+
+		if (data[j] != '\n')
+			continue;
+		while (e > 0 && (data[e - 1] == '\r' || data[e - 1] == ' ' || data[e - 1] == '\t'))
+			e--;
+		if (e == 0 || data[e - 1] != '=') {
+			keep = j + 1;
+			hard = 1;
+			break;
+		}
+		if (soft == 0 && qp_boundary(data, len, j + 1))
+			soft = j + 1;
+	}
+	if (!hard) {
+		keep = soft;
+		if (keep == 0) {
+			keep = len;
+			if (keep >= 1 && data[keep - 1] == '=')
+				keep -= 1;
+			else if (keep >= 2 && data[keep - 2] == '=')
+				keep -= 2;
+		}
+	}
+	str_append_len(out, data, keep);
+	/* A hard line end before the mark: after a soft one the mark would
+	 * join the text's last line. */
+	if (!hard)
+		str_append_char(out, '\n');
+	str_append(out, mark);
+	str_append_char(out, '\n');
+	return keep;
+}
+
+/* Any other encoding: after the last line end, else at the end of the
+ * last whole UTF-8 sequence. */
+static size_t
+cut_plain(struct str *out, const char *data, size_t len, const char *mark)
+{
+	size_t floor = len > CUT_WINDOW ? len - CUT_WINDOW : 0;
+	const unsigned char *p = (const unsigned char *)data;
+	size_t keep = len, j = len, lead, need;
+
+	while (j > floor && data[j - 1] != '\n')
+		j--;
+	if (j > floor && data[j - 1] == '\n') {
+		keep = j;
+	} else if (len > 0) {
+		lead = len - 1;
+		while (lead > 0 && len - lead < 4 && utf8_continuation(p[lead]))
+			lead--;
+		need = p[lead] >= 0xf0 ? 4 : p[lead] >= 0xe0 ? 3 : p[lead] >= 0xc0 ? 2 : 1;
+		if (p[lead] >= 0xc0 && len - lead < need)
+			keep = lead;
+	}
+	str_append_len(out, data, keep);
+	if (keep > 0 && data[keep - 1] != '\n')
+		str_append_char(out, '\n');
+	str_append(out, mark);
+	str_append_char(out, '\n');
+	return keep;
+}
+
+size_t
+ui_pager_cut_text(struct str *out, const char *data, size_t len, const char *encoding,
+                  const char *mark)
+{
+	if (strcasecmp(encoding, "base64") == 0)
+		return cut_base64(out, data, len, mark);
+	if (strcasecmp(encoding, "quoted-printable") == 0)
+		return cut_qp(out, data, len, mark);
+	return cut_plain(out, data, len, mark);
+}
+
+/* Appends n with a comma every three digits. */
+static void
+append_count(struct str *out, uint64_t n)
+{
+	char digits[32];
+	int len = snprintf(digits, sizeof(digits), "%llu", (unsigned long long)n);
+
+	for (int i = 0; i < len; i++) {
+		if (i > 0 && (len - i) % 3 == 0)
+			str_append_char(out, ',');
+		str_append_char(out, digits[i]);
+	}
+}
+
+static void
+cut_notice(struct str *out, const struct core_part *p, uint64_t kept)
+{
+	str_appendf(out, "[-- part %s: cut at ", *p->path ? p->path : "1");
+	append_count(out, kept);
+	str_append(out, " of ");
+	append_count(out, p->size);
+	str_append(out, " bytes; to see it whole, v lists the parts: Enter views it, s saves it, "
+	                "| pipes it --]");
+}
+
+void
+ui_pager_fix_cut_lines(struct str *text, const char *mark, const struct core_part *parts, size_t n,
+                       const int *cut, const uint64_t *kept)
+{
+	struct str out = STR_INIT, body = STR_INIT, notice = STR_INIT;
+	const char *s = text->s != NULL ? text->s : "", *end = s + text->len, *p;
+	size_t mlen = strlen(mark), hlen;
+	char *present = xcalloc(n > 0 ? n : 1, 1);
+	int any = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (!cut[i])
+			continue;
+		any = 1;
+		str_reset(&notice);
+		cut_notice(&notice, &parts[i], kept[i]);
+		present[i] = memmem(s, text->len, notice.s, notice.len) != NULL;
+	}
+	if (!any)
+		goto out;
+	p = memmem(s, text->len, "\n\n", 2);
+	hlen = p != NULL ? (size_t)(p - s) + 2 : 0;
+	for (p = s + hlen; p < end;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *le = nl != NULL ? nl : end, *q = p;
+		struct str line = STR_INIT, after = STR_INIT;
+		int marked = 0;
+
+		/* The line without its marks; a notice after it for each. */
+		while (q < le) {
+			const char *m = memmem(q, (size_t)(le - q), mark, mlen);
+			const char *d;
+			size_t idx = 0;
+
+			if (m == NULL || (size_t)(le - m) < mlen + 2 || m[mlen] != '-' ||
+			    m[mlen + 1] < '0' || m[mlen + 1] > '9') {
+				str_append_len(&line, q,
+				               m != NULL ? (size_t)(m - q) + 1 : (size_t)(le - q));
+				q = m != NULL ? m + 1 : le;
+				continue;
+			}
+			str_append_len(&line, q, (size_t)(m - q));
+			for (d = m + mlen + 1; d < le && *d >= '0' && *d <= '9' && idx <= n; d++)
+				idx = idx * 10 + (size_t)(*d - '0');
+			q = d;
+			marked = 1;
+			if (idx < n && cut[idx] && !present[idx]) {
+				cut_notice(&after, &parts[idx], kept[idx]);
+				str_append_char(&after, '\n');
+				present[idx] = 1;
+			}
+		}
+		if (!marked || line.len > 0) {
+			str_append_len(&body, line.s != NULL ? line.s : "", line.len);
+			if (nl != NULL || marked)
+				str_append_char(&body, '\n');
+		}
+		str_append_len(&body, after.s != NULL ? after.s : "", after.len);
+		str_free(&line);
+		str_free(&after);
+		p = nl != NULL ? nl + 1 : end;
+	}
+	str_append_len(&out, s, hlen);
+	/* A choice of an alternative not shown has no mark, and no notice. */
+	for (size_t i = 0; i < n; i++)
+		if (cut[i] && !present[i] && !in_alternative(parts, i)) {
+			cut_notice(&out, &parts[i], kept[i]);
+			str_append_char(&out, '\n');
+		}
+	str_append_len(&out, body.s != NULL ? body.s : "", body.len);
+	str_reset(text);
+	str_append_len(text, out.s != NULL ? out.s : "", out.len);
+out:
+	free(present);
+	str_free(&out);
+	str_free(&body);
+	str_free(&notice);
 }
 
 /* Appends data with CRLF made LF. */

@@ -143,6 +143,41 @@ struct core_folder_part *ui_attach_from_list(struct arena *arena, const struct c
 void ui_pager_parts_wanted(const struct core_part *parts, size_t n, uint64_t max, int *wanted);
 
 /*
+ * The text parts ui_pager_parts_wanted left out for their size alone
+ * (cut[i] 1): the pager shows their first max bytes rather than nothing,
+ * so a long log or a big newsletter still reads in the pager.  Not a
+ * choice of a multipart/alternative that also offers text/plain (the body
+ * shows that one).  Sets wanted[i] for them too.  cut[] has n entries.
+ */
+void ui_pager_parts_cut(const struct core_part *parts, size_t n, uint64_t max, int *wanted,
+                        int *cut);
+
+/*
+ * Makes the body of a part fetched only in part: data[0..len) is the
+ * beginning of the body as stored, in the part's transfer encoding
+ * ("base64", "quoted-printable", anything else taken as it is).  Appends
+ * to out a well-formed body that decodes to the text up to the last line
+ * end in its last 64 KB (else up to a character boundary; never half a
+ * base64 group, an =XX escape or a UTF-8 sequence), then a line holding
+ * mark, which ui_pager_fix_cut_lines replaces by a notice after rendering.
+ * Returns how many bytes of data the body keeps.
+ */
+size_t ui_pager_cut_text(struct str *out, const char *data, size_t len, const char *encoding,
+                         const char *mark);
+
+/*
+ * In text rendered from a message with cut parts (cut[i] 1, kept[i] bytes
+ * of parts[i].size kept), replaces each "<mark>-<i>" that
+ * ui_pager_cut_text left by the line "[-- part P: cut at N of M bytes; ...
+ * --]" saying how to see the whole; a part whose mark is lost (an HTML
+ * converter may drop it) gets that line at the top of the body, unless it
+ * is a choice of a multipart/alternative (likely not the one shown).  A
+ * notice already in the text is not repeated.
+ */
+void ui_pager_fix_cut_lines(struct str *text, const char *mark, const struct core_part *parts,
+                            size_t n, const int *cut, const uint64_t *kept);
+
+/*
  * Builds, for the MIME layer, a message of the same tree as the one the
  * part list describes: header (the message's header block) first, then
  * each multipart with its boundary, each wanted part with mime[i] (its

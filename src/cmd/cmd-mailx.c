@@ -1011,6 +1011,9 @@ receive_mode(struct cmd_session *s)
 		int show_name = cmd_var_set(s, "showname");
 		size_t n, width = cmd_columns(s);
 
+		/* Nothing more is asked of the folder: its store logs out and
+		 * closes its caches while the listing is written. */
+		core_folder_close_begin(s->folder);
 		for (n = 1; n <= s->count; n++) {
 			if (s->msgs[n - 1].state & CMD_MSG_DELETED)
 				continue;

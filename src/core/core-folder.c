@@ -34,6 +34,8 @@ struct core_folder_handle {
 	/* Unsolicited news since the last core_folder_take_news(). */
 	uint32_t news_exists;
 	int news_reopened;
+	/* The close core_folder_close_begin() posted, 0 when none. */
+	uint64_t closing;
 };
 
 struct intern_slot {
@@ -528,6 +530,18 @@ core_folder_take_news(struct core_folder_handle *h, size_t *added_r, int *reset_
 	return 0;
 }
 
+void
+core_folder_close_begin(struct core_folder_handle *h)
+{
+	struct core_request *req;
+
+	if (h == NULL || !h->open || h->closing != 0)
+		return;
+	req = core_request_new(CORE_REQ_CLOSE_FOLDER);
+	req->u.close_folder.expunge = 0;
+	h->closing = core_worker_post(h->worker, req);
+}
+
 int
 core_folder_close(struct core_folder_handle **hp, int write, struct err *err)
 {
@@ -538,15 +552,20 @@ core_folder_close(struct core_folder_handle **hp, int write, struct err *err)
 		return 0;
 	*hp = NULL;
 	if (h->open) {
-		struct core_request *req = core_request_new(CORE_REQ_CLOSE_FOLDER);
 		struct collect c;
 		struct err e2;
 
 		memset(&c, 0, sizeof(c));
-		req->u.close_folder.expunge = write && !h->read_only;
+		if (h->closing == 0) {
+			struct core_request *req = core_request_new(CORE_REQ_CLOSE_FOLDER);
+
+			req->u.close_folder.expunge = write && !h->read_only;
+			h->closing = core_worker_post(h->worker, req);
+		}
 		/* An interrupted quit must still finish writing or leave the
 		 * folder whole: the wait here does not watch the interrupt fd. */
-		rc = core_call_sync(h->worker, req, collect_event, &c, -1, err ? err : &e2);
+		rc = core_call_wait(h->worker, h->closing, CORE_REQ_CLOSE_FOLDER, collect_event, &c,
+				    -1, err ? err : &e2);
 	}
 	stop(&h->events, &h->worker);
 	arena_free(&h->arena);

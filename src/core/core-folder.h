@@ -87,6 +87,13 @@ int core_folder_take_news(struct core_folder_handle *h, size_t *added_r, int *re
  * deleted removed (mailx quit); otherwise nothing is written (exit).
  */
 int core_folder_close(struct core_folder_handle **h, int write, struct err *err);
+/*
+ * Starts ending the session without waiting (nothing is written), so that
+ * logging out and closing the caches overlap what the caller still does
+ * with the summaries; core_folder_close() then waits for it and frees the
+ * handle.  Nothing else may be asked of the handle in between.
+ */
+void core_folder_close_begin(struct core_folder_handle *h);
 
 /* Appends a raw message (LF or CRLF) to the folder named by url, creating
  * it when missing; flags are enum mime_flag bits, date 0 means now. */

@@ -273,13 +273,20 @@ int
 core_call_sync(struct core_worker *w, struct core_request *req, core_call_fn *fn, void *ctx,
 	       int interrupt_fd, struct err *err)
 {
-	struct core_queue *events = w->slot.events;
-	uint64_t id;
 	enum core_req_type type = req->type;
+	uint64_t id = core_worker_post(w, req);
+
+	return core_call_wait(w, id, type, fn, ctx, interrupt_fd, err);
+}
+
+int
+core_call_wait(struct core_worker *w, uint64_t id, enum core_req_type type, core_call_fn *fn,
+	       void *ctx, int interrupt_fd, struct err *err)
+{
+	struct core_queue *events = w->slot.events;
 	int watch_interrupt = interrupt_fd >= 0;
 	int rc;
 
-	id = core_worker_post(w, req);
 	for (;;) {
 		struct pollfd pfd[2];
 		struct core_event *ev;

@@ -142,5 +142,10 @@ typedef void core_call_fn(const struct core_event *ev, void *ctx);
  */
 int core_call_sync(struct core_worker *worker, struct core_request *req, core_call_fn *fn,
 		   void *ctx, int interrupt_fd, struct err *err);
+/* core_call_sync() in two steps, for a caller with work of its own to do
+ * meanwhile: core_worker_post() (handing req over) gives the job id, and
+ * core_call_wait() waits for that job as core_call_sync() does. */
+int core_call_wait(struct core_worker *worker, uint64_t id, enum core_req_type type,
+		   core_call_fn *fn, void *ctx, int interrupt_fd, struct err *err);
 
 #endif

@@ -85,6 +85,25 @@ open_decoder(const char *declared)
 	return iconv_open("UTF-8", declared);
 }
 
+/* One iconv() call writing at the end of out, grown first; with *inleft
+ * 0 it writes what ends the shift state.  iconv()'s answer. */
+static size_t
+iconv_into(iconv_t cd, char **in, size_t *inleft, struct str *out)
+{
+	char *o;
+	size_t oleft, r;
+
+	str_reserve(out, *inleft * 2 + 64);
+	o = out->s + out->len;
+	oleft = out->cap - out->len - 1;
+	if (*inleft > 0)
+		r = iconv(cd, in, inleft, &o, &oleft);
+	else
+		r = iconv(cd, NULL, NULL, &o, &oleft);
+	out->len = (size_t)(o - out->s);
+	return r;
+}
+
 /*
  * Runs iconv over the input.  Strict: returns -1 at the first bad byte
  * (out is then truncated back).  Lenient: each bad byte becomes U+FFFD and
@@ -99,22 +118,11 @@ run_iconv(iconv_t cd, struct str *out, const char *data, size_t len, int lenient
 
 	iconv(cd, NULL, NULL, NULL, NULL);
 	for (;;) {
-		char *o;
-		size_t oleft, r;
-
-		str_reserve(out, inleft * 2 + 64);
-		o = out->s + out->len;
-		oleft = out->cap - out->len - 1;
-		if (inleft > 0)
-			r = iconv(cd, &in, &inleft, &o, &oleft);
-		else
-			r = iconv(cd, NULL, NULL, &o, &oleft);
-		out->len = (size_t)(o - out->s);
-		if (r != (size_t)-1) {
-			if (inleft == 0 && flushed)
+		if (iconv_into(cd, &in, &inleft, out) != (size_t)-1) {
+			/* All converted: one more call writes the closing
+			 * shift sequence, then it is done. */
+			if (inleft == 0 && flushed++)
 				break;
-			if (inleft == 0)
-				flushed = 1;
 			continue;
 		}
 		if (errno == E2BIG)
@@ -346,22 +354,11 @@ mime_charset_from_utf8(struct str *out, const char *utf8, size_t len, const char
 		return;
 	}
 	for (;;) {
-		char *o;
-		size_t oleft, r;
-
-		str_reserve(out, inleft * 2 + 64);
-		o = out->s + out->len;
-		oleft = out->cap - out->len - 1;
-		if (inleft > 0)
-			r = iconv(cd, &in, &inleft, &o, &oleft);
-		else
-			r = iconv(cd, NULL, NULL, &o, &oleft);
-		out->len = (size_t)(o - out->s);
-		if (r != (size_t)-1) {
-			if (inleft == 0 && flushed)
+		if (iconv_into(cd, &in, &inleft, out) != (size_t)-1) {
+			/* All converted: one more call writes the closing
+			 * shift sequence, then it is done. */
+			if (inleft == 0 && flushed++)
 				break;
-			if (inleft == 0)
-				flushed = 1;
 			continue;
 		}
 		if (errno == E2BIG)

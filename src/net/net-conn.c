@@ -59,11 +59,22 @@ net_now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* The clock starts at the first wait, not at the call: most reads are
+ * served from the buffer, and each would otherwise ask the time. */
 static void
 clock_start(struct net_conn *conn, struct net_clock *clock)
 {
-	clock->deadline = net_now_ms() + conn->io_timeout_ms;
+	(void)conn;
+	clock->deadline = 0;
 	clock->progress = 0;
+}
+
+static int64_t
+clock_deadline(struct net_conn *conn, struct net_clock *clock)
+{
+	if (clock->deadline == 0)
+		clock->deadline = net_now_ms() + conn->io_timeout_ms;
+	return clock->deadline;
 }
 
 static void
@@ -140,8 +151,11 @@ net_sock_read(struct net_conn *conn, void *buf, size_t cap, size_t *n_r, int64_t
 	ssize_t n;
 
 	for (;;) {
+		if (conn->sock_dry && net_wait(conn, POLLIN, deadline, err) < 0)
+			return -1;
 		n = recv(conn->fd, buf, cap, 0);
 		if (n >= 0) {
+			conn->sock_dry = (size_t)n < cap;
 			*n_r = (size_t)n;
 			return 0;
 		}
@@ -149,8 +163,7 @@ net_sock_read(struct net_conn *conn, void *buf, size_t cap, size_t *n_r, int64_t
 			continue;
 		if (errno != EAGAIN && errno != EWOULDBLOCK)
 			return err_sys(err, ERR_CONN, errno, "%s: connection lost", conn->peer);
-		if (net_wait(conn, POLLIN, deadline, err) < 0)
-			return -1;
+		conn->sock_dry = true;
 	}
 }
 
@@ -562,7 +575,7 @@ conn_fill(struct net_conn *conn, size_t limit, struct net_clock *clock, size_t *
 	if (conn->rlen == conn->rcap)
 		return err_set(err, ERR_INTERNAL, "%s: receive buffer full", conn->peer);
 	if (conn_read_raw(conn, conn->rbuf + conn->rlen, conn->rcap - conn->rlen, n_r,
-			  clock->deadline, err) < 0)
+			  clock_deadline(conn, clock), err) < 0)
 		return -1;
 	conn->rlen += *n_r;
 	clock_advance(conn, clock, *n_r);
@@ -642,7 +655,8 @@ net_conn_read_exact(struct net_conn *conn, void *buf, size_t len, struct err *er
 		}
 		/* Large reads go straight to the caller's buffer. */
 		if (len - got >= conn->rcap) {
-			if (conn_read_raw(conn, p + got, len - got, &n, clock.deadline, err) < 0)
+			if (conn_read_raw(conn, p + got, len - got, &n, clock_deadline(conn, &clock),
+					  err) < 0)
 				return conn_break(conn);
 			got += n;
 			clock_advance(conn, &clock, n);
@@ -710,7 +724,7 @@ net_conn_read_some(struct net_conn *conn, void *buf, size_t cap, size_t *len_r,
 		conn->rpos += n;
 	} else {
 		clock_start(conn, &clock);
-		if (conn_read_raw(conn, buf, cap, &n, clock.deadline, err) < 0)
+		if (conn_read_raw(conn, buf, cap, &n, clock_deadline(conn, &clock), err) < 0)
 			return conn_break(conn);
 	}
 	if (n > 0)

@@ -35,6 +35,9 @@ struct net_conn {
 	bool tls_no_verify;
 	bool broken;
 	bool trace_secret;
+	/* The last recv() took all the socket had: the next one waits first
+	 * rather than be answered "try again". */
+	bool sock_dry;
 
 	/* Plain text received and not yet read: rbuf[rpos, rlen). */
 	char *rbuf;

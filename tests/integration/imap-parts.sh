@@ -182,4 +182,53 @@ printf 'type 1\n' | pt -S "message_cache=$mc" -d "$T/t-c3" -N -f "$(url)" >/dev/
 printf 'type 1\n' | pt -S "message_cache=$mc" -d "$T/t-c4" -N -f "$(url)" >/dev/null 2>&1
 check "message_cache: type fetches once" test "$(grep -c 'BODY.PEEK\[\]' "$T/t-c4")" -eq 0
 
+# A forwarded message that is not multipart: its body is part 2.1, whose
+# MIME header (2.1.MIME, what a reader asks for before showing a text part
+# alone) is the forwarded message's own header.
+cat >"$T/single.eml" <<'EOM'
+From: bob@petrel.test
+To: alice@petrel.test
+Subject: Forwarded single
+Message-ID: <fwd-single@petrel.test>
+MIME-Version: 1.0
+Content-Type: multipart/mixed; boundary="fwd-b"
+
+--fwd-b
+Content-Type: text/plain
+
+see below
+--fwd-b
+Content-Type: message/rfc822
+
+From: carol@petrel.test
+Subject: Inner single
+MIME-Version: 1.0
+Content-Type: text/plain; charset=iso-8859-1
+Content-Transfer-Encoding: quoted-printable
+
+Gr=FC=DFe aus Z=FCrich
+--fwd-b--
+EOM
+deliver alice "$T/single.eml"
+single_sum=$(drive "$(url)" open headers 2>&1 | grep 'Forwarded single')
+single_uid=$(echo "$single_sum" | awk '{print $3}')
+single_num=$(($(echo "$single_sum" | awk '{print $2}') + 1))
+rm -f "$T/s-mime" "$T/s-body"
+out=$(drive "$(url)" open "part:$single_uid:2.1.MIME:65536:$T/s-mime" \
+	"part:$single_uid:2.1:65536:$T/s-body" parts:"$single_uid" 2>&1)
+check_contains "single in message: the list numbers its body 2.1" "$out" \
+	"partinfo 2.1|text/plain|"
+check_contains "single in message: 2.1.MIME has its type" "$(cat "$T/s-mime" 2>/dev/null)" \
+	"Content-Type: text/plain; charset=iso-8859-1"
+check_contains "single in message: 2.1.MIME has its encoding" "$(cat "$T/s-mime" 2>/dev/null)" \
+	"Content-Transfer-Encoding: quoted-printable"
+check_eq "single in message: 2.1 is the body as sent" "$(cat "$T/s-body" 2>/dev/null)" \
+	"Gr=FC=DFe aus Z=FCrich"
+rm -f "$T/s-got"
+printf 'getpart %s 2.1 %s\n' "$single_num" "$T/s-got" | pt -N -f "$(url)" >/dev/null 2>"$T/err"
+check_eq "single in message: getpart of 2.1 says nothing wrong" "$(cat "$T/err")" ""
+check_eq "single in message: getpart of 2.1 decodes the transfer encoding" \
+	"$(od -An -c "$T/s-got" 2>/dev/null | tr -s ' ' | head -1)" \
+	"$(printf 'Gr\374\337e aus Z\374rich' | od -An -c | tr -s ' ' | head -1)"
+
 finish

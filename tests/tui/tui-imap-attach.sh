@@ -151,6 +151,170 @@ check "slow: quit" restored 0
 kill "$slow_pid" 2>/dev/null
 wait "$slow_pid" 2>/dev/null
 
+# A text part over the 2 MB the pager reads of a text part (a long log in
+# base64) and a big HTML newsletter (quoted-printable): each shows its
+# first 2 MB, cut at a line end, then a line saying so; the log is read
+# whole from the attachment list.
+"$HARNESS_PYTHON" - "$T" <<'EOP' || bail "cannot write the long messages"
+import base64, quopri, sys
+t = sys.argv[1]
+log = "".join("log line %07d: café ok\n" % i for i in range(1, 120001)).encode()
+with open(t + "/long.eml", "wb") as f:
+    f.write(b"From: Erin <erin@petrel.test>\nTo: alice@petrel.test\n"
+            b"Subject: Long log\nDate: Thu, 05 Feb 2026 10:00:00 +0000\n"
+            b"Message-ID: <longlog@petrel.test>\nMIME-Version: 1.0\n"
+            b"Content-Type: multipart/mixed; boundary=\"b-log\"\n\n"
+            b"--b-log\nContent-Type: text/plain; charset=utf-8\n\n"
+            b"The log of the night follows.\n"
+            b"--b-log\nContent-Type: text/plain; charset=utf-8\n"
+            b"Content-Transfer-Encoding: base64\n\n")
+    f.write(base64.encodebytes(log))
+    f.write(b"--b-log--\n")
+html = ("<html><body>\n" + "".join("<p>news item %07d: café</p>\n" % i
+                                   for i in range(1, 100001)) + "</body></html>\n").encode()
+with open(t + "/news.eml", "wb") as f:
+    f.write(b"From: News <news@petrel.test>\nTo: alice@petrel.test\n"
+            b"Subject: Big newsletter\nDate: Fri, 06 Feb 2026 10:00:00 +0000\n"
+            b"Message-ID: <news@petrel.test>\nMIME-Version: 1.0\n"
+            b"Content-Type: text/html; charset=utf-8\n"
+            b"Content-Transfer-Encoding: quoted-printable\n\n")
+    f.write(quopri.encodestring(html))
+# Text parts of exactly 2 MB and of one byte more (lines of 64 bytes with
+# CRLF, as the server counts).
+for name, subject, extra in (("edge", "Exactly 2 MB", 0), ("over", "One byte over", 1)):
+    lines = [("edge line %05d " % i).ljust(62, "x") for i in range(1, 32769)]
+    lines[-1] += "x" * extra
+    with open(t + "/" + name + ".eml", "w") as f:
+        f.write("From: Edge <edge@petrel.test>\nTo: alice@petrel.test\n"
+                "Subject: %s\nDate: Sat, 07 Feb 2026 1%d:00:00 +0000\n"
+                "Message-ID: <%s@petrel.test>\nMIME-Version: 1.0\n"
+                "Content-Type: text/plain; charset=us-ascii\n\n" % (subject, extra, name))
+        f.write("\n".join(lines) + "\n")
+EOP
+harness_deliver alice "$T/long.eml" || bail "cannot deliver"
+harness_deliver alice "$T/news.eml" || bail "cannot deliver"
+harness_deliver alice "$T/edge.eml" || bail "cannot deliver"
+harness_deliver alice "$T/over.eml" || bail "cannot deliver"
+# The line above the notice is a whole line of the text.
+above_notice() {
+	screen | grep -B1 -F -- "$1" | head -n 1 | grep -Eq -- "$2"
+}
+tui_start -d "$T/trace2" -S "tls_ca_file=$HARNESS_CA" \
+	-S "spoolfile=imaps://alice:$HARNESS_PASS1@$H:$HARNESS_IMAPS_PORT/INBOX"
+check "long: the index" wait_for "Msgs:7"
+check "long: the cursor on the first unread" wait_cursor "Only a file"
+keys j
+check "long: the cursor on the long log" wait_cursor "Long log"
+keys Enter
+check "long: the first text part" wait_for "The log of the night follows."
+check "long: the log from its beginning" wait_for "log line 0000001: café ok"
+check "long: no damage notice" sh -c '! tmux -L "$1" capture-pane -t t -p | grep -Eq "not valid|damaged"' - "$sock"
+keys '$'
+check "long: the cut notice at its end" wait_for "[-- part 2: cut at "
+check "long: with the sizes" \
+	wait_until sh -c 'tmux -L "$1" capture-pane -t t -p | grep -Eq "part 2: cut at 2,0[0-9]{2},[0-9]{3} of 4,[0-9]{3},[0-9]{3} bytes"' - "$sock"
+check "long: after a whole line of the log" \
+	wait_until above_notice "[-- part 2: cut at " '^log line [0-9]{7}: café ok *$'
+keys v
+check "long: v lists the parts" wait_for "text/plain"
+keys j j
+check "long: the cursor on the log part" wait_cursor "4.2M"
+keys Enter
+check "long: Enter shows the whole log" wait_for "Part: 2"
+keys '$'
+check "long: to its last line" wait_for "log line 0120000: café ok"
+keys q q
+check "long: back in the pager" wait_for "[-- part 2: cut at "
+keys q
+check "long: the index" wait_for "q:Quit"
+keys j
+check "news: the cursor on the newsletter" wait_cursor "Big newsletter"
+keys Enter
+check "news: the HTML from its beginning" wait_for "news item 0000001: café"
+keys '$'
+check "news: the cut notice" wait_for "[-- part 1: cut at "
+check "news: after a whole item" \
+	wait_until above_notice "[-- part 1: cut at " '^news item [0-9]{7}: café *$'
+keys j
+check "edge: a text part of exactly 2 MB" wait_for "edge line 00001 xxx"
+keys '$'
+check "edge: whole, to its last line" wait_for "edge line 32768 xxx"
+check "edge: not cut" sh -c '! tmux -L "$1" capture-pane -t t -p | grep -q "cut at"' - "$sock"
+keys j
+check "over: one byte more" wait_for "Subject: One byte over"
+keys '$'
+check "over: cut at the last line end" \
+	wait_for "[-- part 1: cut at 2,097,088 of 2,097,153 bytes"
+check "over: after the last whole line" \
+	wait_until above_notice "[-- part 1: cut at " '^edge line 32767 x{46} *$'
+keys q q
+check "long: quit" restored 0
+trace2=$T/trace2
+# fetched UID PART RANGE: how many times the trace asks for that range.
+fetched() {
+	grep -c " C: .*UID FETCH $1 (BODY\.PEEK\[$2\]<$3>)\$" "$trace2"
+}
+check "long: the log's first 2 MB in 1 MiB ranges, then whole from the list" \
+	sh -c '[ "$1" = 2 ] && [ "$2" = 2 ] && [ "$3" = 1 ] && [ "$4" = 1 ]' - \
+	"$(fetched 4 2 0.1048576)" "$(fetched 4 2 1048576.1048576)" \
+	"$(fetched 4 2 2097152.1048576)" "$(fetched 4 2 4194304.1048576)"
+check "news: its first 2 MB, no more" \
+	sh -c '[ "$1" = 1 ] && [ "$2" = 1 ] && [ "$3" = 0 ]' - "$(fetched 5 1 0.1048576)" \
+	"$(fetched 5 1 1048576.1048576)" "$(fetched 5 1 2097152.1048576)"
+check "edge: the part of exactly 2 MB whole, no range past it" \
+	sh -c '[ "$1" = 1 ] && [ "$2" = 1 ] && [ "$3" = 0 ]' - "$(fetched 6 1 0.1048576)" \
+	"$(fetched 6 1 1048576.1048576)" "$(fetched 6 1 2097152.1048576)"
+check "over: one byte more, its first 2 MB" \
+	sh -c '[ "$1" = 1 ] && [ "$2" = 1 ] && [ "$3" = 0 ]' - "$(fetched 7 1 0.1048576)" \
+	"$(fetched 7 1 1048576.1048576)" "$(fetched 7 1 2097152.1048576)"
+check "long, news, edge: never the message whole" \
+	sh -c '! grep -E " C: .*UID FETCH [4-7] .*BODY\.PEEK\[\]" "$1"' - "$trace2"
+
+# Through an HTML converter (here a stand-in for w3m that drops the tags)
+# the cut newsletter shows the same notice after its converted text.
+mkdir -p "$T/bin"
+printf '#!/bin/sh\nexec sed "s/<[^>]*>//g"\n' >"$T/bin/w3m"
+chmod +x "$T/bin/w3m"
+TUI_PATH="$T/bin:$PATH"
+tui_start -S "tls_ca_file=$HARNESS_CA" \
+	-S "spoolfile=imaps://alice:$HARNESS_PASS1@$H:$HARNESS_IMAPS_PORT/INBOX"
+TUI_PATH=
+check "html: the index" wait_for "Msgs:7"
+keys '*'
+check "html: the last message" wait_cursor "One byte over"
+keys k k
+check "html: the cursor on the newsletter" wait_cursor "Big newsletter"
+keys Enter
+check "html: shown by the converter" wait_for "[-- text/html shown as text by w3m --]"
+check "html: from its beginning" wait_for "news item 0000001: café"
+keys '$'
+check "html: the cut notice" wait_for "[-- part 1: cut at "
+check "html: after a whole item" \
+	wait_until above_notice "[-- part 1: cut at " '^news item [0-9]{7}: café *$'
+check "html: no mark left" sh -c '! tmux -L "$1" capture-pane -t t -p | grep -q "petrel-cut"' - "$sock"
+keys q q
+check "html: quit" restored 0
+
+# Over a slow link the pager shows how far the big text part is, and
+# Ctrl-G stops it.
+"$HARNESS_PYTHON" "$top_srcdir/tests/lib/slow-relay.py" 127.0.0.1 "$HARNESS_IMAPS_PORT" \
+	"$T/slow2.port" 262144 &
+slow_pid=$!
+wait_until test -s "$T/slow2.port" || bail "the slow relay did not start"
+tui_start -S "tls_ca_file=$HARNESS_CA" \
+	-S "spoolfile=imaps://alice:$HARNESS_PASS1@$H:$(cat "$T/slow2.port")/INBOX"
+check "slow long: the index" wait_for "Msgs:7"
+keys '*' k k k
+check "slow long: the cursor on the long log" wait_cursor "Long log"
+keys Enter
+check "slow long: progress in the pager" wait_for "Reading the message... (reading part 2, 50%)"
+keys C-g
+check "slow long: Ctrl-G stops it" wait_for "Cancelled."
+keys q
+check "slow long: quit" restored 0
+kill "$slow_pid" 2>/dev/null
+wait "$slow_pid" 2>/dev/null
+
 # A local folder cannot list parts without reading the message: the same
 # big message is read whole there, as before, and everything works.
 md="$T/md"

@@ -1166,6 +1166,13 @@ backend_cache_pending(const struct backend_cache *c)
 }
 
 void
+backend_cache_release(struct backend_cache *c)
+{
+	read_done(c);
+	release_map(c);
+}
+
+void
 backend_cache_flush(struct backend_cache *c)
 {
 	if (c->n_pend == 0) {

@@ -92,6 +92,9 @@ void backend_cache_flush(struct backend_cache *c);
  * every few thousand rather than each batch (a commit rewrites the
  * tree's upper pages, and a lost buffer only costs a refetch). */
 size_t backend_cache_pending(const struct backend_cache *c);
+/* Between two batches that write nothing: ends the reading snapshot and
+ * lets the file's pages leave the resident set (as a flush does). */
+void backend_cache_release(struct backend_cache *c);
 
 /* Encodes and decodes one entry (exposed for the unit tests). */
 void backend_cache_encode(struct str *out, const struct mime_summary *s, unsigned flags);

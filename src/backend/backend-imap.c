@@ -65,7 +65,7 @@
 /* Batches of summaries fetched ahead of the one asked for. */
 #define PREFETCH_AHEAD 4
 /* Summaries buffered for the header cache before a commit mid-stream. */
-#define CACHE_FLUSH_EVERY 4096
+#define CACHE_FLUSH_EVERY 2048
 /* A cancelled fetch of a byte range up to this long ends with the range,
  * not by dropping the connection in the middle of it. */
 #define RANGE_FINISH_MAX (8 * 1024 * 1024)
@@ -1926,9 +1926,12 @@ imap_load_summaries(struct backend_folder *f, size_t first, size_t n, struct are
 	rc = with_retry(f, load_op, &a, err);
 	/* While batches stream in, every few thousand summaries; the rest
 	 * when the stream ends. */
-	if (f->cache != NULL &&
-	    (f->n_pf == 0 || backend_cache_pending(f->cache) >= CACHE_FLUSH_EVERY))
-		backend_cache_flush(f->cache);
+	if (f->cache != NULL) {
+		if (f->n_pf == 0 || backend_cache_pending(f->cache) >= CACHE_FLUSH_EVERY)
+			backend_cache_flush(f->cache);
+		else
+			backend_cache_release(f->cache);
+	}
 	return rc;
 }
 
@@ -2600,6 +2603,23 @@ out:
 	return rc;
 }
 
+/* Appends a key (value NULL for none) to the arena array *keys. */
+static void
+add_search_key(struct arena *a, struct imap_search_key **keys, size_t *n, size_t *cap,
+               const char *key, const char *value)
+{
+	if (*n == *cap) {
+		struct imap_search_key *k = arena_alloc(a, 2 * *cap * sizeof(*k));
+
+		memcpy(k, *keys, *n * sizeof(*k));
+		*keys = k;
+		*cap *= 2;
+	}
+	(*keys)[*n].key = arena_strdup(a, key);
+	(*keys)[*n].value = value != NULL ? arena_strdup(a, value) : NULL;
+	(*n)++;
+}
+
 /*
  * Splits search text into keys: a quoted string is the value of the
  * words before it (`FROM "Jörg Müller"`), and bare words go as they are.
@@ -2621,33 +2641,18 @@ parse_search(const char *q, struct arena *a, struct imap_search_key **keys_r, si
 		if (*q == '"') {
 			struct str v = STR_INIT;
 
-			for (q++; *q != '\0' && *q != '"'; q++) {
-				if (*q == '\\' && q[1] != '\0')
-					q++;
-				str_append_char(&v, *q);
-			}
-			if (*q != '"') {
+			if (str_append_unquoted(&v, &q) < 0) {
 				str_free(&v);
 				str_free(&words);
 				return err_set(err, ERR_USAGE, "search: a quote is not closed");
 			}
-			q++;
 			if (words.len == 0) {
 				str_free(&v);
 				str_free(&words);
 				return err_set(err, ERR_USAGE,
 				               "search: a quoted value needs a key");
 			}
-			if (n == cap) {
-				struct imap_search_key *k = arena_alloc(a, 2 * cap * sizeof(*k));
-
-				memcpy(k, keys, n * sizeof(*k));
-				keys = k;
-				cap *= 2;
-			}
-			keys[n].key = arena_strdup(a, str_cstr(&words));
-			keys[n].value = arena_strdup(a, str_cstr(&v));
-			n++;
+			add_search_key(a, &keys, &n, &cap, str_cstr(&words), str_cstr(&v));
 			str_reset(&words);
 			str_free(&v);
 			continue;
@@ -2664,18 +2669,8 @@ parse_search(const char *q, struct arena *a, struct imap_search_key **keys_r, si
 			str_append_char(&words, *q++);
 		}
 	}
-	if (words.len > 0) {
-		if (n == cap) {
-			struct imap_search_key *k = arena_alloc(a, 2 * cap * sizeof(*k));
-
-			memcpy(k, keys, n * sizeof(*k));
-			keys = k;
-			cap *= 2;
-		}
-		keys[n].key = arena_strdup(a, str_cstr(&words));
-		keys[n].value = NULL;
-		n++;
-	}
+	if (words.len > 0)
+		add_search_key(a, &keys, &n, &cap, str_cstr(&words), NULL);
 	str_free(&words);
 	if (n == 0)
 		return err_set(err, ERR_USAGE, "search: no search keys");

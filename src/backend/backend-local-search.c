@@ -5,6 +5,7 @@
 #include <strings.h>
 
 #include "backend/backend-local-search.h"
+#include "base/base-str.h"
 #include "base/base-xalloc.h"
 #include "mime/mime-message.h"
 #include "mime/mime-search.h"
@@ -23,16 +24,10 @@ body_query(const char *q)
 	for (q += 5; *q == ' '; q++)
 		;
 	if (*q == '"') {
-		for (q++; *q != '\0' && *q != '"'; q++) {
-			if (*q == '\\' && q[1] != '\0')
-				q++;
-			str_append_char(&v, *q);
-		}
-		if (*q != '"') {
+		if (str_append_unquoted(&v, &q) < 0) {
 			str_free(&v);
 			return NULL;
 		}
-		q++;
 	} else {
 		for (; *q != '\0' && *q != ' '; q++)
 			str_append_char(&v, *q);

@@ -157,3 +157,21 @@ str_append_size(struct str *str, uint64_t size)
 	else
 		str_appendf(str, "%.1f MB", (double)size / (1024 * 1024));
 }
+
+int
+str_append_unquoted(struct str *str, const char **p)
+{
+	const char *q = *p + 1;
+
+	for (; *q != '\0' && *q != '"'; q++) {
+		if (*q == '\\' && q[1] != '\0')
+			q++;
+		str_append_char(str, *q);
+	}
+	if (*q != '"') {
+		*p = q;
+		return -1;
+	}
+	*p = q + 1;
+	return 0;
+}

@@ -46,4 +46,9 @@ void str_append_size(struct str *str, uint64_t size);
 /* The value of the hexadecimal digit c (either case), or -1. */
 int str_hex_digit(int c);
 
+/* Appends the text of the quoted string at *p ('"' there; \" and \\
+ * stand for " and \) and moves *p past its closing quote: 0, or -1 when
+ * the string is not closed (*p then at its end). */
+int str_append_unquoted(struct str *str, const char **p);
+
 #endif

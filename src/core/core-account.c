@@ -22,9 +22,6 @@
 /* Summaries per HEADERS event, and bytes per PART_DATA event: small enough
  * that a face shows the first ones early, large enough to be cheap. */
 #define HEADER_BATCH 256
-/* The same for a caller that waits for the whole window: fewer, larger
- * commands and hand-offs, as nothing is shown before the end. */
-#define HEADER_BATCH_WHOLE 2048
 #define DATA_CHUNK (1024 * 1024)
 
 struct account {
@@ -502,8 +499,7 @@ do_headers(struct account *a, struct core_job *job, const struct core_req_fetch_
 	 * shows the top of a large folder before the rest has arrived;
 	 * unless asked for the oldest first. */
 	while (first < end) {
-		size_t batch = r->oldest_first ? HEADER_BATCH_WHOLE : HEADER_BATCH;
-		size_t n = end - first > batch ? batch : end - first;
+		size_t n = end - first > HEADER_BATCH ? HEADER_BATCH : end - first;
 		size_t at = r->oldest_first ? first : end - n;
 		struct core_event *ev;
 

@@ -45,6 +45,28 @@ main(void)
 	test_assert_str(d, "");
 	free(d);
 	test_end();
+
+	test_begin("quoted strings");
+	{
+		const char *p = "\"a \\\"b\\\\\" rest";
+
+		test_assert_int(str_append_unquoted(&s, &p), 0);
+		test_assert_str(str_cstr(&s), "a \"b\\");
+		test_assert_str(p, " rest");
+		str_reset(&s);
+		p = "\"\"";
+		test_assert_int(str_append_unquoted(&s, &p), 0);
+		test_assert_str(str_cstr(&s), "");
+		test_assert_str(p, "");
+		p = "\"open \\";
+		test_assert_int(str_append_unquoted(&s, &p), -1);
+		test_assert_str(p, "");
+		str_reset(&s);
+		p = "\"x\\\"";
+		test_assert_int(str_append_unquoted(&s, &p), -1);
+		test_assert_str(str_cstr(&s), "x\"");
+	}
+	test_end();
 	str_free(&s);
 	return test_done();
 }

@@ -25,6 +25,7 @@ enum {
 static const char *const field_names[F_COUNT] = {
     "From", "To", "Cc", "Subject", "Date", "Message-ID", "In-Reply-To", "References", "List-Post",
 };
+static const unsigned char field_lens[F_COUNT] = {4, 2, 2, 7, 4, 10, 11, 10, 9};
 
 void
 mime_summary_from_header(struct arena *arena, const char *data, size_t len,
@@ -72,8 +73,11 @@ mime_summary_from_header(struct arena *arena, const char *data, size_t len,
 		default:
 			continue;
 		}
-		/* The first occurrence wins, as it does for most readers. */
-		if (seen[i] || !mime_header_name_is(&f, field_names[i]))
+		/* The first occurrence wins, as it does for most readers.  Most
+		 * names come in their usual case: compared as bytes first. */
+		if (seen[i] || f.name_len != field_lens[i] ||
+		    (memcmp(f.name, field_names[i], field_lens[i]) != 0 &&
+		     !mime_header_name_is(&f, field_names[i])))
 			continue;
 		seen[i] = 1;
 		fields[i] = f;

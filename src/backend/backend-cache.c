@@ -219,7 +219,8 @@ summary_strings(const struct mime_summary *s, const char *v[9])
 }
 
 /*
- * Format 2: version (1 byte), flags (1), reserved (2), lines (4), date
+ * Format 2: version (1 byte), flags (1), the enum mime_summary_raw bits of
+ * the fields kept as sent (1), reserved (1), lines (4), date
  * (8), received (8), size (8), nine strings each as a length (4) and its
  * bytes, then the CRC-32C of everything before it (4).  Big-endian.
  */
@@ -243,7 +244,9 @@ backend_cache_encode(struct str *out, const struct mime_summary *s, unsigned fla
 	p[0] = BACKEND_CACHE_VERSION;
 	/* \Recent belongs to one session: never kept. */
 	p[1] = (unsigned char)(flags & ~(unsigned)MIME_FLAG_RECENT);
-	p[2] = p[3] = 0;
+	/* Fields a listing kept as sent (mime_summary_finish() decodes them). */
+	p[2] = (unsigned char)(s->raw & MIME_RAW_ALL);
+	p[3] = 0;
 	put_u32(p + 4, s->lines);
 	put_u64(p + 8, (uint64_t)(int64_t)s->date);
 	put_u64(p + 16, (uint64_t)(int64_t)s->received);
@@ -272,11 +275,15 @@ backend_cache_decode(const void *data, size_t len, struct arena *arena, struct m
 		return -1;
 	if (entry_crc(p, len - 4) != get_u32(p + len - 4))
 		return -1;
+	/* Only the fields a listing may keep as sent can be marked so. */
+	if ((p[2] & ~(unsigned)MIME_RAW_ALL) != 0 || p[3] != 0)
+		return -1;
 	memset(s, 0, sizeof(*s));
 	r.p = p + 4;
 	r.left = len - 8;
 	r.bad = 0;
 	*flags_r = p[1];
+	s->raw = p[2];
 	s->lines = rd_u32(&r);
 	s->date = (time_t)(int64_t)rd_u64(&r);
 	s->received = (time_t)(int64_t)rd_u64(&r);

@@ -106,6 +106,9 @@ struct backend_folder {
 	char *mailbox; /* the server's name of it */
 	char *shown;   /* "imap://user@host:port/path" for messages */
 	int examine;
+	/* The face keeps only a listing's fields: summaries may keep the
+	 * others as sent (mime_summary_from_header_listing()). */
+	int listing_only;
 	int read_only;
 	uint32_t uidvalidity, uidnext;
 	uint64_t modseq; /* highest modification sequence applied */
@@ -442,13 +445,24 @@ out:
 /* The tag of a decoded summary bound for the stash (else a batch slot). */
 #define DECODED_STASH ((size_t)1 << (sizeof(size_t) * 8 - 1))
 
+/* A summary decoded on the worker's thread, as the decoder would. */
+static void
+summary_from_fetch(struct backend_folder *f, struct arena *arena, const struct imap_fetch *fe,
+                   struct mime_summary *sum)
+{
+	if (f->listing_only)
+		imap_summary_from_fetch_listing(arena, fe, sum);
+	else
+		imap_summary_from_fetch(arena, fe, sum);
+}
+
 /* Hands fe to the decoding thread: 0, or -1 when the caller decodes. */
 static int
 decoder_push(struct backend_folder *f, const struct imap_fetch *fe, struct arena *arena,
              size_t tag)
 {
 	if (f->decoder == NULL)
-		f->decoder = backend_imap_decoder_new();
+		f->decoder = backend_imap_decoder_new(f->listing_only);
 	return backend_imap_decoder_push(f->decoder, fe, arena, tag);
 }
 
@@ -528,7 +542,7 @@ stash_put(struct backend_folder *f, uint32_t uid, const struct imap_fetch *fe)
 	memset(&e->sum, 0, sizeof(e->sum));
 	if (decoder_push(f, fe, f->stash_arena, (f->n_stash - 1) | DECODED_STASH) == 0)
 		return 1;
-	imap_summary_from_fetch(f->stash_arena, fe, &e->sum);
+	summary_from_fetch(f, f->stash_arena, fe, &e->sum);
 	return 0;
 }
 
@@ -598,7 +612,7 @@ on_summary(struct backend_folder *f, size_t idx, const struct imap_fetch *fe)
 				m->st &= (uint8_t)~BACKEND_IMAP_MSG_DIRTY;
 			if (decoder_push(f, fe, f->win_arena, lo) == 0)
 				return;
-			imap_summary_from_fetch(f->win_arena, fe, &f->win_sums[lo]);
+			summary_from_fetch(f, f->win_arena, fe, &f->win_sums[lo]);
 			on_decoded(f, lo, &f->win_sums[lo]);
 			return;
 		}
@@ -1554,6 +1568,7 @@ imap_open(const struct url *url, const struct backend_params *params,
 	f->path = xstrdup(url->path);
 	f->search = url_query_get(url, "search");
 	f->examine = params->read_only;
+	f->listing_only = params->listing_only;
 	if (f->acct.cache_dir != NULL &&
 	    backend_cache_open(f->acct.cache_dir, f->acct.id, f->path, &f->cache, err) < 0) {
 		/* The cache only saves time: go on without it. */
@@ -1897,10 +1912,15 @@ load_op(struct backend_folder *f, void *arg, struct err *err)
 			goto out;
 	}
 	decoder_drain(f);
-	/* What the server did not send (expunged meanwhile) shows blank. */
-	for (size_t i = 0; i < a->n; i++)
+	/* What the server did not send (expunged meanwhile) shows blank;
+	 * a face that shows every field gets them decoded (a cache entry
+	 * a listing wrote keeps some as sent). */
+	for (size_t i = 0; i < a->n; i++) {
 		if (!filled[i])
 			blank_summary(&a->sums[i], &f->t.m[pos[i]]);
+		if (!f->listing_only)
+			mime_summary_finish(a->arena, &a->sums[i]);
+	}
 	rc = 0;
 out:
 	/* The batch's summaries and arena are the caller's again. */

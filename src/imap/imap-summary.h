@@ -32,6 +32,10 @@
  */
 int imap_summary_from_fetch(struct arena *arena, const struct imap_fetch *fetch,
 			    struct mime_summary *summary);
+/* The same for a listing: header fields it does not show are kept as
+ * sent (see mime_summary_from_header_listing()). */
+int imap_summary_from_fetch_listing(struct arena *arena, const struct imap_fetch *fetch,
+				    struct mime_summary *summary);
 /* IMAP flags as enum mime_flag bits. */
 unsigned imap_summary_flags(const struct imap_flags *flags);
 

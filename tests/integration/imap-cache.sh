@@ -49,6 +49,38 @@ fresh=$(pt -H -f "$(url)" 2>"$T/err")
 check_eq "changes: the listing equals a cold one" "$(printf '%s\n' "$after" | cut -c3-)" \
 	"$(printf '%s\n' "$fresh" | cut -c3-)"
 
+# The mailx face lists without decoding recipients and References (they
+# stay in the cache as sent); a reader that shows them, filled from that
+# cache, gets them decoded.
+cat >"$T/rcpt.eml" <<'EOM'
+From: Sender <sender@example.org>
+To: =?UTF-8?Q?J=C3=B6rg_M=C3=BCller?= <joerg@example.org>, plain@example.org
+Cc: "Doe, Jane" <jane@example.org>
+Subject: Recipients kept as sent
+Message-ID: <rcpt@example.org>
+References: <a@example.org>
+ <b@example.org>
+
+body
+EOM
+deliver alice "$T/rcpt.eml"
+rm -rf "$cache"
+pt -d "$T/t-rc1" -H -f "$(url)" >/dev/null 2>"$T/err"
+check "recipients: the listing fetched the header" grep -q ' C: .*HEADER.FIELDS' "$T/t-rc1"
+out=$(drive -S "header_cache=$cache" -d "$T/t-rc2" "$(url)" open headers-full 2>&1)
+check "recipients: read from the cache, not the server" \
+	test "$(grep -c ' C: .*HEADER.FIELDS' "$T/t-rc2")" -eq 0
+check_contains "recipients: To decoded" "$out" \
+	"to=Jörg Müller <joerg@example.org>, plain@example.org|"
+check_contains "recipients: Cc decoded" "$out" '|cc="Doe, Jane" <jane@example.org>|'
+check_contains "recipients: References as a list" "$out" "|refs=<a@example.org> <b@example.org>"
+rm -rf "$cache"
+out2=$(drive -S "header_cache=$cache" "$(url)" open headers-full 2>&1)
+check_eq "recipients: the same as read straight from the server" \
+	"$(printf '%s\n' "$out" | grep '^rcpt')" "$(printf '%s\n' "$out2" | grep '^rcpt')"
+rm -rf "$cache"
+fresh=$(pt -H -f "$(url)" 2>"$T/err")
+
 # A damaged file: garbage, then truncated, then LMDB data of another program.
 db=$(ls "$cache"/imap-*/data.mdb)
 head -c 65536 /dev/urandom >"$db"

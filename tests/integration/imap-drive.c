@@ -9,6 +9,7 @@
  * Steps (each one word, arguments after ':'):
  *   open               open URL; prints "opened COUNT"
  *   headers            summaries of every message: "sum INDEX UID FLAGS SUBJECT"
+ *   headers-full       the same, each followed by "rcpt INDEX to=TO|cc=CC|refs=REFS"
  *   count              "count N" (the last FOLDER_OPENED, NEW_MAIL or CHANGED)
  *   flag:+S:UID,UID    set (+) or clear (-) S(een) D(eleted) F(lagged) A(nswered)
  *   expunge            writes flag changes and expunges
@@ -61,6 +62,7 @@ struct drive {
 	unsigned part_chunks;
 	const char *want_state;
 	int seen_state;
+	int full; /* headers-full: recipients and References too */
 };
 
 static long long
@@ -117,6 +119,9 @@ on_event(const struct core_event *ev, void *ctx)
 			       s->flags & MIME_FLAG_DELETED ? "D" : "-",
 			       s->flags & MIME_FLAG_FLAGGED ? "F" : "-",
 			       s->flags & MIME_FLAG_ANSWERED ? "A" : "-", s->subject);
+			if (d->full)
+				printf("rcpt %zu to=%s|cc=%s|refs=%s\n", ev->u.headers.first + i,
+				       s->to, s->cc, s->references);
 		}
 		break;
 	case CORE_EV_PART_DATA:
@@ -415,7 +420,8 @@ run_step(struct drive *d, const char *step, struct err *err)
 		req = core_request_new(CORE_REQ_OPEN_FOLDER);
 		req->u.open_folder.folder = arena_strdup(req->arena, d->url);
 		rc = call(d, req, err);
-	} else if (strcmp(step, "headers") == 0) {
+	} else if (strcmp(step, "headers") == 0 || strcmp(step, "headers-full") == 0) {
+		d->full = strcmp(step, "headers-full") == 0;
 		req = core_request_new(CORE_REQ_FETCH_HEADERS);
 		/* All there are: the window is clipped at the folder's end. */
 		req->u.fetch_headers.first = 0;

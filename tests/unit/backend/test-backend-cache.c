@@ -77,6 +77,18 @@ test_format(void)
 	/* Another version: refused. */
 	buf.s[0] = BACKEND_CACHE_VERSION + 1;
 	test_assert(backend_cache_decode(buf.s, buf.len, a, &d, &flags) < 0);
+	/* Fields a listing kept as sent stay marked, and only those bits. */
+	str_reset(&buf);
+	s.raw = MIME_RAW_TO | MIME_RAW_REFERENCES;
+	backend_cache_encode(&buf, &s, 0);
+	test_assert(backend_cache_decode(buf.s, buf.len, a, &d, &flags) == 0);
+	test_assert_int(d.raw, MIME_RAW_TO | MIME_RAW_REFERENCES);
+	test_assert_str(d.to, s.to);
+	str_reset(&buf);
+	s.raw = 0;
+	backend_cache_encode(&buf, &s, 0);
+	test_assert(backend_cache_decode(buf.s, buf.len, a, &d, &flags) == 0);
+	test_assert_int(d.raw, 0);
 	str_free(&buf);
 	arena_free(&a);
 	test_end();

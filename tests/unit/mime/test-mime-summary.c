@@ -1,6 +1,7 @@
 /* Summaries from header blocks, and the header scanner under them. */
 #include "config.h"
 
+#include <dirent.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,6 +51,56 @@ summarise(struct arena *arena, const char *hdr)
 	memset(&s, 0, sizeof(s));
 	mime_summary_from_header(arena, hdr, strlen(hdr), &s);
 	return s;
+}
+
+/* Whether a listing's summary of hdr[0..len), once finished, equals the
+ * full one field by field; *raw_r gets the fields the listing kept. */
+static int
+listing_matches(struct arena *arena, const char *hdr, size_t len, unsigned *raw_r)
+{
+	struct mime_summary full, part;
+	const char *const *a[] = {&full.from_name, &full.from_addr, &full.to, &full.cc,
+	                          &full.subject, &full.message_id, &full.in_reply_to,
+	                          &full.references, &full.list_post};
+	const char *const *b[] = {&part.from_name, &part.from_addr, &part.to, &part.cc,
+	                          &part.subject, &part.message_id, &part.in_reply_to,
+	                          &part.references, &part.list_post};
+	int same = 1;
+
+	memset(&full, 0, sizeof(full));
+	memset(&part, 0, sizeof(part));
+	mime_summary_from_header(arena, hdr, len, &full);
+	mime_summary_from_header_listing(arena, hdr, len, &part);
+	*raw_r = part.raw;
+	if (full.raw != 0)
+		same = 0;
+	mime_summary_finish(arena, &part);
+	if (part.raw != 0 || part.date != full.date)
+		same = 0;
+	for (size_t i = 0; i < sizeof(a) / sizeof(a[0]); i++)
+		if (strcmp(*a[i], *b[i]) != 0) {
+			printf("# field %zu: %s / %s\n", i, *a[i], *b[i]);
+			same = 0;
+		}
+	return same;
+}
+
+/* Reads a whole file (for the corpus); NULL when it cannot. */
+static char *
+slurp(const char *path, size_t *len_r)
+{
+	FILE *fp = fopen(path, "rb");
+	struct str s = STR_INIT;
+	char buf[8192];
+	size_t n;
+
+	if (fp == NULL)
+		return NULL;
+	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
+		str_append_len(&s, buf, n);
+	fclose(fp);
+	*len_r = s.len;
+	return str_detach(&s);
 }
 
 /* Labels iconv knows, more of them than the decoder keeps open. */
@@ -242,6 +293,80 @@ main(void)
 	test_assert_str(s.subject, "a^[]0;t^G<U+009B><U+202E>b c");
 	s = summarise(arena, "From: =?utf-8?q?Eve=1B=5B2J?= <e@x>\n");
 	test_assert_str(s.from_name, "Eve^[[2J");
+	test_end();
+
+	test_begin("a listing keeps To, Cc and References as sent; finished, the same summary");
+	{
+		static const char *const hdrs[] = {
+		    "From: A <a@x>\nTo: =?utf-8?q?J=C3=B6rg?= <j@x>, b@y\nCc: \"Q, R\" <q@x>\n"
+		    "References: <1@x>\n <2@x> <3@x>\nSubject: s\n",
+		    "To: =?koi8-r?B?8NLJ18XU?= <p@x>\r\nCc: c@x\r\n",
+		    "To: Eve =?utf-8?q?=1B=5B2J?= <e@x>\nReferences: garbage <ok@x> <\n",
+		    "Subject: none of them\n",
+		    "To:\nCc: \nReferences:\n",
+		    "TO: upper@x\ncC: mixed@x\nreferences: <r@x>\n",
+		};
+		struct str h = STR_INIT;
+		unsigned raw;
+		int ok = 1;
+
+		for (size_t i = 0; i < sizeof(hdrs) / sizeof(hdrs[0]); i++)
+			if (!listing_matches(arena, hdrs[i], strlen(hdrs[i]), &raw)) {
+				printf("# header %zu\n", i);
+				ok = 0;
+			}
+		test_assert(ok);
+		test_assert(listing_matches(arena, hdrs[0], strlen(hdrs[0]), &raw));
+		test_assert_int(raw, MIME_RAW_TO | MIME_RAW_CC | MIME_RAW_REFERENCES);
+		test_assert(listing_matches(arena, hdrs[3], strlen(hdrs[3]), &raw));
+		test_assert_int(raw, 0);
+		/* A NUL byte, and a value longer than a copy keeps: decoded at
+		 * once, as the full summary does. */
+		test_assert(listing_matches(arena, "To: a@x\0b@y\nCc: c@x\n", 20, &raw));
+		test_assert_int(raw, MIME_RAW_CC);
+		str_append(&h, "To: ");
+		for (int k = 0; k < 5000; k++)
+			str_appendf(&h, "=?utf-8?q?N=C3=A9%d?= <u%d@x>, ", k, k);
+		str_append(&h, "\nCc: c@x\n");
+		test_assert(h.len > MIME_SUMMARY_RAW_MAX);
+		test_assert(listing_matches(arena, h.s, h.len, &raw));
+		test_assert_int(raw, MIME_RAW_CC);
+		str_free(&h);
+	}
+	{
+		/* Every message of the test corpus. */
+		const char *top = getenv("top_srcdir");
+		char dir[1024], path[2048];
+		int ok = 1, n = 0;
+		unsigned raw;
+		DIR *d;
+		struct dirent *de;
+
+		snprintf(dir, sizeof(dir), "%s/tests/data/messages", top ? top : ".");
+		d = opendir(dir);
+		test_assert(d != NULL);
+		while (d != NULL && (de = readdir(d)) != NULL) {
+			size_t l = strlen(de->d_name);
+			char *data;
+			size_t len;
+
+			if (l < 4 || strcmp(de->d_name + l - 4, ".eml") != 0)
+				continue;
+			snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+			if ((data = slurp(path, &len)) == NULL)
+				continue;
+			n++;
+			if (!listing_matches(arena, data, len, &raw)) {
+				printf("# %s\n", path);
+				ok = 0;
+			}
+			free(data);
+		}
+		if (d != NULL)
+			closedir(d);
+		test_assert(ok);
+		test_assert(n >= 40);
+	}
 	test_end();
 
 	test_begin("dates");

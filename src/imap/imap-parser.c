@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -265,19 +266,30 @@ imap_arg_number64(const struct imap_arg *arg, uint64_t *num_r)
 
 /* ---- tokeniser ---- */
 
-/* Bytes that end an atom outside brackets. */
-static unsigned char atom_stop[256];
+/* Bytes that end an atom outside brackets; and those or "[", where a
+ * run of plain atom bytes ends. */
+static unsigned char atom_stop[256], atom_run_end[256];
 
 static void
-init_tables(void)
+fill_tables(void)
 {
-	if (atom_stop[' '])
-		return;
 	for (int c = 0; c < 0x20; c++)
 		atom_stop[c] = 1;
 	atom_stop[0x7f] = 1;
 	atom_stop['('] = atom_stop[')'] = atom_stop['"'] = 1;
 	atom_stop[' '] = 1;
+	memcpy(atom_run_end, atom_stop, sizeof(atom_run_end));
+	atom_run_end['['] = 1;
+}
+
+/* Once, whichever thread makes the first parser (each worker makes its
+ * own). */
+static void
+init_tables(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+	pthread_once(&once, fill_tables);
 }
 
 /* End of a quoted string starting at s[0] == '"'; 0 when unterminated. */
@@ -482,6 +494,13 @@ tokenize(struct imap_parser *p, const char *s, size_t len, int code_mode)
 			while (pos < len) {
 				c = (unsigned char)s[pos];
 				if (brackets == 0) {
+					if (!code_mode) {
+						while (pos < len && !atom_run_end[(unsigned char)s[pos]])
+							pos++;
+						if (pos == len)
+							break;
+						c = (unsigned char)s[pos];
+					}
 					if (atom_stop[c] || (code_mode && c == ']'))
 						break;
 					pos++;

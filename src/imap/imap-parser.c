@@ -1,6 +1,5 @@
 #include "config.h"
 
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -266,31 +265,24 @@ imap_arg_number64(const struct imap_arg *arg, uint64_t *num_r)
 
 /* ---- tokeniser ---- */
 
-/* Bytes that end an atom outside brackets; and those or "[", where a
- * run of plain atom bytes ends. */
-static unsigned char atom_stop[256], atom_run_end[256];
-
-static void
-fill_tables(void)
-{
-	for (int c = 0; c < 0x20; c++)
-		atom_stop[c] = 1;
-	atom_stop[0x7f] = 1;
-	atom_stop['('] = atom_stop[')'] = atom_stop['"'] = 1;
-	atom_stop[' '] = 1;
-	memcpy(atom_run_end, atom_stop, sizeof(atom_run_end));
-	atom_run_end['['] = 1;
-}
-
-/* Once, whichever thread makes the first parser (each worker makes its
- * own). */
-static void
-init_tables(void)
-{
-	static pthread_once_t once = PTHREAD_ONCE_INIT;
-
-	pthread_once(&once, fill_tables);
-}
+/* Bytes that end an atom outside brackets (controls, DEL, space, parens
+ * and the quote); and those or "[", where a run of plain atom bytes ends. */
+static const unsigned char atom_stop[256] = {
+    [0x00] = 1, [0x01] = 1, [0x02] = 1, [0x03] = 1, [0x04] = 1, [0x05] = 1, [0x06] = 1,
+    [0x07] = 1, [0x08] = 1, [0x09] = 1, [0x0a] = 1, [0x0b] = 1, [0x0c] = 1, [0x0d] = 1,
+    [0x0e] = 1, [0x0f] = 1, [0x10] = 1, [0x11] = 1, [0x12] = 1, [0x13] = 1, [0x14] = 1,
+    [0x15] = 1, [0x16] = 1, [0x17] = 1, [0x18] = 1, [0x19] = 1, [0x1a] = 1, [0x1b] = 1,
+    [0x1c] = 1, [0x1d] = 1, [0x1e] = 1, [0x1f] = 1, [0x7f] = 1, ['('] = 1, [')'] = 1,
+    ['"'] = 1, [' '] = 1,
+};
+static const unsigned char atom_run_end[256] = {
+    [0x00] = 1, [0x01] = 1, [0x02] = 1, [0x03] = 1, [0x04] = 1, [0x05] = 1, [0x06] = 1,
+    [0x07] = 1, [0x08] = 1, [0x09] = 1, [0x0a] = 1, [0x0b] = 1, [0x0c] = 1, [0x0d] = 1,
+    [0x0e] = 1, [0x0f] = 1, [0x10] = 1, [0x11] = 1, [0x12] = 1, [0x13] = 1, [0x14] = 1,
+    [0x15] = 1, [0x16] = 1, [0x17] = 1, [0x18] = 1, [0x19] = 1, [0x1a] = 1, [0x1b] = 1,
+    [0x1c] = 1, [0x1d] = 1, [0x1e] = 1, [0x1f] = 1, [0x7f] = 1, ['('] = 1, [')'] = 1,
+    ['"'] = 1, [' '] = 1, ['['] = 1,
+};
 
 /* End of a quoted string starting at s[0] == '"'; 0 when unterminated. */
 static size_t
@@ -1308,7 +1300,6 @@ imap_parser_new(const struct imap_parser_params *params)
 	struct imap_parser *p = xcalloc(1, sizeof(*p));
 	struct imap_parser_params def;
 
-	init_tables();
 	imap_parser_params_init(&def);
 	if (params != NULL) {
 		p->params = *params;

@@ -606,11 +606,24 @@ parent_of(const struct core_part *parts, size_t i)
 	return (size_t)-1;
 }
 
-/* Whether part i is one of a multipart/alternative's choices. */
+/* The part standing for part i among its container's choices: a
+ * multipart/related offers its root, so its parts count as it. */
+static size_t
+choice_of(const struct core_part *parts, size_t i)
+{
+	size_t j;
+
+	while ((j = parent_of(parts, i)) != (size_t)-1 &&
+	       strcasecmp(parts[j].type, "multipart/related") == 0)
+		i = j;
+	return i;
+}
+
+/* Whether part i is (in) one of a multipart/alternative's choices. */
 static int
 in_alternative(const struct core_part *parts, size_t i)
 {
-	size_t j = parent_of(parts, i);
+	size_t j = parent_of(parts, choice_of(parts, i));
 
 	return j != (size_t)-1 && strcasecmp(parts[j].type, "multipart/alternative") == 0;
 }
@@ -620,8 +633,10 @@ in_alternative(const struct core_part *parts, size_t i)
 static int
 plain_offered(const struct core_part *parts, size_t n, size_t i)
 {
-	size_t j = parent_of(parts, i);
+	size_t j;
 
+	i = choice_of(parts, i);
+	j = parent_of(parts, i);
 	for (size_t k = j + 1; k < n && parts[k].depth > parts[j].depth; k++)
 		if (k != i && parts[k].depth == parts[i].depth &&
 		    strcasecmp(parts[k].type, "text/plain") == 0)
@@ -774,7 +789,6 @@ cut_base64(struct str *out, const char *data, size_t len, const char *mark)
 	return end;
 }
 
-
 /* Whether the quoted-printable text decodes to a character boundary at
  * data[i], the start of a line. */
 static int
@@ -796,8 +810,49 @@ qp_boundary(const char *data, size_t len, size_t i)
 	return !utf8_continuation((unsigned char)(hi << 4 | lo));
 }
 
+/*
+ * Where quoted-printable text ending at data[len] (not inside an escape)
+ * can be cut: len, or before the last UTF-8 sequence when that lacks
+ * bytes; its bytes may be =XX escapes or raw, and a soft line end (which
+ * stands for nothing) may split it.
+ */
+static size_t
+qp_char_end(const char *data, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)data;
+	size_t k = len, seen = 0;
+
+	while (k > 0 && seen < 4) {
+		size_t u = k - 1, e = u, need;
+		unsigned char c = p[u];
+		int hi, lo;
+
+		if (c == '\n') {
+			while (e > 0 && (p[e - 1] == '\r' || p[e - 1] == ' ' || p[e - 1] == '\t'))
+				e--;
+			if (e == 0 || p[e - 1] != '=')
+				return len; /* a hard line end */
+			k = e - 1;
+			continue;
+		}
+		if (k >= 3 && p[k - 3] == '=' && (hi = str_hex_digit(p[k - 2])) >= 0 &&
+		    (lo = str_hex_digit(p[k - 1])) >= 0) {
+			u = k - 3;
+			c = (unsigned char)(hi << 4 | lo);
+		}
+		seen++;
+		if (!utf8_continuation(c)) {
+			need = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+			return seen < need ? u : len;
+		}
+		k = u;
+	}
+	return len;
+}
+
 /* Quoted-printable: after the last hard line end, else after a soft one
- * where a character starts, else never inside an =XX escape. */
+ * where a character starts, else never inside an =XX escape or a UTF-8
+ * sequence. */
 static size_t
 cut_qp(struct str *out, const char *data, size_t len, const char *mark)
 {
@@ -828,6 +883,7 @@ cut_qp(struct str *out, const char *data, size_t len, const char *mark)
 				keep -= 1;
 			else if (keep >= 2 && data[keep - 2] == '=')
 				keep -= 2;
+			keep = qp_char_end(data, keep);
 		}
 	}
 	str_append_len(out, data, keep);

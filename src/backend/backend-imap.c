@@ -1916,10 +1916,17 @@ load_op(struct backend_folder *f, void *arg, struct err *err)
 	 * a face that shows every field gets them decoded (a cache entry
 	 * a listing wrote keeps some as sent). */
 	for (size_t i = 0; i < a->n; i++) {
+		struct mime_summary *s = &a->sums[i];
+
 		if (!filled[i])
-			blank_summary(&a->sums[i], &f->t.m[pos[i]]);
-		if (!f->listing_only)
-			mime_summary_finish(a->arena, &a->sums[i]);
+			blank_summary(s, &f->t.m[pos[i]]);
+		if (!f->listing_only && s->raw != 0) {
+			/* Only a cache entry is still raw here: it goes back
+			 * decoded, so this is done once. */
+			mime_summary_finish(a->arena, s);
+			if (f->cache != NULL && s->id != 0)
+				backend_cache_put(f->cache, (uint32_t)s->id, s, f->t.m[pos[i]].flags);
+		}
 	}
 	rc = 0;
 out:

@@ -22,6 +22,8 @@
 #include "net/net-sasl.h"
 
 #define READ_CHUNK (64 * 1024)
+/* batch() keeps its message buffer between answers up to this size. */
+#define MSG_KEEP_MAX (16u * 1024 * 1024)
 
 struct backend_pop3_conn {
 	struct net_conn *net;
@@ -31,7 +33,9 @@ struct backend_pop3_conn {
 	int cancel_fd;
 	bool eof;
 	char *rbuf;
-	struct str msg; /* the RETR/TOP answer being received */
+	struct str msg;  /* the RETR/TOP answer being received */
+	bool lf;         /* msg gets LF line ends (backend_pop3_conn_set_lf) */
+	bool cr_pending; /* msg's last piece ended in a CR, not appended yet */
 	struct backend_pop3_msg *msgs;
 	size_t nmsgs;
 	char *uids; /* the unique-ids of msgs, NUL-separated */
@@ -59,6 +63,12 @@ const struct pop3_caps *
 backend_pop3_conn_caps(const struct backend_pop3_conn *conn)
 {
 	return pop3_session_caps(conn->s);
+}
+
+void
+backend_pop3_conn_set_lf(struct backend_pop3_conn *conn, int on)
+{
+	conn->lf = on != 0;
 }
 
 void
@@ -666,6 +676,49 @@ backend_pop3_conn_scan(struct backend_pop3_conn *c, struct backend_pop3_msg **ms
 
 /* ---- commands on many messages ---- */
 
+size_t
+backend_pop3_lf_piece(char *out, const char *in, size_t len, bool *cr_pending)
+{
+	const char *p = in, *end = in + len;
+	char *o = out;
+
+	if (len == 0)
+		return 0;
+	if (*cr_pending) {
+		*cr_pending = false;
+		if (*p != '\n')
+			*o++ = '\r';
+	}
+	while (p < end) {
+		const char *cr = memchr(p, '\r', (size_t)(end - p));
+		size_t k = cr != NULL ? (size_t)(cr - p) : (size_t)(end - p);
+
+		memcpy(o, p, k);
+		o += k;
+		if (cr == NULL)
+			break;
+		if (cr + 1 == end) {
+			*cr_pending = true;
+			break;
+		}
+		if (cr[1] != '\n')
+			*o++ = '\r';
+		p = cr + 1;
+	}
+	return (size_t)(o - out);
+}
+
+/* One piece of a message onto c->msg with LF line ends, in the copy out
+ * of the session's buffer that is made anyway (rather than in a second
+ * pass over the whole message). */
+static void
+append_piece_lf(struct backend_pop3_conn *c, const char *data, size_t len)
+{
+	str_reserve(&c->msg, len + 1);
+	c->msg.len += backend_pop3_lf_piece(c->msg.s + c->msg.len, data, len, &c->cr_pending);
+	c->msg.s[c->msg.len] = '\0';
+}
+
 static int
 issue(struct backend_pop3_conn *c, enum pop3_cmd cmd, unsigned long num, uint64_t size,
       unsigned long lines, struct err *err)
@@ -712,10 +765,14 @@ batch(struct backend_pop3_conn *c, enum pop3_cmd cmd, const unsigned long *nums,
 		switch (ev.type) {
 		case POP3_EV_MSG_BEGIN:
 			str_reset(&c->msg);
+			c->cr_pending = false;
 			memset(&a, 0, sizeof(a));
 			continue;
 		case POP3_EV_MSG_DATA:
-			str_append_len(&c->msg, ev.data, ev.len);
+			if (c->lf)
+				append_piece_lf(c, ev.data, ev.len);
+			else
+				str_append_len(&c->msg, ev.data, ev.len);
 			continue;
 		case POP3_EV_SIZE_MISMATCH:
 			a.size_mismatch = 1;
@@ -725,9 +782,14 @@ batch(struct backend_pop3_conn *c, enum pop3_cmd cmd, const unsigned long *nums,
 			str_reset(&c->msg);
 			continue;
 		case POP3_EV_MSG_END:
+			if (c->cr_pending) {
+				str_append_char(&c->msg, '\r');
+				c->cr_pending = false;
+			}
 			a.ok = 1;
 			a.data = c->msg.s != NULL ? c->msg.s : "";
 			a.len = c->msg.len;
+			a.received = ev.size;
 			break;
 		case POP3_EV_DONE:
 			if (ev.cmd != cmd)
@@ -755,6 +817,10 @@ batch(struct backend_pop3_conn *c, enum pop3_cmd cmd, const unsigned long *nums,
 		if (fn(ctx, &a, err) < 0)
 			return -1;
 		memset(&a, 0, sizeof(a));
+		/* One list may hold a whole maildrop: a huge message's buffer
+		   is not kept for all the rest. */
+		if (c->msg.cap > MSG_KEEP_MAX)
+			str_free(&c->msg);
 	}
 	/* A large message's buffer is not kept for the next one. */
 	if (c->msg.cap > 1024 * 1024)

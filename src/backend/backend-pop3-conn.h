@@ -36,6 +36,7 @@
 #ifndef BACKEND_POP3_CONN_H
 #define BACKEND_POP3_CONN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -82,10 +83,13 @@ struct backend_pop3_answer {
 	size_t index;      /* position in the list the command was given */
 	unsigned long num; /* message number */
 	int ok;            /* +OK (and for RETR and TOP: the whole message came) */
-	const char *data;  /* RETR, TOP: the message as sent (CRLF, dot-unstuffed) */
+	/* RETR, TOP: the message as sent (CRLF, dot-unstuffed), or with LF
+	   line ends after backend_pop3_conn_set_lf() */
+	const char *data;
 	size_t len;
+	uint64_t received;     /* RETR, TOP: octets as sent, dot-unstuffed (CRLF) */
 	uint64_t expected;     /* RETR: the size LIST gave */
-	int size_mismatch;     /* RETR: len differs from expected */
+	int size_mismatch;     /* RETR: received differs from expected */
 	const struct err *err; /* !ok: the server's refusal */
 };
 
@@ -113,6 +117,13 @@ const char *backend_pop3_conn_server(const struct backend_pop3_conn *conn);
 const char *backend_pop3_conn_auth(const struct backend_pop3_conn *conn);
 int backend_pop3_conn_is_tls(const struct backend_pop3_conn *conn);
 const struct pop3_caps *backend_pop3_conn_caps(const struct backend_pop3_conn *conn);
+/*
+ * on: RETR and TOP data is handed over with each CRLF made LF (a CR not
+ * before an LF stays), as a maildir file holds it, converted while it is
+ * copied out of the read buffer: a second pass over every message saved.
+ * Off at first.  Does not block.
+ */
+void backend_pop3_conn_set_lf(struct backend_pop3_conn *conn, int on);
 /* Watch another cancel descriptor (-1: none) from now on. */
 void backend_pop3_conn_set_cancel_fd(struct backend_pop3_conn *conn, int fd);
 
@@ -153,6 +164,16 @@ int backend_pop3_conn_noop(struct backend_pop3_conn *conn, struct err *err);
  */
 int backend_pop3_conn_quit(struct backend_pop3_conn *conn, enum pop3_update *update_r,
                            struct err *err);
+
+/*
+ * One piece of a message (in[0..len)) into out with each CRLF made LF,
+ * as backend_pop3_conn_set_lf() hands messages over; out has room for
+ * len + 1 bytes.  A CR ending the piece is held back in *cr_pending
+ * (false before the first piece) until the next piece says whether an LF
+ * follows; at the message's end, a held CR is the message's last byte.
+ * Returns the bytes written.  Pure; any thread.
+ */
+size_t backend_pop3_lf_piece(char *out, const char *in, size_t len, bool *cr_pending);
 
 /* The 32 lower-case hex digits of MD5(timestamp password) for APOP into
  * out[33].  Pure; any thread. */

@@ -31,9 +31,9 @@
  * inside commit(), so other notmuch programs can write between batches.
  *
  * Overlap.  commit_start() hands the open batch to a thread of its own
- * that makes its files in tmp/ durable (the syncfs), so that the next
- * batch can be downloaded and added while the disk catches up;
- * commit_wait() then links them into new/, makes new/ durable and
+ * that makes its files in tmp/ durable (the syncfs), then renames them
+ * into new/ and makes new/ durable, so that the next batch can be
+ * downloaded and added while the disk catches up; commit_wait() then
  * indexes them, in the caller's thread.  One batch at a time is in
  * flight.  has() answers for it as for the open batch (a key in flight
  * is "will be stored").
@@ -43,6 +43,9 @@
  * looks for KEY.pop3.petrel in new/ and, with any flags, in cur/ (where
  * a mail reader moves it), both read once at the first has().  A message moved out of the maildir or
  * renamed is no longer found there: the fetch's state file remembers it.
+ * Past the first 32 MiB a store writes, its files leave the page cache
+ * once durable (a large fetch does not fill memory with mail nobody is
+ * reading yet, and its writes reuse the pages freed).
  *
  * Blocking; one thread at a time calls these (the fetch job's worker),
  * the commit thread being the store's own.
@@ -65,6 +68,10 @@ struct backend_pop3_store;
 /* key[33] for a unique-id in mailbox ("user@host"); for content. Pure. */
 void backend_pop3_store_uid_key(const char *mailbox, const char *uid, char *key);
 void backend_pop3_store_content_key(const char *data, size_t len, char *key);
+/* The same for content whose CRLFs were made LF already (add_lf()'s):
+ * hashed as it is, since making LF again could take a CR that the
+ * conversion left (CR CR LF gives CR LF).  Pure. */
+void backend_pop3_store_content_key_lf(const char *data, size_t len, char *key);
 
 /*
  * Opens the store at db_path (NULL: the configured one), creating it when
@@ -82,7 +89,8 @@ int backend_pop3_store_open(const char *db_path, const struct backend_params *pa
 int backend_pop3_store_open_maildir(const char *dir, const struct backend_params *params,
                                     struct backend_pop3_store **st_r, struct err *err);
 /* Frees, after waiting for a batch in flight; messages added and not
- * committed (in flight or not) stay in tmp/, unseen.  NULLs *st. */
+ * committed stay in tmp/, unseen (those in flight may have reached new/
+ * already, durable, where has() finds them).  NULLs *st. */
 void backend_pop3_store_free(struct backend_pop3_store **st);
 /* The maildir messages go to. */
 const char *backend_pop3_store_mail_root(const struct backend_pop3_store *st);
@@ -96,6 +104,10 @@ int backend_pop3_store_has(struct backend_pop3_store *st, const char *key, struc
 /* Writes a message (CRLF or LF) for the next commit.  ERR_IO on a full disk. */
 int backend_pop3_store_add(struct backend_pop3_store *st, const char *key, const char *data,
                            size_t len, struct err *err);
+/* The same for a message whose CRLFs were made LF already (as
+ * backend_pop3_conn_set_lf() hands them over): written as it is. */
+int backend_pop3_store_add_lf(struct backend_pop3_store *st, const char *key, const char *data,
+                              size_t len, struct err *err);
 /* Messages waiting for commit(), and their bytes. */
 size_t backend_pop3_store_pending(const struct backend_pop3_store *st, size_t *bytes_r);
 /* Makes the batch durable and indexed (see above), after waiting for any

@@ -40,6 +40,12 @@
 #define BATCH_MESSAGES_DEFAULT 256
 #define BATCH_BYTES_DEFAULT (32u * 1024 * 1024)
 #define BATCH_MS_DEFAULT 5000
+/* A full batch grows up to this many times the limits while the one
+   before it is still being made durable, rather than wait for it. */
+#define BATCH_STRETCH 4
+/* The state file is written again at most this often while batches land
+   (and always once they all have): see land_flight(). */
+#define STATE_WRITE_MS 1000
 #define STATE_MAX (256u * 1024 * 1024)
 #define PASS_COMMAND_OUTPUT_MAX 4096
 
@@ -383,9 +389,16 @@ struct fetch {
 	size_t nbatch;
 	size_t *flight; /* indices of F_PENDING messages being committed */
 	size_t nflight;
+	/* Delete mode: stored messages whose DELE waits for the RETRs under
+	   way (the connection takes one pipelined command list at a time). */
+	size_t *deleq;
+	size_t ndeleq;
+	int retr_busy;
 	size_t batch_bytes;
 	long long batch_start_ms;
-	size_t todo, handled; /* for progress */
+	int state_stale;          /* stored messages the state file lacks */
+	long long state_write_ms; /* when it was last written */
+	size_t todo, handled;     /* for progress */
 	char label[160];
 	struct err first_refusal;
 };
@@ -445,6 +458,18 @@ state_write(struct fetch *f, struct err *err)
 	if (rc < 0)
 		err_prefix(err, "cannot record what was fetched");
 	return rc;
+}
+
+static int
+state_flush(struct fetch *f, struct err *err)
+{
+	if (!f->state_stale)
+		return 0;
+	if (state_write(f, err) < 0)
+		return -1;
+	f->state_stale = 0;
+	f->state_write_ms = now_ms();
+	return 0;
 }
 
 static void
@@ -527,10 +552,24 @@ land_flight(struct fetch *f, int block, int connected, struct err *err)
 			m->stored_at = f->now;
 	}
 	f->nflight = 0;
-	if (state_write(f, err) < 0)
+	/*
+	 * Recorded in the state file, at most once a STATE_WRITE_MS rather
+	 * than after every batch (each write is the whole file and two
+	 * fsyncs on the download's thread); flush_batch() writes what is
+	 * left.  Until then the files in new/ say what was stored: a crash
+	 * in between costs the next run a lookup by key, not a duplicate.
+	 */
+	f->state_stale = 1;
+	if (now_ms() - f->state_write_ms >= STATE_WRITE_MS && state_flush(f, err) < 0)
 		return -1;
-	if (connected && f->p->delete_mode && dele(f, f->flight, n, err) < 0)
-		return -1;
+	if (connected && f->p->delete_mode) {
+		if (f->retr_busy) {
+			memcpy(f->deleq + f->ndeleq, f->flight, n * sizeof(*f->deleq));
+			f->ndeleq += n;
+		} else if (dele(f, f->flight, n, err) < 0) {
+			return -1;
+		}
+	}
 	return 1;
 }
 
@@ -559,7 +598,7 @@ static int
 flush_batch(struct fetch *f, int connected, struct err *err)
 {
 	if (land_flight(f, 1, connected, err) < 0 || launch_batch(f, err) < 0 ||
-	    land_flight(f, 1, connected, err) < 0)
+	    land_flight(f, 1, connected, err) < 0 || state_flush(f, err) < 0)
 		return -1;
 	return 0;
 }
@@ -594,13 +633,14 @@ got_message(void *ctx, const struct backend_pop3_answer *a, struct err *err)
 		return 0;
 	}
 	if (a->size_mismatch) {
-		log_warn("%s: message %lu came with %zu bytes where LIST said %llu; stored as it "
+		log_warn("%s: message %lu came with %llu bytes where LIST said %llu; stored as it "
 		         "came",
-		         f->res->server, a->num, a->len, (unsigned long long)a->expected);
+		         f->res->server, a->num, (unsigned long long)a->received,
+		         (unsigned long long)a->expected);
 		f->res->mismatched++;
 	}
 	if (m->uid == NULL) {
-		backend_pop3_store_content_key(a->data, a->len, m->key);
+		backend_pop3_store_content_key_lf(a->data, a->len, m->key);
 		have = backend_pop3_store_has(f->store, m->key, err);
 		if (have < 0)
 			return -1;
@@ -610,7 +650,8 @@ got_message(void *ctx, const struct backend_pop3_answer *a, struct err *err)
 			return 0;
 		}
 	}
-	if (backend_pop3_store_add(f->store, m->key, a->data, a->len, err) < 0)
+	/* (LF line ends already: see open_conn().) */
+	if (backend_pop3_store_add_lf(f->store, m->key, a->data, a->len, err) < 0)
 		return -1;
 	f->res->fetched++;
 	f->batch_bytes += a->len;
@@ -618,55 +659,95 @@ got_message(void *ctx, const struct backend_pop3_answer *a, struct err *err)
 	return 0;
 }
 
+/* The open batch has reached scale times the batch limits. */
 static int
-batch_full(const struct fetch *f)
+batch_full(const struct fetch *f, unsigned scale)
 {
 	const struct core_fetch_params *p = f->p;
+	size_t msgs = p->batch_messages ? p->batch_messages : BATCH_MESSAGES_DEFAULT;
+	size_t bytes = p->batch_bytes ? p->batch_bytes : BATCH_BYTES_DEFAULT;
+	long long ms = p->batch_ms ? p->batch_ms : BATCH_MS_DEFAULT;
 
-	return f->nbatch >= (p->batch_messages ? p->batch_messages : BATCH_MESSAGES_DEFAULT) ||
-	       f->batch_bytes >= (p->batch_bytes ? p->batch_bytes : BATCH_BYTES_DEFAULT) ||
-	       now_ms() - f->batch_start_ms >= (p->batch_ms ? p->batch_ms : BATCH_MS_DEFAULT);
+	return f->nbatch >= scale * msgs || f->batch_bytes >= scale * bytes ||
+	       now_ms() - f->batch_start_ms >= scale * ms;
 }
 
+/*
+ * After each answer, while the next RETRs are on their way: a cancel
+ * stops the download here (the answers taken so far are kept), progress
+ * is reported (core_job_progress() limits how often), a batch that
+ * became durable is recorded, and a full batch goes in flight, once the
+ * one before it has landed (waited for only past BATCH_STRETCH).
+ */
+static int
+got_retr(void *ctx, const struct backend_pop3_answer *a, struct err *err)
+{
+	struct retr_ctx *r = ctx;
+	struct fetch *f = r->f;
+	int landed;
+
+	if (got_message(ctx, a, err) < 0 || core_job_check(f->job, err) < 0)
+		return -1;
+	progress(f);
+	landed = land_flight(f, 0, 1, err);
+	if (landed < 0)
+		return -1;
+	if (!batch_full(f, 1))
+		return 0;
+	if (landed == 0 && batch_full(f, BATCH_STRETCH))
+		landed = land_flight(f, 1, 1, err);
+	if (landed < 0 || (landed == 1 && launch_batch(f, err) < 0))
+		return -1;
+	return 0;
+}
+
+/*
+ * Every message to fetch in one pipelined RETR list: the connection
+ * keeps BACKEND_POP3_WINDOW of them asked for ahead of the answers all
+ * the way, where lists of one window each let the server's pipeline run
+ * dry between two of them.  Batches are committed from got_retr() as
+ * they fill; delete mode's DELEs follow the list.
+ */
 static int
 download(struct fetch *f, struct err *err)
 {
 	size_t *todo = xcalloc(f->n ? f->n : 1, sizeof(*todo));
-	unsigned long nums[BACKEND_POP3_WINDOW];
-	uint64_t sizes[BACKEND_POP3_WINDOW];
+	unsigned long *nums = xcalloc(f->n ? f->n : 1, sizeof(*nums));
+	uint64_t *sizes = xcalloc(f->n ? f->n : 1, sizeof(*sizes));
+	struct retr_ctx r = {f, todo};
 	size_t nt = 0;
-	int ret = -1;
+	int rc, ret = -1;
 
 	for (size_t i = 0; i < f->n; i++)
-		if (f->m[i].fate == F_TODO)
+		if (f->m[i].fate == F_TODO) {
+			nums[nt] = f->m[i].num;
+			sizes[nt] = f->m[i].size;
 			todo[nt++] = i;
+		}
 	f->todo = nt;
 	f->handled = 0;
 	progress(f);
-	for (size_t at = 0; at < nt;) {
-		size_t k = nt - at < BACKEND_POP3_WINDOW ? nt - at : BACKEND_POP3_WINDOW;
-		struct retr_ctx r = {f, todo + at};
-
-		if (core_job_check(f->job, err) < 0)
+	if (core_job_check(f->job, err) < 0)
+		goto out;
+	if (nt > 0) {
+		f->retr_busy = 1;
+		rc = backend_pop3_conn_retr(f->conn, nums, sizes, nt, got_retr, &r, err);
+		f->retr_busy = 0;
+		if (rc < 0)
 			goto out;
-		for (size_t j = 0; j < k; j++) {
-			nums[j] = f->m[todo[at + j]].num;
-			sizes[j] = f->m[todo[at + j]].size;
-		}
-		if (backend_pop3_conn_retr(f->conn, nums, sizes, k, got_message, &r, err) < 0)
-			goto out;
-		at += k;
 		progress(f);
-		/* A batch that became durable meanwhile is recorded (and
-		   deleted) now rather than when the next one is full. */
-		if (land_flight(f, 0, 1, err) < 0)
-			goto out;
-		if (batch_full(f) && (land_flight(f, 1, 1, err) < 0 || launch_batch(f, err) < 0))
+		rc = dele(f, f->deleq, f->ndeleq, err);
+		f->ndeleq = 0;
+		if (rc < 0)
 			goto out;
 	}
 	ret = flush_batch(f, 1, err);
 out:
+	f->retr_busy = 0;
+	f->ndeleq = 0;
 	free(todo);
+	free(nums);
+	free(sizes);
 	return ret;
 }
 
@@ -730,7 +811,12 @@ open_conn(struct fetch *f, struct err *err)
 	cp.io_timeout_ms = p->io_timeout_ms;
 	cp.cancel_fd = core_job_cancel_fd(f->job);
 	cp.msg_max = p->max_message;
-	return backend_pop3_conn_open(&cp, &f->conn, err);
+	if (backend_pop3_conn_open(&cp, &f->conn, err) < 0)
+		return -1;
+	/* Messages come as the maildir keeps them, converted in the copy
+	   the connection makes anyway. */
+	backend_pop3_conn_set_lf(f->conn, 1);
+	return 0;
 }
 
 /*
@@ -881,6 +967,7 @@ run(struct fetch *f, struct err *err)
 	f->arena = arena_new();
 	f->batch = xcalloc(f->n ? f->n : 1, sizeof(*f->batch));
 	f->flight = xcalloc(f->n ? f->n : 1, sizeof(*f->flight));
+	f->deleq = xcalloc(f->n ? f->n : 1, sizeof(*f->deleq));
 	for (size_t i = 0; i < f->n; i++) {
 		f->m[i].num = msgs[i].num;
 		f->m[i].size = msgs[i].size;
@@ -908,7 +995,7 @@ run(struct fetch *f, struct err *err)
 		goto out;
 	ret = quit(f, err);
 out:
-	if (ret < 0 && f->store != NULL && (f->nbatch > 0 || f->nflight > 0)) {
+	if (ret < 0 && f->store != NULL && (f->nbatch > 0 || f->nflight > 0 || f->state_stale)) {
 		/* Whole messages already written are kept, recorded, not lost. */
 		struct err ferr;
 
@@ -937,6 +1024,7 @@ fetch_clear(struct fetch *f)
 	arena_free(&f->arena);
 	free(f->batch);
 	free(f->flight);
+	free(f->deleq);
 	free(f->mailbox);
 	free(f->state_path);
 }

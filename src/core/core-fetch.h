@@ -44,7 +44,8 @@
  *      stored is not stored again (keep mode downloads them on every
  *      run and deletes nothing: a warning says so);
  *   4. in batches (256 messages, 32 MiB or 5 seconds, whichever comes
- *      first):
+ *      first; a batch that fills while the one before it is still being
+ *      made durable grows, up to four times that, rather than wait):
  *        a. RETR each, pipelined; a message counts only once the
  *           server's terminating line came: one cut off by a dropped
  *           connection, a timeout or a cancel is never stored, and the
@@ -53,12 +54,16 @@
  *        c. commit: the files made durable, linked into new/ under
  *           their key's name, new/ fsynced, indexed in one notmuch
  *           transaction (backend_pop3_store_commit);
- *        d. record their unique-ids in the state file (atomic write);
+ *        d. record their unique-ids in the state file (atomic write;
+ *           at most once a second while batches land, and once more
+ *           when the last has landed);
  *        e. delete mode: DELE each of them (a mark: the server deletes
  *           at step 5 only);
- *      c's flush of the batch's files (the syncfs) runs in the store's
- *      commit thread while the next batch goes through a and b (the
- *      disk writes one batch back while the network brings the next);
+ *      c's flush of the batch's files (the syncfs), their renames into
+ *      new/ and new/'s fsync run in the store's commit thread while the
+ *      next batch goes through a and b (the disk writes one batch back
+ *      while the network brings the next; a and b go on all the while,
+ *      in one pipelined list of RETRs for the whole download);
  *      the rest of c, then d and e, come only once that flush returned,
  *      and a batch goes to c only once the one before it has been
  *      through d and e: at most one batch is in flight;

@@ -74,6 +74,12 @@ check_contains "recipients: To decoded" "$out" \
 	"to=Jörg Müller <joerg@example.org>, plain@example.org|"
 check_contains "recipients: Cc decoded" "$out" '|cc="Doe, Jane" <jane@example.org>|'
 check_contains "recipients: References as a list" "$out" "|refs=<a@example.org> <b@example.org>"
+# That reader wrote the entries back decoded: a second one reads them so.
+out3=$(drive -S "header_cache=$cache" -d "$T/t-rc3" "$(url)" open headers-full 2>&1)
+check "recipients: read from the cache again" \
+	test "$(grep -c ' C: .*HEADER.FIELDS' "$T/t-rc3")" -eq 0
+check_eq "recipients: the same the second time" \
+	"$(printf '%s\n' "$out3" | grep '^rcpt')" "$(printf '%s\n' "$out" | grep '^rcpt')"
 rm -rf "$cache"
 out2=$(drive -S "header_cache=$cache" "$(url)" open headers-full 2>&1)
 check_eq "recipients: the same as read straight from the server" \

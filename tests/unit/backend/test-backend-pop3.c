@@ -145,6 +145,21 @@ test_keys(void)
 	backend_pop3_store_content_key("a\nc\n", 4, c);
 	test_assert_str(a, b);
 	test_assert(strcmp(a, c) != 0);
+	/* What the connection hands over with LF line ends keys as the
+	   message as sent, also where a CR stays before the LF. */
+	{
+		const char *wire = "a\r\r\nb\rc\r\nd\r";
+		char lf[32];
+		bool cr = false;
+		size_t n = backend_pop3_lf_piece(lf, wire, strlen(wire), &cr);
+
+		if (cr)
+			lf[n++] = '\r';
+		test_assert_int(n, 9);
+		backend_pop3_store_content_key(wire, strlen(wire), a);
+		backend_pop3_store_content_key_lf(lf, n, b);
+		test_assert_str(a, b);
+	}
 	test_end();
 }
 
@@ -378,18 +393,23 @@ test_flight(void)
 	test_assert_int(count("*"), before + 3);
 	test_assert_int(files_in("tmp"), 0);
 	/* Freed with a batch in flight (a run that failed): the thread ends
-	   first; the batch never reached new/, so it is not stored, and the
-	   next run stores it over its leftover in tmp/. */
+	   first.  Its file is either still in tmp/ (free() came before the
+	   rename: not stored, and the next run stores it over the leftover)
+	   or already durable in new/ (the next run finds it there, delivered
+	   but not indexed, and indexes it): once either way. */
 	test_assert(backend_pop3_store_add(st, key[3], m[3], strlen(m[3]), &err) == 0);
 	test_assert(backend_pop3_store_commit_start(st, &err) == 0);
 	backend_pop3_store_free(&st);
-	test_assert_int(files_in("new"), files + 3);
-	test_assert_int(files_in("tmp"), 1);
+	test_assert_int(files_in("new") + files_in("tmp"), files + 4);
 	st = open_store();
 	test_assert(st != NULL);
 	if (st != NULL) {
-		test_assert_int(backend_pop3_store_has(st, key[3], &err), 0);
-		test_assert(backend_pop3_store_add(st, key[3], m[3], strlen(m[3]), &err) == 0);
+		int had = backend_pop3_store_has(st, key[3], &err);
+
+		test_assert_int(had, files_in("new") == files + 4 ? 1 : 0);
+		if (had == 0)
+			test_assert(backend_pop3_store_add(st, key[3], m[3], strlen(m[3]), &err) ==
+			            0);
 		test_assert(backend_pop3_store_commit(st, &err) == 0);
 		backend_pop3_store_free(&st);
 	}
@@ -429,6 +449,168 @@ free_plain:
 out:
 	for (int i = 0; i < 4; i++)
 		free(m[i]);
+}
+
+/*
+ * backend_pop3_lf_piece over a message cut into pieces anywhere gives
+ * what one pass over the whole message gives: each CRLF made LF, every
+ * other CR kept (a CR at the end of a piece, or of the message, too).
+ */
+static void
+test_lf_pieces(void)
+{
+	static const char alphabet[] = "\r\n.a";
+	unsigned long seed = 12345;
+	char in[48], want[48], got[64];
+	int same = 1;
+
+	test_begin("CRLF made LF piece by piece, cut anywhere");
+	for (int round = 0; round < 200000 && same; round++) {
+		size_t len, wlen = 0, glen = 0, at = 0;
+		bool cr = false;
+
+		seed = seed * 6364136223846793005UL + 1442695040888963407UL;
+		len = (size_t)(seed >> 33) % sizeof(in);
+		for (size_t i = 0; i < len; i++) {
+			seed = seed * 6364136223846793005UL + 1442695040888963407UL;
+			in[i] = alphabet[(seed >> 33) % 4];
+		}
+		for (size_t i = 0; i < len; i++)
+			if (!(in[i] == '\r' && i + 1 < len && in[i + 1] == '\n'))
+				want[wlen++] = in[i];
+		while (at < len) {
+			size_t k;
+
+			seed = seed * 6364136223846793005UL + 1442695040888963407UL;
+			k = 1 + (size_t)(seed >> 33) % (len - at);
+			glen += backend_pop3_lf_piece(got + glen, in + at, k, &cr);
+			at += k;
+		}
+		if (cr)
+			got[glen++] = '\r';
+		if (glen != wlen || memcmp(got, want, wlen) != 0)
+			same = 0;
+	}
+	test_assert(same);
+	test_end();
+}
+
+/* Descriptors this process has open. */
+static int
+open_fds(void)
+{
+	return (int)test_files_in("/proc/self", "fd");
+}
+
+/* A message of about size bytes, CRLF line ends, its lines numbered. */
+static char *
+big_message(int n, size_t size)
+{
+	struct str s = STR_INIT;
+
+	str_appendf(&s, "From: Peer <peer@example.org>\r\nSubject: Big %d\r\n\r\n", n);
+	for (int line = 0; s.len < size; line++)
+		str_appendf(&s, "%d line %d: %s\r\n", n, line,
+		            "abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz");
+	return str_detach(&s);
+}
+
+/*
+ * Past the first 32 MiB of a run, a plain maildir's files are held open
+ * until their batch is durable (then their pages leave the page cache):
+ * the files must come out whole and byte for byte, and no descriptor may
+ * stay open, whether a flight succeeds, fails or is left by free().
+ */
+static void
+test_plain_large(void)
+{
+	char *dir = xasprintf("%s/plain-large", test_tmpdir());
+	char key[48][33], *path = NULL, *aside = NULL;
+	struct backend_pop3_store *st = NULL;
+	struct backend_params p;
+	struct err err;
+	int fds = open_fds(), all = 1, same = 1;
+
+	test_begin("a plain maildir past 32 MiB: files whole, no descriptor left open");
+	for (int i = 0; i < 48; i++) {
+		char uid[16];
+
+		snprintf(uid, sizeof(uid), "uid-large-%d", i);
+		backend_pop3_store_uid_key("alice@host", uid, key[i]);
+	}
+	backend_params_init(&p);
+	test_assert(backend_pop3_store_open_maildir(dir, &p, &st, &err) == 0);
+	if (st == NULL)
+		goto out;
+	/* 40 messages of 1 MiB, committed 8 at a time with the next batch
+	   added while one is in flight. */
+	for (int i = 0; i < 40; i++) {
+		char *m = big_message(i, 1024 * 1024);
+
+		if (backend_pop3_store_add(st, key[i], m, strlen(m), &err) < 0)
+			all = 0;
+		free(m);
+		/* (The last messages of the 32 MiB are held open.) */
+		if (i == 38 && open_fds() <= fds)
+			all = 0;
+		if (i % 8 == 7 && (backend_pop3_store_commit_wait(st, 1, &err) < 0 ||
+		                   backend_pop3_store_commit_start(st, &err) < 0))
+			all = 0;
+	}
+	test_assert(all);
+	test_assert(backend_pop3_store_commit(st, &err) == 0);
+	test_assert_int(open_fds(), fds);
+	/* A flight that fails (new/ gone) closes its descriptors too. */
+	path = xasprintf("%s/new", dir);
+	aside = xasprintf("%s/new-aside", dir);
+	test_assert(rename(path, aside) == 0);
+	for (int i = 40; i < 44; i++) {
+		char *m = big_message(i, 256 * 1024);
+
+		test_assert(backend_pop3_store_add(st, key[i], m, strlen(m), &err) == 0);
+		free(m);
+	}
+	test_assert(backend_pop3_store_commit_start(st, &err) == 0);
+	test_assert_int(backend_pop3_store_commit_wait(st, 1, &err), -1);
+	test_assert_int(open_fds(), fds);
+	test_assert(mkdir(path, 0700) == 0);
+	test_assert(backend_pop3_store_commit(st, &err) == 0);
+	test_assert_int(open_fds(), fds);
+	/* Added and never committed: free() closes them. */
+	for (int i = 44; i < 48; i++) {
+		char *m = big_message(i, 256 * 1024);
+
+		test_assert(backend_pop3_store_add(st, key[i], m, strlen(m), &err) == 0);
+		free(m);
+	}
+	backend_pop3_store_free(&st);
+	test_assert_int(open_fds(), fds);
+	test_assert_int(test_files_in(dir, "new"), 4);
+	test_assert_int(test_files_in(dir, "tmp"), 4);
+	for (int i = 40; i < 44; i++) {
+		char *want = big_message(i, 256 * 1024), *got = NULL, *file;
+		struct str lf = STR_INIT;
+		size_t len = 0;
+
+		for (const char *c = want; *c != '\0'; c++)
+			if (!(c[0] == '\r' && c[1] == '\n'))
+				str_append_char(&lf, *c);
+		file = xasprintf("%s/new/%s.pop3.petrel", dir, key[i]);
+		if (file_read_all(file, 1 << 22, &got, &len, &err) < 0 || len != lf.len ||
+		    memcmp(got, lf.s, len) != 0)
+			same = 0;
+		free(file);
+		free(got);
+		free(want);
+		str_free(&lf);
+	}
+	test_assert(same);
+	test_assert_int(test_files_in(aside, ""), 40);
+out:
+	free(path);
+	free(aside);
+	test_end();
+	free(dir);
 }
 
 static void
@@ -474,6 +656,8 @@ main(void)
 	test_batch();
 	test_flight();
 	test_plain_batches();
+	test_plain_large();
+	test_lf_pieces();
 	test_bad_key();
 
 	log_set_sink(NULL, NULL);

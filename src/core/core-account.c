@@ -516,13 +516,11 @@ do_headers(struct account *a, struct core_job *job, const struct core_req_fetch_
 			return -1;
 		}
 		core_job_post(job, ev);
-		if (r->oldest_first) {
+		if (r->oldest_first)
 			first += n;
-			core_job_progress(job, total - (end - first), total, "reading headers");
-		} else {
+		else
 			end = at;
-			core_job_progress(job, total - (end - first), total, "reading headers");
-		}
+		core_job_progress(job, total - (end - first), total, "reading headers");
 	}
 	return 0;
 }

@@ -530,16 +530,24 @@ core_folder_take_news(struct core_folder_handle *h, size_t *added_r, int *reset_
 	return 0;
 }
 
-void
-core_folder_close_begin(struct core_folder_handle *h)
+/* Posts the folder's close, once; expunge as core_folder_close() says. */
+static void
+post_close(struct core_folder_handle *h, int expunge)
 {
 	struct core_request *req;
 
-	if (h == NULL || !h->open || h->closing != 0)
+	if (h->closing != 0)
 		return;
 	req = core_request_new(CORE_REQ_CLOSE_FOLDER);
-	req->u.close_folder.expunge = 0;
+	req->u.close_folder.expunge = expunge;
 	h->closing = core_worker_post(h->worker, req);
+}
+
+void
+core_folder_close_begin(struct core_folder_handle *h)
+{
+	if (h != NULL && h->open)
+		post_close(h, 0);
 }
 
 int
@@ -556,12 +564,7 @@ core_folder_close(struct core_folder_handle **hp, int write, struct err *err)
 		struct err e2;
 
 		memset(&c, 0, sizeof(c));
-		if (h->closing == 0) {
-			struct core_request *req = core_request_new(CORE_REQ_CLOSE_FOLDER);
-
-			req->u.close_folder.expunge = write && !h->read_only;
-			h->closing = core_worker_post(h->worker, req);
-		}
+		post_close(h, write && !h->read_only);
 		/* An interrupted quit must still finish writing or leave the
 		 * folder whole: the wait here does not watch the interrupt fd. */
 		rc = core_call_wait(h->worker, h->closing, CORE_REQ_CLOSE_FOLDER, collect_event, &c,

@@ -265,23 +265,21 @@ imap_arg_number64(const struct imap_arg *arg, uint64_t *num_r)
 
 /* ---- tokeniser ---- */
 
-/* Bytes that end an atom outside brackets (controls, DEL, space, parens
- * and the quote); and those or "[", where a run of plain atom bytes ends. */
-static const unsigned char atom_stop[256] = {
-    [0x00] = 1, [0x01] = 1, [0x02] = 1, [0x03] = 1, [0x04] = 1, [0x05] = 1, [0x06] = 1,
-    [0x07] = 1, [0x08] = 1, [0x09] = 1, [0x0a] = 1, [0x0b] = 1, [0x0c] = 1, [0x0d] = 1,
-    [0x0e] = 1, [0x0f] = 1, [0x10] = 1, [0x11] = 1, [0x12] = 1, [0x13] = 1, [0x14] = 1,
-    [0x15] = 1, [0x16] = 1, [0x17] = 1, [0x18] = 1, [0x19] = 1, [0x1a] = 1, [0x1b] = 1,
-    [0x1c] = 1, [0x1d] = 1, [0x1e] = 1, [0x1f] = 1, [0x7f] = 1, ['('] = 1, [')'] = 1,
-    ['"'] = 1, [' '] = 1,
-};
-static const unsigned char atom_run_end[256] = {
-    [0x00] = 1, [0x01] = 1, [0x02] = 1, [0x03] = 1, [0x04] = 1, [0x05] = 1, [0x06] = 1,
-    [0x07] = 1, [0x08] = 1, [0x09] = 1, [0x0a] = 1, [0x0b] = 1, [0x0c] = 1, [0x0d] = 1,
-    [0x0e] = 1, [0x0f] = 1, [0x10] = 1, [0x11] = 1, [0x12] = 1, [0x13] = 1, [0x14] = 1,
-    [0x15] = 1, [0x16] = 1, [0x17] = 1, [0x18] = 1, [0x19] = 1, [0x1a] = 1, [0x1b] = 1,
-    [0x1c] = 1, [0x1d] = 1, [0x1e] = 1, [0x1f] = 1, [0x7f] = 1, ['('] = 1, [')'] = 1,
-    ['"'] = 1, [' '] = 1, ['['] = 1,
+/* What a byte is to an atom outside brackets: ATOM_STOP ends it
+ * (controls, DEL, space, parens and the quote); ATOM_BRACKET opens a
+ * bracket in it.  Either ends a run of plain atom bytes. */
+enum { ATOM_STOP = 1, ATOM_BRACKET = 2 };
+static const unsigned char atom_class[256] = {
+    [0x00] = ATOM_STOP, [0x01] = ATOM_STOP, [0x02] = ATOM_STOP, [0x03] = ATOM_STOP,
+    [0x04] = ATOM_STOP, [0x05] = ATOM_STOP, [0x06] = ATOM_STOP, [0x07] = ATOM_STOP,
+    [0x08] = ATOM_STOP, [0x09] = ATOM_STOP, [0x0a] = ATOM_STOP, [0x0b] = ATOM_STOP,
+    [0x0c] = ATOM_STOP, [0x0d] = ATOM_STOP, [0x0e] = ATOM_STOP, [0x0f] = ATOM_STOP,
+    [0x10] = ATOM_STOP, [0x11] = ATOM_STOP, [0x12] = ATOM_STOP, [0x13] = ATOM_STOP,
+    [0x14] = ATOM_STOP, [0x15] = ATOM_STOP, [0x16] = ATOM_STOP, [0x17] = ATOM_STOP,
+    [0x18] = ATOM_STOP, [0x19] = ATOM_STOP, [0x1a] = ATOM_STOP, [0x1b] = ATOM_STOP,
+    [0x1c] = ATOM_STOP, [0x1d] = ATOM_STOP, [0x1e] = ATOM_STOP, [0x1f] = ATOM_STOP,
+    [0x7f] = ATOM_STOP, ['('] = ATOM_STOP, [')'] = ATOM_STOP, ['"'] = ATOM_STOP,
+    [' '] = ATOM_STOP, ['['] = ATOM_BRACKET,
 };
 
 /* End of a quoted string starting at s[0] == '"'; 0 when unterminated. */
@@ -487,13 +485,13 @@ tokenize(struct imap_parser *p, const char *s, size_t len, int code_mode)
 				c = (unsigned char)s[pos];
 				if (brackets == 0) {
 					if (!code_mode) {
-						while (pos < len && !atom_run_end[(unsigned char)s[pos]])
+						while (pos < len && atom_class[(unsigned char)s[pos]] == 0)
 							pos++;
 						if (pos == len)
 							break;
 						c = (unsigned char)s[pos];
 					}
-					if (atom_stop[c] || (code_mode && c == ']'))
+					if (atom_class[c] == ATOM_STOP || (code_mode && c == ']'))
 						break;
 					pos++;
 					if (c == '[' && bracket_fast(s, len, &pos))

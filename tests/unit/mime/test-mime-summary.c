@@ -103,6 +103,25 @@ slurp(const char *path, size_t *len_r)
 	return str_detach(&s);
 }
 
+/* An address list: decoded whole, and its first mailbox. */
+struct addr_case {
+	const char *raw, *list, *name, *addr;
+};
+
+static void
+check_addresses(struct arena *arena, const struct addr_case *a, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *name, *addr;
+
+		test_assert_str(mime_header_decode_addresses(arena, a[i].raw, strlen(a[i].raw), 1024),
+		                a[i].list);
+		mime_header_first_mailbox(arena, a[i].raw, strlen(a[i].raw), &name, &addr);
+		test_assert_str(name, a[i].name);
+		test_assert_str(addr, a[i].addr);
+	}
+}
+
 /* Labels iconv knows, more of them than the decoder keeps open. */
 static const char *const many_charsets[] = {
     "koi8-r",      "KOI8-U",      "iso-8859-2",  "iso-8859-5", "iso-8859-7", "iso-8859-9",
@@ -429,9 +448,7 @@ main(void)
 	 * come out as GMime reads them; the expected values are GMime's. */
 	test_begin("plain addresses and dates read as GMime reads them");
 	{
-		static const struct {
-			const char *raw, *list, *name, *addr;
-		} a[] = {
+		static const struct addr_case a[] = {
 		    {"Alice Example <alice@example.org>",
 			     "Alice Example <alice@example.org>", "Alice Example", "alice@example.org"},
 		    {"bob@example.org",
@@ -497,16 +514,7 @@ main(void)
 		    {"Tue, 05 Mar 2024 14:03:22 -0045", 1709650102},
 		};
 
-		for (size_t i = 0; i < sizeof(a) / sizeof(a[0]); i++) {
-			const char *name, *addr;
-
-			test_assert_str(mime_header_decode_addresses(arena, a[i].raw, strlen(a[i].raw),
-			                                             1024),
-			                a[i].list);
-			mime_header_first_mailbox(arena, a[i].raw, strlen(a[i].raw), &name, &addr);
-			test_assert_str(name, a[i].name);
-			test_assert_str(addr, a[i].addr);
-		}
+		check_addresses(arena, a, sizeof(a) / sizeof(a[0]));
 		for (size_t i = 0; i < sizeof(d) / sizeof(d[0]); i++)
 			test_assert_int((long)mime_header_date(d[i].raw, strlen(d[i].raw)), d[i].t);
 	}
@@ -517,9 +525,7 @@ main(void)
 		                                        strlen(other_words[i].raw), 1024),
 		                other_words[i].text);
 	{
-		static const struct {
-			const char *raw, *list, *name, *addr;
-		} a[] = {
+		static const struct addr_case a[] = {
 		    {"=?GB2312?B?zfXR8w==?= <z@example.cn>, =?KOI8-R?B?8NLJ18XU?= <p@example.ru>, "
 		     "Ann <a@example.org>",
 		     "王洋 <z@example.cn>, Привет <p@example.ru>, Ann <a@example.org>", "王洋", "z@example.cn"},
@@ -533,16 +539,7 @@ main(void)
 		    {"=?utf-8*en?q?abc?= <p@example.ru>", "abc <p@example.ru>", "abc", "p@example.ru"},
 		};
 
-		for (size_t i = 0; i < sizeof(a) / sizeof(a[0]); i++) {
-			const char *name, *addr;
-
-			test_assert_str(mime_header_decode_addresses(arena, a[i].raw, strlen(a[i].raw),
-			                                             1024),
-			                a[i].list);
-			mime_header_first_mailbox(arena, a[i].raw, strlen(a[i].raw), &name, &addr);
-			test_assert_str(name, a[i].name);
-			test_assert_str(addr, a[i].addr);
-		}
+		check_addresses(arena, a, sizeof(a) / sizeof(a[0]));
 	}
 	test_end();
 

@@ -14,6 +14,8 @@
 #     the same plus BODY.PEEK[HEADER.FIELDS (REFERENCES)]
 #     (UID FLAGS INTERNALDATE RFC822.SIZE BODY.PEEK[HEADER.FIELDS (the
 #      ENVELOPE fields and REFERENCES)])
+#     the same with HEADER.FIELDS (FROM SUBJECT DATE): what -H asks for
+#     (information: the target compares with the three above)
 #     (UID FLAGS)
 #   and UID FETCH of the 5 MB attachment (BODY.PEEK[2]);
 #
@@ -22,8 +24,9 @@
 #   the listing (-N, `exit`), saving the 5 MB attachment (checked against
 #   its SHA-256);
 #
-#   straight to Dovecot, without the relay: the ENVELOPE, HEADER.FIELDS
-#   and (UID FLAGS) floors and petrel's cold and warm opens again;
+#   straight to Dovecot, without the relay: the ENVELOPE, HEADER.FIELDS,
+#   FROM SUBJECT DATE and (UID FLAGS) floors and petrel's cold and warm
+#   opens again;
 #
 #   then 100 flag changes and 100 new messages (bench_changes): the
 #   QRESYNC floor (SELECT with QRESYNC, FETCH of the new messages), the
@@ -61,6 +64,7 @@ hdr_fields='DATE SUBJECT FROM SENDER REPLY-TO TO CC BCC IN-REPLY-TO MESSAGE-ID R
 fetch_env="UID FETCH 1:* ($env_items)"
 fetch_envref="UID FETCH 1:* ($env_items BODY.PEEK[HEADER.FIELDS (REFERENCES)])"
 fetch_hdr="UID FETCH 1:* (UID FLAGS INTERNALDATE RFC822.SIZE BODY.PEEK[HEADER.FIELDS ($hdr_fields)])"
+fetch_list="UID FETCH 1:* (UID FLAGS INTERNALDATE RFC822.SIZE BODY.PEEK[HEADER.FIELDS (FROM SUBJECT DATE)])"
 fetch_flags='UID FETCH 1:* (UID FLAGS)'
 target_cold='≤ 1.3x the best summary floor (100k)'
 target_warm='≤ 2x the (UID FLAGS) floor'
@@ -168,6 +172,9 @@ for count in $counts; do
 		best=$FLOOR
 		best_name="HEADER.FIELDS"
 	fi
+	floor "list-$k" "open: FETCH HEADER.FIELDS (FROM SUBJECT DATE), what -H asks for" "" \
+		"$fetch_list"
+	list_floor=$FLOOR
 	floor "flags-$k" "open: FETCH (UID FLAGS)" "" "$fetch_flags"
 	flags_floor=$FLOOR
 	floor "part-$k" "5 MB attachment: FETCH BODY.PEEK[2]" "" "UID FETCH $attach_msg BODY.PEEK[2]"
@@ -177,10 +184,12 @@ for count in $counts; do
 	want_max=$count
 	rm -rf "$BENCH_WORK/hc-warm" "$BENCH_WORK/hc-before"
 	mkdir "$BENCH_WORK/hc-warm"
-	BM_PREPARE=prep_cold
+	BM_PREPARE=prep_cold BM_KEEP=yes
 	petrel_open "p-cold-$k" "cold open, -H, empty header cache" "$best" \
 		"$target_cold; $target_rss" "$BENCH_WORK/hc-cold" "$url"
-	unset BM_PREPARE
+	bench_row "the same against the FETCH it sends (FROM SUBJECT DATE)" petrel "" \
+		"$list_floor" "(information)"
+	unset BM_PREPARE BM_KEEP
 	# The warm-up run fills the cache.
 	petrel_open "p-warm-$k" "warm open, -H, header cache filled" "$flags_floor" \
 		"$target_warm" "$BENCH_WORK/hc-warm" "$url"
@@ -234,14 +243,19 @@ for count in $counts; do
 	if bench_less "$FLOOR" "$dbest"; then
 		dbest=$FLOOR
 	fi
+	floor "direct-list-$k" "no relay: FETCH HEADER.FIELDS (FROM SUBJECT DATE)" "" "$fetch_list" \
+		-h "$BENCH_DIRECT_HOST" -V "$BENCH_DIRECT_VERIFY_NAME"
+	dlist=$FLOOR
 	floor "direct-flags-$k" "no relay: FETCH (UID FLAGS)" "" "$fetch_flags" \
 		-h "$BENCH_DIRECT_HOST" -V "$BENCH_DIRECT_VERIFY_NAME"
 	dflags=$FLOOR
-	BM_PREPARE=prep_cold
+	BM_PREPARE=prep_cold BM_KEEP=yes
 	# shellcheck disable=SC2086
 	petrel_open "p-direct-cold-$k" "no relay: cold open, -H" "$dbest" "$target_cold" \
 		"$BENCH_WORK/hc-cold" "$direct_url" $BENCH_DIRECT_PETREL_OPTS
-	unset BM_PREPARE
+	bench_row "no relay: the same against the FETCH it sends" petrel "" "$dlist" \
+		"(information)"
+	unset BM_PREPARE BM_KEEP
 	rm -rf "$BENCH_WORK/hc-direct"
 	mkdir "$BENCH_WORK/hc-direct"
 	# shellcheck disable=SC2086

@@ -19,7 +19,8 @@
 #     until the folder has loaded, `k` every 200 ms: the time from each
 #     key to the output that puts the cursor on the previous message;
 #   warm: the same with the header cache filled (by one `petrel -H`
-#     beforehand);
+#     beforehand, whose entries hold only a listing's fields, then by the
+#     untimed warm-up run, which reads the rest and puts them back whole);
 #   cold, sort=reverse-date: the newest message on top, `j` every 200 ms.
 #
 # Targets (issue "The curses TUI"): first screen within 0.2 s, cold or

@@ -203,6 +203,9 @@ hex_of(const unsigned char *h, size_t n, char *out)
 
 /* ---- entries ---- */
 
+/* The entry holds only a listing's fields (mime_summary's partial). */
+#define ENTRY_PARTIAL 0x01u
+
 static const char *const *
 summary_strings(const struct mime_summary *s, const char *v[9])
 {
@@ -219,8 +222,8 @@ summary_strings(const struct mime_summary *s, const char *v[9])
 }
 
 /*
- * Format 2: version (1 byte), flags (1), the enum mime_summary_raw bits of
- * the fields kept as sent (1), reserved (1), lines (4), date
+ * Format 3: version (1 byte), flags (1), ENTRY_PARTIAL when only a listing's
+ * fields were asked for (1), reserved (1), lines (4), date
  * (8), received (8), size (8), nine strings each as a length (4) and its
  * bytes, then the CRC-32C of everything before it (4).  Big-endian.
  */
@@ -244,8 +247,7 @@ backend_cache_encode(struct str *out, const struct mime_summary *s, unsigned fla
 	p[0] = BACKEND_CACHE_VERSION;
 	/* \Recent belongs to one session: never kept. */
 	p[1] = (unsigned char)(flags & ~(unsigned)MIME_FLAG_RECENT);
-	/* Fields a listing kept as sent (mime_summary_finish() decodes them). */
-	p[2] = (unsigned char)(s->raw & MIME_RAW_ALL);
+	p[2] = s->partial ? ENTRY_PARTIAL : 0;
 	p[3] = 0;
 	put_u32(p + 4, s->lines);
 	put_u64(p + 8, (uint64_t)(int64_t)s->date);
@@ -275,15 +277,14 @@ backend_cache_decode(const void *data, size_t len, struct arena *arena, struct m
 		return -1;
 	if (entry_crc(p, len - 4) != get_u32(p + len - 4))
 		return -1;
-	/* Only the fields a listing may keep as sent can be marked so. */
-	if ((p[2] & ~(unsigned)MIME_RAW_ALL) != 0 || p[3] != 0)
+	if ((p[2] & ~ENTRY_PARTIAL) != 0 || p[3] != 0)
 		return -1;
 	memset(s, 0, sizeof(*s));
 	r.p = p + 4;
 	r.left = len - 8;
 	r.bad = 0;
 	*flags_r = p[1];
-	s->raw = p[2];
+	s->partial = p[2] & ENTRY_PARTIAL;
 	s->lines = rd_u32(&r);
 	s->date = (time_t)(int64_t)rd_u64(&r);
 	s->received = (time_t)(int64_t)rd_u64(&r);
@@ -873,11 +874,13 @@ backend_cache_get(struct backend_cache *c, uint32_t uid, struct arena *arena,
 }
 
 int
-backend_cache_has(struct backend_cache *c, uint32_t uid)
+backend_cache_has(struct backend_cache *c, uint32_t uid, int whole)
 {
 	MDB_val v;
 
-	return lookup(c, 1, uid, &v);
+	if (!lookup(c, 1, uid, &v))
+		return 0;
+	return !whole || v.mv_size < 3 || !(((const unsigned char *)v.mv_data)[2] & ENTRY_PARTIAL);
 }
 
 static struct pend *

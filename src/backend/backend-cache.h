@@ -39,7 +39,7 @@
 #include "mime/mime-summary.h"
 
 /* The version of the entry format; a cache of another is rebuilt. */
-#define BACKEND_CACHE_VERSION 2
+#define BACKEND_CACHE_VERSION 3
 
 struct backend_cache;
 
@@ -66,8 +66,9 @@ void backend_cache_drop_folder(struct backend_cache *c);
  */
 int backend_cache_get(struct backend_cache *c, uint32_t uid, struct arena *arena,
                       struct mime_summary *s, unsigned *flags_r);
-/* 1 when a summary of uid is cached (without checking it). */
-int backend_cache_has(struct backend_cache *c, uint32_t uid);
+/* 1 when a summary of uid is cached (without checking it); with whole,
+ * one that holds every field, not only a listing's. */
+int backend_cache_has(struct backend_cache *c, uint32_t uid, int whole);
 /* Buffers a summary (its flags given apart) until backend_cache_flush(). */
 void backend_cache_put(struct backend_cache *c, uint32_t uid, const struct mime_summary *s,
                        unsigned flags);

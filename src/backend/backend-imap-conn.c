@@ -1011,11 +1011,10 @@ struct backend_imap_decoder {
 	/* The worker's: the batch being filled, and empty ones to reuse. */
 	struct decode_batch *cur;
 	struct decode_batch *spare;
-	int listing; /* set at creation: summaries for a listing */
 };
 
 static void
-decode_batch_run(struct decode_batch *b, int listing)
+decode_batch_run(struct decode_batch *b)
 {
 	for (size_t i = 0; i < b->n; i++) {
 		struct decode_job *j = &b->jobs[i];
@@ -1023,10 +1022,7 @@ decode_batch_run(struct decode_batch *b, int listing)
 		/* The bytes may have moved while the batch grew. */
 		j->sec.data = b->bytes + j->off;
 		j->fe.sections = &j->sec;
-		if (listing)
-			imap_summary_from_fetch_listing(j->arena, &j->fe, &j->sum);
-		else
-			imap_summary_from_fetch(j->arena, &j->fe, &j->sum);
+		imap_summary_from_fetch(j->arena, &j->fe, &j->sum);
 	}
 }
 
@@ -1049,7 +1045,7 @@ decoder_main(void *arg)
 			d->queue_tail = &d->queue;
 		d->busy = 1;
 		pthread_mutex_unlock(&d->lock);
-		decode_batch_run(b, d->listing);
+		decode_batch_run(b);
 		pthread_mutex_lock(&d->lock);
 		d->busy = 0;
 		b->next = NULL;
@@ -1063,11 +1059,10 @@ decoder_main(void *arg)
 }
 
 struct backend_imap_decoder *
-backend_imap_decoder_new(int listing)
+backend_imap_decoder_new(void)
 {
 	struct backend_imap_decoder *d = xcalloc(1, sizeof(*d));
 
-	d->listing = listing;
 	pthread_mutex_init(&d->lock, NULL);
 	pthread_cond_init(&d->work, NULL);
 	pthread_cond_init(&d->idle, NULL);

@@ -163,10 +163,9 @@ struct backend_imap_decoder;
  * imap_summary_from_fetch() fills them) is the callee's to copy. */
 typedef void backend_imap_decoded_fn(void *ctx, size_t tag, const struct mime_summary *sum);
 
-/* A decoder whose thread starts at the first push.  listing: the
- * summaries go to a listing (imap_summary_from_fetch_listing()).  Free
- * with backend_imap_decoder_free(). */
-struct backend_imap_decoder *backend_imap_decoder_new(int listing);
+/* A decoder whose thread starts at the first push.  Free with
+ * backend_imap_decoder_free(). */
+struct backend_imap_decoder *backend_imap_decoder_new(void);
 /* Drops what was not drained, joins the thread and frees; NULLs *d.
  * NULL is fine. */
 void backend_imap_decoder_free(struct backend_imap_decoder **d);

@@ -60,6 +60,7 @@
 
 /* What a summary needs, in one FETCH. */
 #define SUMMARY_ITEMS "UID FLAGS INTERNALDATE RFC822.SIZE " IMAP_SUMMARY_HEADER_FIELDS
+#define LISTING_ITEMS "UID FLAGS INTERNALDATE RFC822.SIZE " IMAP_LISTING_HEADER_FIELDS
 /* Bytes of a UID set in one command (servers accept lines of 8 KB and more). */
 #define SET_MAX 6000
 /* Batches of summaries fetched ahead of the one asked for. */
@@ -106,8 +107,8 @@ struct backend_folder {
 	char *mailbox; /* the server's name of it */
 	char *shown;   /* "imap://user@host:port/path" for messages */
 	int examine;
-	/* The face keeps only a listing's fields: summaries may keep the
-	 * others as sent (mime_summary_from_header_listing()). */
+	/* The face keeps only a listing's fields: only those are asked for,
+	 * and summaries and cache entries say so (mime_summary's partial). */
 	int listing_only;
 	int read_only;
 	uint32_t uidvalidity, uidnext;
@@ -450,10 +451,8 @@ static void
 summary_from_fetch(struct backend_folder *f, struct arena *arena, const struct imap_fetch *fe,
                    struct mime_summary *sum)
 {
-	if (f->listing_only)
-		imap_summary_from_fetch_listing(arena, fe, sum);
-	else
-		imap_summary_from_fetch(arena, fe, sum);
+	imap_summary_from_fetch(arena, fe, sum);
+	sum->partial = (unsigned)f->listing_only;
 }
 
 /* Hands fe to the decoding thread: 0, or -1 when the caller decodes. */
@@ -462,7 +461,7 @@ decoder_push(struct backend_folder *f, const struct imap_fetch *fe, struct arena
              size_t tag)
 {
 	if (f->decoder == NULL)
-		f->decoder = backend_imap_decoder_new(f->listing_only);
+		f->decoder = backend_imap_decoder_new();
 	return backend_imap_decoder_push(f->decoder, fe, arena, tag);
 }
 
@@ -478,6 +477,7 @@ on_decoded(void *ctx, size_t tag, const struct mime_summary *sum)
 	if (tag & DECODED_STASH) {
 		s = &f->stash[tag & ~DECODED_STASH].sum;
 		*s = *sum;
+		s->partial = (unsigned)f->listing_only;
 		if (backend_imap_table_find(&f->t, f->stash[tag & ~DECODED_STASH].uid, &idx))
 			flags = f->t.m[idx].flags;
 	} else {
@@ -486,6 +486,7 @@ on_decoded(void *ctx, size_t tag, const struct mime_summary *sum)
 		s = &f->win_sums[tag];
 		if (s != sum) /* decoded in place when no thread could start */
 			*s = *sum;
+		s->partial = (unsigned)f->listing_only;
 		s->id = m->uid;
 		s->flags = msg_flags(m);
 		flags = m->flags;
@@ -1741,8 +1742,10 @@ fill_local(struct backend_folder *f, const size_t *pos, size_t n, struct arena *
 			sums[i].flags = msg_flags(m);
 			continue;
 		}
+		/* A listing's entry lacks what other faces show: read again. */
 		if (f->cache != NULL && ((m->st & BACKEND_IMAP_MSG_KNOWN) || f->flags_cached) &&
-		    backend_cache_get(f->cache, m->uid, arena, &sums[i], &cached_flags) == 1) {
+		    backend_cache_get(f->cache, m->uid, arena, &sums[i], &cached_flags) == 1 &&
+		    (f->listing_only || !sums[i].partial)) {
 			/* After QRESYNC the flags stored with the summary are
 			 * current unless a FETCH since said otherwise. */
 			if (!(m->st & BACKEND_IMAP_MSG_KNOWN)) {
@@ -1771,7 +1774,8 @@ queue_summary_fetch(struct backend_folder *f, const uint32_t *uids, size_t n, ui
 		struct str set = STR_INIT;
 		size_t used = imap_seqset_format(&set, uids + done, n - done, SET_MAX);
 		int r =
-		    imap_cmd_fetch(session(f), 1, str_cstr(&set), SUMMARY_ITEMS, 0, 0, tag_r, err);
+		    imap_cmd_fetch(session(f), 1, str_cstr(&set),
+		                   f->listing_only ? LISTING_ITEMS : SUMMARY_ITEMS, 0, 0, tag_r, err);
 
 		str_free(&set);
 		if (r < 0)
@@ -1824,7 +1828,7 @@ prefetch_more(struct backend_folder *f, size_t first, size_t n)
 				continue;
 			if (f->cache != NULL &&
 			    ((m->st & BACKEND_IMAP_MSG_KNOWN) || f->flags_cached) &&
-			    backend_cache_has(f->cache, m->uid))
+			    backend_cache_has(f->cache, m->uid, !f->listing_only))
 				continue;
 			need[n_need++] = m->uid;
 		}
@@ -1912,22 +1916,10 @@ load_op(struct backend_folder *f, void *arg, struct err *err)
 			goto out;
 	}
 	decoder_drain(f);
-	/* What the server did not send (expunged meanwhile) shows blank;
-	 * a face that shows every field gets them decoded (a cache entry
-	 * a listing wrote keeps some as sent). */
-	for (size_t i = 0; i < a->n; i++) {
-		struct mime_summary *s = &a->sums[i];
-
+	/* What the server did not send (expunged meanwhile) shows blank. */
+	for (size_t i = 0; i < a->n; i++)
 		if (!filled[i])
-			blank_summary(s, &f->t.m[pos[i]]);
-		if (!f->listing_only && s->raw != 0) {
-			/* Only a cache entry is still raw here: it goes back
-			 * decoded, so this is done once. */
-			mime_summary_finish(a->arena, s);
-			if (f->cache != NULL && s->id != 0)
-				backend_cache_put(f->cache, (uint32_t)s->id, s, f->t.m[pos[i]].flags);
-		}
-	}
+			blank_summary(&a->sums[i], &f->t.m[pos[i]]);
 	rc = 0;
 out:
 	/* The batch's summaries and arena are the caller's again. */

@@ -740,6 +740,7 @@ listing_summary(struct backend_folder *f, size_t index, struct arena *arena, str
 	s->to = s->cc = s->in_reply_to = s->references = s->list_post = "";
 	s->message_id = arena_strdup(arena, e->id);
 	s->date = e->date != 0 ? e->date : s->received;
+	s->partial = 1;
 	return 0;
 }
 

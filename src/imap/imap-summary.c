@@ -117,17 +117,15 @@ header_section(const struct imap_fetch *f)
 	return NULL;
 }
 
-static int
-summary_from_fetch(struct arena *arena, const struct imap_fetch *f, struct mime_summary *sum,
-		   int listing)
+int
+imap_summary_from_fetch(struct arena *arena, const struct imap_fetch *f,
+			struct mime_summary *sum)
 {
 	const struct imap_fetch_body *hdr = header_section(f);
 	int r = 0;
 
 	memset(sum, 0, sizeof(*sum));
-	if (hdr != NULL && listing)
-		mime_summary_from_header_listing(arena, hdr->data, (size_t)hdr->len, sum);
-	else if (hdr != NULL)
+	if (hdr != NULL)
 		mime_summary_from_header(arena, hdr->data, (size_t)hdr->len, sum);
 	else if (f->present & IMAP_FETCH_ENVELOPE)
 		from_envelope(arena, f->envelope, sum);
@@ -157,18 +155,4 @@ summary_from_fetch(struct arena *arena, const struct imap_fetch *f, struct mime_
 	NONNULL(sum->list_post);
 #undef NONNULL
 	return r;
-}
-
-int
-imap_summary_from_fetch(struct arena *arena, const struct imap_fetch *f,
-			struct mime_summary *sum)
-{
-	return summary_from_fetch(arena, f, sum, 0);
-}
-
-int
-imap_summary_from_fetch_listing(struct arena *arena, const struct imap_fetch *f,
-				struct mime_summary *sum)
-{
-	return summary_from_fetch(arena, f, sum, 1);
 }

@@ -27,20 +27,8 @@ static const char *const field_names[F_COUNT] = {
 };
 static const unsigned char field_lens[F_COUNT] = {4, 2, 2, 7, 4, 10, 11, 10, 9};
 
-/* Keeps a field's value as sent, unless a NUL or its length would make
- * the copy decode otherwise than the value: 1 kept, 0 not. */
-static int
-keep_raw(struct arena *arena, const struct mime_header_field *f, const char **out)
-{
-	if (f->value_len > MIME_SUMMARY_RAW_MAX || memchr(f->value, '\0', f->value_len) != NULL)
-		return 0;
-	*out = arena_strndup(arena, f->value, f->value_len);
-	return 1;
-}
-
 static void
-summary_build(struct arena *arena, const char *data, size_t len, struct mime_summary *summary,
-              int listing)
+summary_build(struct arena *arena, const char *data, size_t len, struct mime_summary *summary)
 {
 	struct mime_header_field fields[F_COUNT], f;
 	/* One set of buffers for all nine values. */
@@ -107,27 +95,15 @@ summary_build(struct arena *arena, const char *data, size_t len, struct mime_sum
 #define TEXT(i, fn)                                                                                \
 	(seen[i] ? fn(&sc, arena, fields[i].value, fields[i].value_len, SUMMARY_TEXT_MAX) : "")
 #define IDS(i, fn) (seen[i] ? fn(arena, fields[i].value, fields[i].value_len) : "")
-	summary->raw = 0;
-	if (listing && seen[F_TO] && keep_raw(arena, &fields[F_TO], &summary->to))
-		summary->raw |= MIME_RAW_TO;
-	else
-		summary->to = TEXT(F_TO, mime_header_decode_addresses_with);
-	if (listing && seen[F_CC] && keep_raw(arena, &fields[F_CC], &summary->cc))
-		summary->raw |= MIME_RAW_CC;
-	else
-		summary->cc = TEXT(F_CC, mime_header_decode_addresses_with);
+	summary->to = TEXT(F_TO, mime_header_decode_addresses_with);
+	summary->cc = TEXT(F_CC, mime_header_decode_addresses_with);
 	summary->subject = TEXT(F_SUBJECT, mime_header_decode_text_with);
 	summary->message_id = IDS(F_MESSAGE_ID, mime_header_msgid);
 	summary->in_reply_to = IDS(F_IN_REPLY_TO, mime_header_msgid);
-	if (listing && seen[F_REFERENCES] &&
-	    keep_raw(arena, &fields[F_REFERENCES], &summary->references))
-		summary->raw |= MIME_RAW_REFERENCES;
-	else
-		summary->references = seen[F_REFERENCES]
-		                          ? mime_header_msgid_list_with(&sc, arena,
-		                                                        fields[F_REFERENCES].value,
-		                                                        fields[F_REFERENCES].value_len)
-		                          : "";
+	summary->references = seen[F_REFERENCES]
+	                          ? mime_header_msgid_list_with(&sc, arena, fields[F_REFERENCES].value,
+	                                                        fields[F_REFERENCES].value_len)
+	                          : "";
 	summary->list_post = IDS(F_LIST_POST, mime_header_list_post);
 #undef TEXT
 #undef IDS
@@ -144,33 +120,5 @@ void
 mime_summary_from_header(struct arena *arena, const char *data, size_t len,
                          struct mime_summary *summary)
 {
-	summary_build(arena, data, len, summary, 0);
-}
-
-void
-mime_summary_from_header_listing(struct arena *arena, const char *data, size_t len,
-                                 struct mime_summary *summary)
-{
-	summary_build(arena, data, len, summary, 1);
-}
-
-void
-mime_summary_finish(struct arena *arena, struct mime_summary *summary)
-{
-	struct mime_header_scratch sc = MIME_HEADER_SCRATCH_INIT;
-	unsigned raw = summary->raw;
-
-	if (raw == 0)
-		return;
-	if (raw & MIME_RAW_TO)
-		summary->to = mime_header_decode_addresses_with(
-		    &sc, arena, summary->to, strlen(summary->to), SUMMARY_TEXT_MAX);
-	if (raw & MIME_RAW_CC)
-		summary->cc = mime_header_decode_addresses_with(
-		    &sc, arena, summary->cc, strlen(summary->cc), SUMMARY_TEXT_MAX);
-	if (raw & MIME_RAW_REFERENCES)
-		summary->references = mime_header_msgid_list_with(&sc, arena, summary->references,
-		                                                  strlen(summary->references));
-	mime_header_scratch_free(&sc);
-	summary->raw = 0;
+	summary_build(arena, data, len, summary);
 }

@@ -45,16 +45,11 @@ struct mime_summary {
 	const char *in_reply_to; /* first message id in In-Reply-To, without brackets */
 	const char *references;  /* References as sent: space-separated <ids> */
 	const char *list_post;   /* List-Post address, for list replies ("" if none) */
-	unsigned raw;            /* enum mime_summary_raw: fields still as sent */
-};
-
-/* Fields a listing does not show, left as the header has them by
- * mime_summary_from_header_listing() until mime_summary_finish(). */
-enum mime_summary_raw {
-	MIME_RAW_TO = 1 << 0,
-	MIME_RAW_CC = 1 << 1,
-	MIME_RAW_REFERENCES = 1 << 2,
-	MIME_RAW_ALL = (1 << 3) - 1,
+	/* Only a listing's fields were asked for (sender, subject, date,
+	 * flags, size): to, cc, message_id, in_reply_to, references and
+	 * list_post are not known, rather than empty.  Set by the store that
+	 * asked for less; a face that shows them must read the message again. */
+	unsigned partial;
 };
 
 /*
@@ -66,19 +61,5 @@ enum mime_summary_raw {
  */
 void mime_summary_from_header(struct arena *arena, const char *data, size_t len,
 			      struct mime_summary *summary);
-/*
- * The same for a listing, which shows neither recipients nor threads:
- * To, Cc and References are copied as the header has them (their decoding
- * is most of a summary's cost) and marked in summary->raw.  A value that a
- * copy could not carry whole (a NUL byte, beyond RAW_MAX) is decoded at
- * once.  The summary may be kept (a cache) and finished later.
- */
-void mime_summary_from_header_listing(struct arena *arena, const char *data, size_t len,
-				      struct mime_summary *summary);
-/* Decodes the fields summary->raw names, as mime_summary_from_header()
- * would have, into arena, and clears summary->raw. */
-void mime_summary_finish(struct arena *arena, struct mime_summary *summary);
-/* The longest raw value kept (a header cache keeps 64 KB of a field). */
-#define MIME_SUMMARY_RAW_MAX (32 * 1024)
 
 #endif

@@ -66,20 +66,29 @@ EOM
 deliver alice "$T/rcpt.eml"
 rm -rf "$cache"
 pt -d "$T/t-rc1" -H -f "$(url)" >/dev/null 2>"$T/err"
-check "recipients: the listing fetched the header" grep -q ' C: .*HEADER.FIELDS' "$T/t-rc1"
+check "recipients: the listing asked for its three fields only" \
+	grep -q ' C: .*BODY.PEEK\[HEADER.FIELDS (FROM SUBJECT DATE)\])' "$T/t-rc1"
+check "recipients: the listing did not ask for To" \
+	test "$(grep -c ' C: .*HEADER.FIELDS (.*TO' "$T/t-rc1")" -eq 0
+# The listing's entries lack what this reader shows: it asks the server
+# (for every message, each entry being a listing's) and puts them back whole.
 out=$(drive -S "header_cache=$cache" -d "$T/t-rc2" "$(url)" open headers-full 2>&1)
-check "recipients: read from the cache, not the server" \
-	test "$(grep -c ' C: .*HEADER.FIELDS' "$T/t-rc2")" -eq 0
+check "recipients: a listing's entries are read again from the server" \
+	grep -q ' C: .*HEADER.FIELDS (FROM TO CC' "$T/t-rc2"
 check_contains "recipients: To decoded" "$out" \
 	"to=Jörg Müller <joerg@example.org>, plain@example.org|"
 check_contains "recipients: Cc decoded" "$out" '|cc="Doe, Jane" <jane@example.org>|'
 check_contains "recipients: References as a list" "$out" "|refs=<a@example.org> <b@example.org>"
-# That reader wrote the entries back decoded: a second one reads them so.
+# That reader put the entries back whole: a second one, and a listing,
+# read them from the cache.
 out3=$(drive -S "header_cache=$cache" -d "$T/t-rc3" "$(url)" open headers-full 2>&1)
-check "recipients: read from the cache again" \
+check "recipients: read from the cache the second time" \
 	test "$(grep -c ' C: .*HEADER.FIELDS' "$T/t-rc3")" -eq 0
 check_eq "recipients: the same the second time" \
 	"$(printf '%s\n' "$out3" | grep '^rcpt')" "$(printf '%s\n' "$out" | grep '^rcpt')"
+pt -d "$T/t-rc4" -H -f "$(url)" >/dev/null 2>"$T/err"
+check "recipients: whole entries serve a listing" \
+	test "$(grep -c ' C: .*HEADER.FIELDS' "$T/t-rc4")" -eq 0
 rm -rf "$cache"
 out2=$(drive -S "header_cache=$cache" "$(url)" open headers-full 2>&1)
 check_eq "recipients: the same as read straight from the server" \

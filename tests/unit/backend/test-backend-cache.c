@@ -77,18 +77,18 @@ test_format(void)
 	/* Another version: refused. */
 	buf.s[0] = BACKEND_CACHE_VERSION + 1;
 	test_assert(backend_cache_decode(buf.s, buf.len, a, &d, &flags) < 0);
-	/* Fields a listing kept as sent stay marked, and only those bits. */
+	/* A listing's entry says so, and a whole one does not. */
 	str_reset(&buf);
-	s.raw = MIME_RAW_TO | MIME_RAW_REFERENCES;
+	s.partial = 1;
 	backend_cache_encode(&buf, &s, 0);
 	test_assert(backend_cache_decode(buf.s, buf.len, a, &d, &flags) == 0);
-	test_assert_int(d.raw, MIME_RAW_TO | MIME_RAW_REFERENCES);
-	test_assert_str(d.to, s.to);
+	test_assert_int(d.partial, 1);
+	test_assert_str(d.subject, s.subject);
 	str_reset(&buf);
-	s.raw = 0;
+	s.partial = 0;
 	backend_cache_encode(&buf, &s, 0);
 	test_assert(backend_cache_decode(buf.s, buf.len, a, &d, &flags) == 0);
-	test_assert_int(d.raw, 0);
+	test_assert_int(d.partial, 0);
 	str_free(&buf);
 	arena_free(&a);
 	test_end();
@@ -115,8 +115,21 @@ test_entries(const char *dir)
 	backend_cache_flush(c);
 	test_assert(backend_cache_get(c, 7, a, &d, &flags) == 1);
 	test_assert_str(d.subject, s.subject);
-	test_assert(backend_cache_has(c, 7));
-	test_assert(!backend_cache_has(c, 8));
+	test_assert(backend_cache_has(c, 7, 0) && backend_cache_has(c, 7, 1));
+	test_assert(!backend_cache_has(c, 8, 0));
+	/* A listing's entry serves a listing, not a face that needs it all. */
+	sample(&s, 9);
+	s.partial = 1;
+	backend_cache_put(c, 9, &s, 0);
+	backend_cache_flush(c);
+	test_assert(backend_cache_has(c, 9, 0) && !backend_cache_has(c, 9, 1));
+	test_assert(backend_cache_get(c, 9, a, &d, &flags) == 1 && d.partial == 1);
+	/* Read whole and put again, it serves both. */
+	s.partial = 0;
+	backend_cache_put(c, 9, &s, 0);
+	backend_cache_flush(c);
+	test_assert(backend_cache_has(c, 9, 1));
+	test_assert(backend_cache_get(c, 9, a, &d, &flags) == 1 && d.partial == 0);
 	backend_cache_set_flags(c, 7, MIME_FLAG_SEEN | MIME_FLAG_FLAGGED);
 	backend_cache_flush(c);
 	test_assert(backend_cache_get(c, 7, a, &d, &flags) == 1 &&
@@ -306,9 +319,9 @@ test_order(const char *dir)
 	backend_cache_flush(c);
 	backend_cache_flush(o);
 	for (uint32_t u = 0; u <= 602; u++)
-		bad += backend_cache_has(c, u) != (u % 3 == 0 && u >= 1 && u <= 600);
+		bad += backend_cache_has(c, u, 0) != (u % 3 == 0 && u >= 1 && u <= 600);
 	for (uint32_t u = 603; u-- > 0;)
-		bad += backend_cache_has(c, u) != (u % 3 == 0 && u >= 1 && u <= 600);
+		bad += backend_cache_has(c, u, 0) != (u % 3 == 0 && u >= 1 && u <= 600);
 	for (uint32_t k = 0; k < 3000; k++) {
 		uint32_t u = (k * 7919u) % 605, w = 604 - u;
 		int want = u % 3 == 0 && u >= 1 && u <= 600;
@@ -317,14 +330,14 @@ test_order(const char *dir)
 			bad++;
 		else if (want && d.size != 1000 + (uint64_t)u)
 			bad++;
-		bad += backend_cache_has(c, w) != (w % 3 == 0 && w >= 1 && w <= 600);
-		bad += backend_cache_has(o, w) != (w >= 1 && w <= 600);
+		bad += backend_cache_has(c, w, 0) != (w % 3 == 0 && w >= 1 && w <= 600);
+		bad += backend_cache_has(o, w, 0) != (w >= 1 && w <= 600);
 		if (k % 500 == 0) {
 			/* A write in between resets the readers. */
 			sample(&s, (int)k);
 			backend_cache_put(c, 1000 + k, &s, 0);
 			backend_cache_flush(c);
-			bad += backend_cache_has(c, 1000 + k) != 1;
+			bad += backend_cache_has(c, 1000 + k, 0) != 1;
 		}
 		arena_reset(a);
 	}

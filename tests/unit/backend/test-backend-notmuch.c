@@ -464,7 +464,10 @@ test_query_folder(void)
 				test_assert_int(l[i].date, s[i].date);
 				test_assert_int(l[i].size, s[i].size);
 				test_assert_str(l[i].message_id, s[i].message_id);
-				/* ...and what it does not show is left out. */
+				/* ...and what it does not show is left out, and
+				 * said to be. */
+				test_assert_int(l[i].partial, 1);
+				test_assert_int(s[i].partial, 0);
 				test_assert_int(l[i].lines, 0);
 				test_assert_str(l[i].to, "");
 				test_assert_str(l[i].references, "");

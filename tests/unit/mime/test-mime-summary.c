@@ -53,35 +53,36 @@ summarise(struct arena *arena, const char *hdr)
 	return s;
 }
 
-/* Whether a listing's summary of hdr[0..len), once finished, equals the
- * full one field by field; *raw_r gets the fields the listing kept. */
+/* Whether the summary of only the From, Subject and Date fields of
+ * hdr[0..len) (what a listing asks an IMAP server for, in the header's
+ * order and spelling) shows as the summary of the whole header does. */
 static int
-listing_matches(struct arena *arena, const char *hdr, size_t len, unsigned *raw_r)
+listing_matches(struct arena *arena, const char *hdr, size_t len)
 {
+	static const char *const shown[] = {"From", "Subject", "Date"};
 	struct mime_summary full, part;
-	const char *const *a[] = {&full.from_name, &full.from_addr, &full.to, &full.cc,
-	                          &full.subject, &full.message_id, &full.in_reply_to,
-	                          &full.references, &full.list_post};
-	const char *const *b[] = {&part.from_name, &part.from_addr, &part.to, &part.cc,
-	                          &part.subject, &part.message_id, &part.in_reply_to,
-	                          &part.references, &part.list_post};
-	int same = 1;
+	struct mime_header_field f;
+	struct str only = STR_INIT;
+	size_t pos = 0;
+	int same;
 
+	while (mime_header_next(hdr, len, &pos, &f) == 1)
+		for (size_t k = 0; k < sizeof(shown) / sizeof(shown[0]); k++)
+			if (mime_header_name_is(&f, shown[k])) {
+				str_append_len(&only, f.name, (size_t)(f.value + f.value_len - f.name));
+				str_append(&only, "\r\n");
+			}
 	memset(&full, 0, sizeof(full));
 	memset(&part, 0, sizeof(part));
 	mime_summary_from_header(arena, hdr, len, &full);
-	mime_summary_from_header_listing(arena, hdr, len, &part);
-	*raw_r = part.raw;
-	if (full.raw != 0)
-		same = 0;
-	mime_summary_finish(arena, &part);
-	if (part.raw != 0 || part.date != full.date)
-		same = 0;
-	for (size_t i = 0; i < sizeof(a) / sizeof(a[0]); i++)
-		if (strcmp(*a[i], *b[i]) != 0) {
-			printf("# field %zu: %s / %s\n", i, *a[i], *b[i]);
-			same = 0;
-		}
+	mime_summary_from_header(arena, only.s != NULL ? only.s : "", only.len, &part);
+	same = strcmp(full.from_name, part.from_name) == 0 &&
+	       strcmp(full.from_addr, part.from_addr) == 0 &&
+	       strcmp(full.subject, part.subject) == 0 && full.date == part.date;
+	if (!same)
+		printf("# %s <%s> %s / %s <%s> %s\n", full.from_name, full.from_addr, full.subject,
+		       part.from_name, part.from_addr, part.subject);
+	str_free(&only);
 	return same;
 }
 
@@ -314,50 +315,30 @@ main(void)
 	test_assert_str(s.from_name, "Eve^[[2J");
 	test_end();
 
-	test_begin("a listing keeps To, Cc and References as sent; finished, the same summary");
+	test_begin("a listing's three fields show as the whole header does");
 	{
 		static const char *const hdrs[] = {
 		    "From: A <a@x>\nTo: =?utf-8?q?J=C3=B6rg?= <j@x>, b@y\nCc: \"Q, R\" <q@x>\n"
 		    "References: <1@x>\n <2@x> <3@x>\nSubject: s\n",
-		    "To: =?koi8-r?B?8NLJ18XU?= <p@x>\r\nCc: c@x\r\n",
-		    "To: Eve =?utf-8?q?=1B=5B2J?= <e@x>\nReferences: garbage <ok@x> <\n",
-		    "Subject: none of them\n",
-		    "To:\nCc: \nReferences:\n",
-		    "TO: upper@x\ncC: mixed@x\nreferences: <r@x>\n",
+		    "From: =?koi8-r?B?8NLJ18XU?= <p@x>\r\nSubject: =?utf-8?q?a?=\r\n =?utf-8?q?b?=\r\n",
+		    "Subject: first\nFrom: b@y\nSubject: second\nFROM: c@z\n",
+		    "To: nobody@x\n",
+		    "date: Thu, 1 Jan 1970 00:00:01 +0000\nfrom: \"Eve\" <e@x>\nsubject:\n",
 		};
-		struct str h = STR_INIT;
-		unsigned raw;
 		int ok = 1;
 
 		for (size_t i = 0; i < sizeof(hdrs) / sizeof(hdrs[0]); i++)
-			if (!listing_matches(arena, hdrs[i], strlen(hdrs[i]), &raw)) {
+			if (!listing_matches(arena, hdrs[i], strlen(hdrs[i]))) {
 				printf("# header %zu\n", i);
 				ok = 0;
 			}
 		test_assert(ok);
-		test_assert(listing_matches(arena, hdrs[0], strlen(hdrs[0]), &raw));
-		test_assert_int(raw, MIME_RAW_TO | MIME_RAW_CC | MIME_RAW_REFERENCES);
-		test_assert(listing_matches(arena, hdrs[3], strlen(hdrs[3]), &raw));
-		test_assert_int(raw, 0);
-		/* A NUL byte, and a value longer than a copy keeps: decoded at
-		 * once, as the full summary does. */
-		test_assert(listing_matches(arena, "To: a@x\0b@y\nCc: c@x\n", 20, &raw));
-		test_assert_int(raw, MIME_RAW_CC);
-		str_append(&h, "To: ");
-		for (int k = 0; k < 5000; k++)
-			str_appendf(&h, "=?utf-8?q?N=C3=A9%d?= <u%d@x>, ", k, k);
-		str_append(&h, "\nCc: c@x\n");
-		test_assert(h.len > MIME_SUMMARY_RAW_MAX);
-		test_assert(listing_matches(arena, h.s, h.len, &raw));
-		test_assert_int(raw, MIME_RAW_CC);
-		str_free(&h);
 	}
 	{
 		/* Every message of the test corpus. */
 		const char *top = getenv("top_srcdir");
 		char dir[1024], path[2048];
 		int ok = 1, n = 0;
-		unsigned raw;
 		DIR *d;
 		struct dirent *de;
 
@@ -375,7 +356,7 @@ main(void)
 			if ((data = slurp(path, &len)) == NULL)
 				continue;
 			n++;
-			if (!listing_matches(arena, data, len, &raw)) {
+			if (!listing_matches(arena, data, len)) {
 				printf("# %s\n", path);
 				ok = 0;
 			}

@@ -17,6 +17,7 @@
 #include "base/base-file.h"
 #include "base/base-log.h"
 #include "base/base-xalloc.h"
+#include "core/core-part.h"
 #include "ui/ui-app.h"
 #include "ui/ui-run.h"
 #include "ui/ui-width.h"
@@ -790,8 +791,8 @@ ui_pager_part_job_done(struct ui_app *app, struct ui_job *job, const struct err 
 			if (remote.next_body && remote.cut[i] && remote.raw.len >= VIEW_TEXT_MAX) {
 				char *mark = xasprintf("%s-%zu", remote.mark, i);
 
-				remote.kept[i] = ui_pager_cut_text(to, remote.raw.s, remote.raw.len,
-				                                   remote.parts[i].encoding, mark);
+				remote.kept[i] = core_part_cut_text(to, remote.raw.s, remote.raw.len,
+				                                    remote.parts[i].encoding, mark);
 				free(mark);
 			} else {
 				/* Less than asked for: the part was whole after all. */

@@ -153,22 +153,9 @@ void ui_pager_parts_cut(const struct core_part *parts, size_t n, uint64_t max, i
                         int *cut);
 
 /*
- * Makes the body of a part fetched only in part: data[0..len) is the
- * beginning of the body as stored, in the part's transfer encoding
- * ("base64", "quoted-printable", anything else taken as it is).  Appends
- * to out a well-formed body that decodes to the text up to the last line
- * end in its last 64 KB (else up to a character boundary; never half a
- * base64 group, an =XX escape or a UTF-8 sequence), then a line holding
- * mark, which ui_pager_fix_cut_lines replaces by a notice after rendering.
- * Returns how many bytes of data the body keeps.
- */
-size_t ui_pager_cut_text(struct str *out, const char *data, size_t len, const char *encoding,
-                         const char *mark);
-
-/*
  * In text rendered from a message with cut parts (cut[i] 1, kept[i] bytes
  * of parts[i].size kept), replaces each "<mark>-<i>" that
- * ui_pager_cut_text left by the line "[-- part P: cut at N of M bytes; ...
+ * core_part_cut_text left by the line "[-- part P: cut at N of M bytes; ...
  * --]" saying how to see the whole; a part whose mark is lost (an HTML
  * converter may drop it) gets that line at the top of the body, unless it
  * is a choice of a multipart/alternative (likely not the one shown).  A

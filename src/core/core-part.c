@@ -1,0 +1,11 @@
+#include "config.h"
+
+#include "core/core-part.h"
+#include "mime/mime-cut.h"
+
+size_t
+core_part_cut_text(struct str *out, const char *data, size_t len, const char *encoding,
+                   const char *mark)
+{
+	return mime_cut_text(out, data, len, encoding, mark);
+}

@@ -445,7 +445,12 @@ env_open(const char *path, struct env_ref **ref_r, struct err *err)
 		if ((rc = mdb_env_create(&ref->env)) != 0)
 			break;
 		mdb_env_set_mapsize(ref->env, ref->mapsize);
-		rc = mdb_env_open(ref->env, path, MDB_NOTLS | MDB_NORDAHEAD | MDB_NOSYNC, 0600);
+		/* With the kernel's readahead: an open reads a folder's
+		 * entries in key order, and a file no longer in the page
+		 * cache (after a reboot, or reclaimed) is read in large pieces
+		 * rather than a page a fault (100,000 entries: 0.55 s against
+		 * 0.19 s). */
+		rc = mdb_env_open(ref->env, path, MDB_NOTLS | MDB_NOSYNC, 0600);
 		if (rc == 0)
 			rc = env_check_format(ref->env, &ref->dbi);
 		if (rc == 0)

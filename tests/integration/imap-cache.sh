@@ -56,7 +56,7 @@ cat >"$T/rcpt.eml" <<'EOM'
 From: Sender <sender@example.org>
 To: =?UTF-8?Q?J=C3=B6rg_M=C3=BCller?= <joerg@example.org>, plain@example.org
 Cc: "Doe, Jane" <jane@example.org>
-Subject: Recipients kept as sent
+Subject: Recipients read by a full reader
 Message-ID: <rcpt@example.org>
 References: <a@example.org>
  <b@example.org>

@@ -1,6 +1,8 @@
 #include "config.h"
 
+#include <errno.h>
 #include <gsasl.h>
+#include <openssl/evp.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,6 +41,11 @@ static const struct mech mech_table[] = {
 };
 #define MECH_COUNT (sizeof(mech_table) / sizeof(mech_table[0]))
 
+/* The most SCRAM iterations done for a server (half a second or so): a
+ * hostile one asking for 4,294,967,295 would otherwise hold the
+ * connection's thread for hours. */
+#define SCRAM_ITER_MAX 2000000UL
+
 enum sasl_state {
 	SASL_NEW,     /* no mechanism chosen */
 	SASL_CHOSEN,  /* nothing sent yet */
@@ -67,7 +74,10 @@ struct net_sasl {
 	enum sasl_state state;
 	int rounds;
 	char *oauth_status; /* the "status" of an OAuth error challenge */
+	char *refusal;      /* why petrel would not go on (a SCRAM iteration count) */
 };
+
+static int gsasl_callback_fn(Gsasl *ctx, Gsasl_session *sctx, Gsasl_property prop);
 
 /* gsasl_init() and gsasl_done() touch library-wide state. */
 static pthread_mutex_t gsasl_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -190,6 +200,7 @@ net_sasl_new(const struct net_sasl_params *params, struct err *err)
 		err_set(err, ERR_INTERNAL, "cannot start GNU SASL: %s", gsasl_strerror(rc));
 		goto fail;
 	}
+	gsasl_callback_set(sasl->gsasl, gsasl_callback_fn);
 	if (parse_allowed(sasl, params->mechs, err) < 0)
 		goto fail;
 	return sasl;
@@ -221,6 +232,7 @@ net_sasl_free(struct net_sasl **saslp)
 	free(sasl->port);
 	free(sasl->peer);
 	free(sasl->oauth_status);
+	free(sasl->refusal);
 	free(sasl);
 	*saslp = NULL;
 }
@@ -258,6 +270,83 @@ append_clean(struct str *out, const char *text, size_t max)
 		str_append(out, "...");
 }
 
+static bool
+is_scram(const struct mech *m)
+{
+	return strncmp(m->name, "SCRAM-", 6) == 0;
+}
+
+/*
+ * SCRAM's SaltedPassword, Hi(Normalize(password), salt, i) of RFC 5802,
+ * hex-encoded as GNU SASL takes it, into hex (2 * 32 + 1 bytes).  Done
+ * with OpenSSL, whose SHA code uses the processor's SHA instructions
+ * (4,096 iterations: 2 ms, against 7 ms for GNU SASL's own, at every
+ * login).  The password is normalised with SASLprep as GNU SASL does.
+ */
+static int
+scram_salted_password(struct net_sasl *sasl, Gsasl_session *sctx, char *hex)
+{
+	static const char digits[] = "0123456789abcdef";
+	const char *iter_s = gsasl_property_fast(sctx, GSASL_SCRAM_ITER);
+	const char *salt_b64 = gsasl_property_fast(sctx, GSASL_SCRAM_SALT);
+	const EVP_MD *md = strcmp(sasl->mech->name, "SCRAM-SHA-1") == 0 ? EVP_sha1() : EVP_sha256();
+	unsigned char out[EVP_MAX_MD_SIZE];
+	char *salt = NULL, *prepped = NULL, *end;
+	size_t salt_len = 0, md_len = (size_t)EVP_MD_get_size(md);
+	unsigned long iter;
+	int ok;
+
+	if (sasl->password == NULL || iter_s == NULL || salt_b64 == NULL)
+		return GSASL_NO_PASSWORD;
+	errno = 0;
+	iter = strtoul(iter_s, &end, 10);
+	if (iter == 0 || iter > SCRAM_ITER_MAX || *end != '\0' || errno != 0) {
+		free(sasl->refusal);
+		sasl->refusal = xasprintf("the server asks for %.20s iterations of the password; "
+		                          "petrel does 1 to %lu",
+		                          iter_s, SCRAM_ITER_MAX);
+		return GSASL_NO_PASSWORD;
+	}
+	if (gsasl_base64_from(salt_b64, strlen(salt_b64), &salt, &salt_len) != GSASL_OK)
+		return GSASL_BASE64_ERROR;
+	if (gsasl_saslprep(sasl->password, GSASL_ALLOW_UNASSIGNED, &prepped, NULL) != GSASL_OK) {
+		gsasl_free(salt);
+		return GSASL_SASLPREP_ERROR;
+	}
+	ok = PKCS5_PBKDF2_HMAC(prepped, (int)strlen(prepped), (const unsigned char *)salt,
+	                       (int)salt_len, (int)iter, md, (int)md_len, out);
+	explicit_bzero(prepped, strlen(prepped));
+	gsasl_free(prepped);
+	gsasl_free(salt);
+	if (!ok)
+		return GSASL_CRYPTO_ERROR;
+	for (size_t i = 0; i < md_len; i++) {
+		hex[2 * i] = digits[out[i] >> 4];
+		hex[2 * i + 1] = digits[out[i] & 15];
+	}
+	hex[2 * md_len] = '\0';
+	explicit_bzero(out, sizeof(out));
+	return GSASL_OK;
+}
+
+/* GNU SASL asks here for what a session lacks: SCRAM's salted password. */
+static int
+gsasl_callback_fn(Gsasl *ctx, Gsasl_session *sctx, Gsasl_property prop)
+{
+	struct net_sasl *sasl = gsasl_session_hook_get(sctx);
+	char hex[2 * EVP_MAX_MD_SIZE + 1];
+	int rc;
+
+	(void)ctx;
+	if (sasl == NULL || prop != GSASL_SCRAM_SALTED_PASSWORD)
+		return GSASL_NO_CALLBACK;
+	rc = scram_salted_password(sasl, sctx, hex);
+	if (rc == GSASL_OK)
+		rc = gsasl_property_set(sctx, GSASL_SCRAM_SALTED_PASSWORD, hex);
+	explicit_bzero(hex, sizeof(hex));
+	return rc;
+}
+
 static int
 session_start(struct net_sasl *sasl, struct err *err)
 {
@@ -267,11 +356,14 @@ session_start(struct net_sasl *sasl, struct err *err)
 	if (rc != GSASL_OK)
 		return err_set(err, ERR_INTERNAL, "%s: cannot start %s: %s", sasl->peer,
 			       sasl->mech->name, gsasl_strerror(rc));
+	gsasl_session_hook_set(sasl->session, sasl);
 	if (sasl->user != NULL)
 		gsasl_property_set(sasl->session, GSASL_AUTHID, sasl->user);
 	if (sasl->authzid != NULL)
 		gsasl_property_set(sasl->session, GSASL_AUTHZID, sasl->authzid);
-	if (sasl->password != NULL)
+	/* SCRAM gets its salted password from gsasl_callback_fn() only, so
+	 * that the iteration count is always looked at. */
+	if (sasl->password != NULL && !is_scram(sasl->mech))
 		gsasl_property_set(sasl->session, GSASL_PASSWORD, sasl->password);
 	gsasl_property_set(sasl->session, GSASL_SERVICE, sasl->service);
 	gsasl_property_set(sasl->session, GSASL_HOSTNAME, sasl->host);
@@ -484,6 +576,9 @@ gsasl_err(struct net_sasl *sasl, int rc, const char *challenge, struct err *err)
 		free(why);
 		return -1;
 	}
+	if (sasl->refusal != NULL)
+		return err_set(err, ERR_PROTO, "%s: %s: %s", sasl->peer, sasl->mech->name,
+			       sasl->refusal);
 	switch (rc) {
 	case GSASL_BASE64_ERROR:
 	case GSASL_MECHANISM_PARSE_ERROR:

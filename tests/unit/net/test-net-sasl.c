@@ -589,6 +589,63 @@ test_against_gsasl_server(void)
 	}
 }
 
+/* Answers a SCRAM-SHA-256 client's first message with iterations `iter`;
+ * the client's answer to that. */
+static int
+scram_with_iterations(const char *iter, struct err *err)
+{
+	struct net_sasl_params p;
+	struct net_sasl *sasl;
+	char *resp = NULL, *raw, *first, *first_b64;
+	int rc;
+
+	params_init(&p, "alice", "pw");
+	sasl = client(&p, "SCRAM-SHA-256");
+	if (net_sasl_initial(sasl, &resp, err) != 1)
+		abort();
+	raw = unb64(resp, NULL);
+	free(resp);
+	first = malloc(512);
+	snprintf(first, 512, "r=%sserver,s=QUFBQUFBQUE=,i=%s", strstr(raw, ",r=") + 3, iter);
+	first_b64 = b64(first, strlen(first));
+	resp = NULL;
+	rc = net_sasl_step(sasl, first_b64, &resp, err);
+	free(resp);
+	free(first_b64);
+	free(first);
+	free(raw);
+	net_sasl_free(&sasl);
+	return rc;
+}
+
+static void
+test_scram_salting(void)
+{
+	struct err err;
+
+	test_begin("SCRAM: the password is normalised (SASLprep) before it is salted");
+	/* A soft hyphen maps to nothing: both sides hash "IX". */
+	test_assert_int(exchange("SCRAM-SHA-256", "I\xc2\xadX", "IX", true), 0);
+	test_assert_int(exchange("SCRAM-SHA-1", "I\xc2\xadX", "IX", true), 0);
+	test_assert_int(exchange("SCRAM-SHA-256", "IY", "IX", true), 1);
+	test_end();
+
+	test_begin("SCRAM: a server asking for too many iterations, or none, is refused");
+	test_assert_int(scram_with_iterations("4096", &err), 0);
+	test_assert_int(scram_with_iterations("2000000", &err), 0);
+	test_assert_int(scram_with_iterations("4294967295", &err), -1);
+	test_assert_int(err.kind, ERR_PROTO);
+	test_assert_str(err.msg, "imap.example.org:993: SCRAM-SHA-256: the server asks for "
+				 "4294967295 iterations of the password; petrel does 1 to 2000000");
+	test_assert_int(scram_with_iterations("2000001", &err), -1);
+	test_assert_int(err.kind, ERR_PROTO);
+	test_assert_int(scram_with_iterations("99999999999999999999999", &err), -1);
+	test_assert_int(err.kind, ERR_PROTO);
+	test_assert_int(scram_with_iterations("0", &err), -1);
+	test_assert_int(err.kind, ERR_PROTO);
+	test_end();
+}
+
 static void
 test_hostile(void)
 {
@@ -635,6 +692,7 @@ main(void)
 	test_simple_mechs();
 	test_scram_vectors();
 	test_against_gsasl_server();
+	test_scram_salting();
 	test_hostile();
 	return test_done();
 }

@@ -9,6 +9,7 @@
 
 #include "base/base-str.h"
 #include "base/base-xalloc.h"
+#include "core/core-part.h"
 #include "ui/ui-format.h"
 #include "ui/ui-model-pager.h"
 #include "ui/ui-width.h"
@@ -879,10 +880,8 @@ ui_pager_skeleton(struct str *out, const char *header, size_t hlen, const struct
 static void
 estimated_size(struct str *out, const struct core_part *p)
 {
-	uint64_t size = strcmp(p->encoding, "base64") == 0 ? p->size / 78 * 57 : p->size;
-
 	str_append(out, "~");
-	str_append_size(out, size);
+	str_append_size(out, core_part_decoded_size(p->size, p->encoding));
 }
 
 void

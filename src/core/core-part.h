@@ -11,6 +11,7 @@
 #define CORE_PART_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "base/base-str.h"
 
@@ -27,5 +28,8 @@
  */
 size_t core_part_cut_text(struct str *out, const char *data, size_t len, const char *encoding,
                           const char *mark);
+/* A part's size once decoded, estimated from its stored size and
+ * encoding (mime_decoded_size_estimate()).  Any thread, never blocks. */
+uint64_t core_part_decoded_size(uint64_t stored, const char *encoding);
 
 #endif

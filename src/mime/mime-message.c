@@ -726,12 +726,11 @@ add_part(struct view_ctx *c, GMimeObject *o, const char *path, unsigned depth,
 			if (len <= EXACT_SIZE_LIMIT) {
 				mp->size = decode_content(w, 0, NULL, NULL, NULL, NULL);
 				mp->size_exact = 1;
-			} else if (enc == GMIME_CONTENT_ENCODING_BASE64 ||
-			           enc == GMIME_CONTENT_ENCODING_UUENCODE) {
-				/* 3 bytes per 4 characters, less line ends. */
-				mp->size = (uint64_t)len / 78 * 57;
 			} else {
-				mp->size = len;
+				mp->size = mime_decoded_size_estimate(
+				    (uint64_t)len, enc == GMIME_CONTENT_ENCODING_BASE64     ? "base64"
+				                   : enc == GMIME_CONTENT_ENCODING_UUENCODE ? "x-uuencode"
+				                                                            : "");
 			}
 		}
 	} else if (GMIME_IS_MESSAGE_PART(o)) {
@@ -1490,4 +1489,12 @@ out:
 	if (ret < 0 && saved_errno != 0)
 		errno = saved_errno;
 	return ret;
+}
+
+uint64_t
+mime_decoded_size_estimate(uint64_t stored, const char *encoding)
+{
+	if (strcasecmp(encoding, "base64") == 0 || strcasecmp(encoding, "x-uuencode") == 0)
+		return stored / 78 * 57;
+	return stored;
 }

@@ -84,6 +84,11 @@ struct mime_part {
 	int inline_disposition; /* Content-Disposition: inline was given */
 };
 
+/* The decoded size of a part from its stored size and transfer encoding
+ * ("base64", "x-uuencode": 3 bytes per 4 characters, less line ends; any
+ * other: as stored), for when decoding it to count would cost too much. */
+uint64_t mime_decoded_size_estimate(uint64_t stored, const char *encoding);
+
 enum mime_block_kind {
 	MIME_BLOCK_TEXT,       /* a text part, or an HTML part (flags say which) */
 	MIME_BLOCK_HEADERS,    /* the header of an attached message */

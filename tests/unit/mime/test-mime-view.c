@@ -256,6 +256,16 @@ main(void)
 	mime_message_free(&msg);
 	test_end();
 
+	test_begin("a decoded size estimated from the stored one");
+	/* 76 characters a line and its CRLF give 57 bytes. */
+	test_assert_int((long)mime_decoded_size_estimate(78 * 1000, "base64"), 57 * 1000);
+	test_assert_int((long)mime_decoded_size_estimate(78 * 1000, "BASE64"), 57 * 1000);
+	test_assert_int((long)mime_decoded_size_estimate(78 * 1000, "x-uuencode"), 57 * 1000);
+	test_assert_int((long)mime_decoded_size_estimate(78 * 1000, "quoted-printable"), 78000);
+	test_assert_int((long)mime_decoded_size_estimate(5, "7bit"), 5);
+	test_assert_int((long)mime_decoded_size_estimate(77, "base64"), 0);
+	test_end();
+
 	test_begin("bounds");
 	memset(&params, 0, sizeof(params));
 	params.max_text_bytes = 10;

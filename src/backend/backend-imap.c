@@ -446,15 +446,6 @@ out:
 /* The tag of a decoded summary bound for the stash (else a batch slot). */
 #define DECODED_STASH ((size_t)1 << (sizeof(size_t) * 8 - 1))
 
-/* A summary decoded on the worker's thread, as the decoder would. */
-static void
-summary_from_fetch(struct backend_folder *f, struct arena *arena, const struct imap_fetch *fe,
-                   struct mime_summary *sum)
-{
-	imap_summary_from_fetch(arena, fe, sum);
-	sum->partial = (unsigned)f->listing_only;
-}
-
 /* Hands fe to the decoding thread: 0, or -1 when the caller decodes. */
 static int
 decoder_push(struct backend_folder *f, const struct imap_fetch *fe, struct arena *arena,
@@ -465,7 +456,8 @@ decoder_push(struct backend_folder *f, const struct imap_fetch *fe, struct arena
 	return backend_imap_decoder_push(f->decoder, fe, arena, tag);
 }
 
-/* A summary the decoding thread made, back on the worker's thread. */
+/* A summary decoded, by the decoding thread or in place on the worker's
+ * (when no thread could start), put where it goes and in the cache. */
 static void
 on_decoded(void *ctx, size_t tag, const struct mime_summary *sum)
 {
@@ -476,21 +468,21 @@ on_decoded(void *ctx, size_t tag, const struct mime_summary *sum)
 
 	if (tag & DECODED_STASH) {
 		s = &f->stash[tag & ~DECODED_STASH].sum;
-		*s = *sum;
-		s->partial = (unsigned)f->listing_only;
+		if (s != sum)
+			*s = *sum;
 		if (backend_imap_table_find(&f->t, f->stash[tag & ~DECODED_STASH].uid, &idx))
 			flags = f->t.m[idx].flags;
 	} else {
 		const struct backend_imap_msg *m = &f->t.m[f->win_pos[tag]];
 
 		s = &f->win_sums[tag];
-		if (s != sum) /* decoded in place when no thread could start */
+		if (s != sum)
 			*s = *sum;
-		s->partial = (unsigned)f->listing_only;
 		s->id = m->uid;
 		s->flags = msg_flags(m);
 		flags = m->flags;
 	}
+	s->partial = (unsigned)f->listing_only;
 	if (f->cache != NULL)
 		backend_cache_put(f->cache, s->id, s, flags);
 }
@@ -503,8 +495,7 @@ decoder_drain(struct backend_folder *f)
 	backend_imap_decoder_drain(f->decoder, on_decoded, f);
 }
 
-/* Sets a summary aside: 1 when it went to the decoding thread (on_decoded()
- * finishes it), 0 when decoded here. */
+/* The first slot of the stash's hash a UID is looked for in. */
 static size_t
 stash_slot_of(uint32_t uid, size_t mask)
 {
@@ -521,7 +512,8 @@ stash_index(struct backend_folder *f, size_t i)
 	f->stash_slots[k] = (uint32_t)(i + 1);
 }
 
-static int
+/* Sets a summary aside for a batch still to be read. */
+static void
 stash_put(struct backend_folder *f, uint32_t uid, const struct imap_fetch *fe)
 {
 	struct stash_entry *e;
@@ -542,9 +534,9 @@ stash_put(struct backend_folder *f, uint32_t uid, const struct imap_fetch *fe)
 	stash_index(f, f->n_stash - 1);
 	memset(&e->sum, 0, sizeof(e->sum));
 	if (decoder_push(f, fe, f->stash_arena, (f->n_stash - 1) | DECODED_STASH) == 0)
-		return 1;
-	summary_from_fetch(f, f->stash_arena, fe, &e->sum);
-	return 0;
+		return;
+	imap_summary_from_fetch(f->stash_arena, fe, &e->sum);
+	on_decoded(f, (f->n_stash - 1) | DECODED_STASH, &e->sum);
 }
 
 /* Taken entries keep their slot (uid 0 there then), so probing goes on
@@ -613,15 +605,14 @@ on_summary(struct backend_folder *f, size_t idx, const struct imap_fetch *fe)
 				m->st &= (uint8_t)~BACKEND_IMAP_MSG_DIRTY;
 			if (decoder_push(f, fe, f->win_arena, lo) == 0)
 				return;
-			summary_from_fetch(f, f->win_arena, fe, &f->win_sums[lo]);
+			imap_summary_from_fetch(f->win_arena, fe, &f->win_sums[lo]);
 			on_decoded(f, lo, &f->win_sums[lo]);
 			return;
 		}
 	}
 	if (f->cache != NULL)
 		m->st &= (uint8_t)~BACKEND_IMAP_MSG_DIRTY;
-	if (stash_put(f, m->uid, fe) == 0 && f->cache != NULL)
-		backend_cache_put(f->cache, m->uid, &f->stash[f->n_stash - 1].sum, m->flags);
+	stash_put(f, m->uid, fe);
 }
 
 static void

@@ -50,6 +50,29 @@ utf8_continuation(unsigned char c)
 	return (c & 0xc0) == 0x80;
 }
 
+/* The bytes of the UTF-8 sequence lead byte c begins (1 for any other). */
+static size_t
+utf8_length(unsigned char c)
+{
+	return c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+}
+
+/* Whether the line end at data[j] is a soft one ("=" then perhaps spaces
+ * before it): it stands for nothing in the decoded text.  *eq_r gets the
+ * offset of that "=". */
+static int
+qp_soft_break(const char *data, size_t j, size_t *eq_r)
+{
+	size_t e = j;
+
+	while (e > 0 && (data[e - 1] == '\r' || data[e - 1] == ' ' || data[e - 1] == '\t'))
+		e--;
+	if (e == 0 || data[e - 1] != '=')
+		return 0;
+	*eq_r = e - 1;
+	return 1;
+}
+
 /*
  * Base64: the text after the last group of four whose decoding holds a
  * line end is dropped, and that group is encoded again with the bytes up to
@@ -149,16 +172,13 @@ qp_char_end(const char *data, size_t len)
 	size_t k = len, seen = 0;
 
 	while (k > 0 && seen < 4) {
-		size_t u = k - 1, e = u, need;
+		size_t u = k - 1;
 		unsigned char c = p[u];
 		int hi, lo;
 
 		if (c == '\n') {
-			while (e > 0 && (p[e - 1] == '\r' || p[e - 1] == ' ' || p[e - 1] == '\t'))
-				e--;
-			if (e == 0 || p[e - 1] != '=')
+			if (!qp_soft_break(data, u, &k))
 				return len; /* a hard line end */
-			k = e - 1;
 			continue;
 		}
 		if (k >= 3 && p[k - 3] == '=' && (hi = str_hex_digit(p[k - 2])) >= 0 &&
@@ -167,10 +187,8 @@ qp_char_end(const char *data, size_t len)
 			c = (unsigned char)(hi << 4 | lo);
 		}
 		seen++;
-		if (!utf8_continuation(c)) {
-			need = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
-			return seen < need ? u : len;
-		}
+		if (!utf8_continuation(c))
+			return seen < utf8_length(c) ? u : len;
 		k = u;
 	}
 	return len;
@@ -187,13 +205,11 @@ cut_qp(struct str *out, const char *data, size_t len, const char *mark)
 	int hard = 0;
 
 	for (size_t j = len; j-- > floor;) {
-		size_t e = j;
+		size_t eq;
 
 		if (data[j] != '\n')
 			continue;
-		while (e > 0 && (data[e - 1] == '\r' || data[e - 1] == ' ' || data[e - 1] == '\t'))
-			e--;
-		if (e == 0 || data[e - 1] != '=') {
+		if (!qp_soft_break(data, j, &eq)) {
 			keep = j + 1;
 			hard = 1;
 			break;
@@ -229,7 +245,7 @@ cut_plain(struct str *out, const char *data, size_t len, const char *mark)
 {
 	size_t floor = len > CUT_WINDOW ? len - CUT_WINDOW : 0;
 	const unsigned char *p = (const unsigned char *)data;
-	size_t keep = len, j = len, lead, need;
+	size_t keep = len, j = len, lead;
 
 	while (j > floor && data[j - 1] != '\n')
 		j--;
@@ -239,8 +255,7 @@ cut_plain(struct str *out, const char *data, size_t len, const char *mark)
 		lead = len - 1;
 		while (lead > 0 && len - lead < 4 && utf8_continuation(p[lead]))
 			lead--;
-		need = p[lead] >= 0xf0 ? 4 : p[lead] >= 0xe0 ? 3 : p[lead] >= 0xc0 ? 2 : 1;
-		if (p[lead] >= 0xc0 && len - lead < need)
+		if (p[lead] >= 0xc0 && len - lead < utf8_length(p[lead]))
 			keep = lead;
 	}
 	str_append_len(out, data, keep);

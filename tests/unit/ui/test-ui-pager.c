@@ -340,14 +340,16 @@ static const struct core_part nested[] = {
 };
 #define NNESTED (sizeof(nested) / sizeof(nested[0]))
 
+/* A 3 MB plain text and a 5 MB HTML, one the other's alternative. */
+static const struct core_part alt[] = {
+    {"", "multipart/alternative", "", "", "", "", "b", 0, 0, 1},
+    {"1", "text/plain", "", "", "utf-8", "base64", "", 3 * MB, 1, 0},
+    {"2", "text/html", "", "", "utf-8", "base64", "", 5 * MB, 1, 0},
+};
+
 static void
 test_parts_cut(void)
 {
-	const struct core_part alt[] = {
-	    {"", "multipart/alternative", "", "", "", "", "b", 0, 0, 1},
-	    {"1", "text/plain", "", "", "utf-8", "base64", "", 3 * MB, 1, 0},
-	    {"2", "text/html", "", "", "utf-8", "base64", "", 5 * MB, 1, 0},
-	};
 	struct core_part small_plain[3], only_html[2],
 	    one = {"", "text/html", "", "", "utf-8", "base64", "", 5 * MB, 0, 0};
 	int wanted[NNESTED], cut[NNESTED];
@@ -410,11 +412,6 @@ fix_cut(struct str *text, const char *in, const struct core_part *parts, size_t 
 static void
 test_fix_cut_lines(void)
 {
-	const struct core_part alt[] = {
-	    {"", "multipart/alternative", "", "", "", "", "b", 0, 0, 1},
-	    {"1", "text/plain", "", "", "utf-8", "base64", "", 3 * MB, 1, 0},
-	    {"2", "text/html", "", "", "utf-8", "base64", "", 5 * MB, 1, 0},
-	};
 	const struct core_part one = {"", "text/html", "", "", "", "7bit", "", 5 * MB, 0, 0};
 	static const char two[] = "Subject: s\n"
 	                          "\n"
